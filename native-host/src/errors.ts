@@ -1,0 +1,87 @@
+/**
+ * Expected failures, each with a stable code. The API maps codes to HTTP
+ * status in one place (api/error-mapping.ts); everything else only throws
+ * these through the factories below.
+ */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'INVALID_USERNAME'
+  | 'NOT_SET_UP'
+  | 'ALREADY_SET_UP'
+  | 'USERNAME_TAKEN'
+  | 'USER_NOT_FOUND'
+  | 'NOT_A_FRIEND'
+  | 'ALREADY_FRIENDS'
+  | 'SELF_FRIEND'
+  | 'MESSAGE_NOT_FOUND'
+  | 'TEXT_EMPTY'
+  | 'TEXT_TOO_LONG'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'ROUTE_NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'DIRECTORY_UNREACHABLE'
+  | 'DIRECTORY_REJECTED'
+  | 'DIRECTORY_LIMIT'
+  | 'KEY_CHANGED'
+  | 'HANDSHAKE_FAILED'
+  | 'DECRYPT_FAILED'
+  | 'NONCE_EXHAUSTED'
+  | 'FRAME_INVALID'
+  | 'FRAME_TOO_LARGE'
+  | 'ENVELOPE_INVALID'
+  | 'INTERNAL';
+
+export class ParleyError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ParleyError';
+    this.code = code;
+  }
+}
+
+export function isParleyError(err: unknown, code?: ErrorCode): err is ParleyError {
+  return err instanceof ParleyError && (code === undefined || err.code === code);
+}
+
+export const errors = {
+  badRequest: (message: string) => new ParleyError('BAD_REQUEST', message),
+  invalidUsername: (input: string) =>
+    new ParleyError(
+      'INVALID_USERNAME',
+      `Invalid username '${input.slice(0, 64)}': use 3-32 characters a-z 0-9 _ . - starting with a letter or digit`,
+    ),
+  notSetUp: () => new ParleyError('NOT_SET_UP', 'This host has no username yet: POST /setup first'),
+  alreadySetUp: (username: string) => new ParleyError('ALREADY_SET_UP', `This host is already set up as ${username}`),
+  usernameTaken: (username: string) => new ParleyError('USERNAME_TAKEN', `Username '${username}' is taken`),
+  userNotFound: (username: string) => new ParleyError('USER_NOT_FOUND', `User '${username}' not found`),
+  notAFriend: (username: string) =>
+    new ParleyError('NOT_A_FRIEND', `User '${username}' not found in friends list`),
+  alreadyFriends: (username: string) => new ParleyError('ALREADY_FRIENDS', `Already friends with ${username}`),
+  selfFriend: () => new ParleyError('SELF_FRIEND', 'You cannot add yourself as a friend'),
+  messageNotFound: (msgId: string) => new ParleyError('MESSAGE_NOT_FOUND', `Message '${msgId.slice(0, 64)}' not found`),
+  textEmpty: () => new ParleyError('TEXT_EMPTY', 'Message text is empty'),
+  textTooLong: (max: number) => new ParleyError('TEXT_TOO_LONG', `Message text is longer than ${max} characters`),
+  payloadTooLarge: (max: number) => new ParleyError('PAYLOAD_TOO_LARGE', `Request body is larger than ${max} bytes`),
+  unauthorized: () => new ParleyError('UNAUTHORIZED', 'Missing or wrong API token'),
+  forbidden: (why: string) => new ParleyError('FORBIDDEN', why),
+  routeNotFound: (path: string) => new ParleyError('ROUTE_NOT_FOUND', `No route ${path.slice(0, 100)}`),
+  methodNotAllowed: (method: string, path: string) =>
+    new ParleyError('METHOD_NOT_ALLOWED', `Method ${method} not allowed on ${path.slice(0, 100)}`),
+  directoryUnreachable: (cause?: unknown) =>
+    new ParleyError('DIRECTORY_UNREACHABLE', 'The directory is not reachable', { cause }),
+  directoryRejected: (message: string) => new ParleyError('DIRECTORY_REJECTED', message),
+  directoryLimit: (message: string) => new ParleyError('DIRECTORY_LIMIT', message),
+  keyChanged: (username: string) =>
+    new ParleyError('KEY_CHANGED', `${username}'s keys changed: verify them before sending`),
+  handshakeFailed: (why: string) => new ParleyError('HANDSHAKE_FAILED', `Handshake failed: ${why}`),
+  decryptFailed: () => new ParleyError('DECRYPT_FAILED', 'Decryption failed: message forged or corrupted'),
+  nonceExhausted: () => new ParleyError('NONCE_EXHAUSTED', 'Cipher nonce space exhausted: start a new session'),
+  frameInvalid: (why: string) => new ParleyError('FRAME_INVALID', `Invalid frame: ${why}`),
+  frameTooLarge: (length: number, max: number) =>
+    new ParleyError('FRAME_TOO_LARGE', `Frame of ${length} bytes exceeds the limit of ${max}`),
+  envelopeInvalid: (why: string) => new ParleyError('ENVELOPE_INVALID', `Envelope rejected: ${why}`),
+};

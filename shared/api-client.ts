@@ -1,0 +1,124 @@
+import type {
+  Contact,
+  ErrorBody,
+  MessagesResponse,
+  SendResult,
+  StatusResponse,
+  VerifyResponse,
+} from './contract.js';
+
+/** An error answer from the host, or a failure to reach it (status 0). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string | undefined;
+
+  constructor(status: number, message: string, code?: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export interface ApiClientOptions {
+  /** e.g. `http://127.0.0.1:8080` */
+  baseUrl: string;
+  token?: string | null;
+  /** Per-request time limit; the host answers sends within about 2 s. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export type HistoryQuery = { limit?: number } & ({ offset?: number; before?: never } | { before: string; offset?: never });
+
+/** Typed client for every core and ext route of the host's REST API. */
+export class ApiClient {
+  private readonly baseUrl: string;
+  private readonly token: string | null;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.token = options.token ?? null;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  status(): Promise<StatusResponse> {
+    return this.request('GET', '/status');
+  }
+
+  setup(username: string): Promise<StatusResponse> {
+    return this.request('POST', '/setup', { username });
+  }
+
+  friends(): Promise<Contact[]> {
+    return this.request('GET', '/friends');
+  }
+
+  addFriend(username: string): Promise<Contact> {
+    return this.request('POST', '/friends', { username });
+  }
+
+  removeFriend(username: string): Promise<void> {
+    return this.request('DELETE', `/friends/${encodeURIComponent(username)}`);
+  }
+
+  verification(username: string): Promise<VerifyResponse> {
+    return this.request('GET', `/friends/${encodeURIComponent(username)}/verify`);
+  }
+
+  /** Marks the friend verified, accepting the keys the directory now shows. */
+  markVerified(username: string): Promise<Contact> {
+    return this.request('POST', `/friends/${encodeURIComponent(username)}/verify`, {});
+  }
+
+  messages(peer: string, query: HistoryQuery = {}): Promise<MessagesResponse> {
+    const params = new URLSearchParams({ peer });
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.offset !== undefined) params.set('offset', String(query.offset));
+    if (query.before !== undefined) params.set('before', query.before);
+    return this.request('GET', `/messages?${params}`);
+  }
+
+  send(to: string, text: string): Promise<SendResult> {
+    return this.request('POST', '/messages', { to, text });
+  }
+
+  deleteMessage(msgId: string): Promise<void> {
+    return this.request('DELETE', `/messages/${encodeURIComponent(msgId)}`);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      throw new ApiError(0, `Parley host not reachable: ${(err as Error).message}`, 'UNREACHABLE');
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    const parsed: unknown = text ? safeParse(text) : undefined;
+    if (!response.ok) {
+      const err = parsed as Partial<ErrorBody> | undefined;
+      throw new ApiError(response.status, err?.error ?? `HTTP ${response.status}`, err?.code);
+    }
+    return parsed as T;
+  }
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

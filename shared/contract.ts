@@ -1,0 +1,128 @@
+/**
+ * Types and constants of the Parley host contract (../shared/CONTRACT.md).
+ * Fields the contract marks core are fixed; ext fields may be ignored by
+ * clients that do not know them.
+ */
+
+export type DeliveryMethod = 'direct' | 'offline';
+export type MessageStatus = 'queued' | 'stored' | 'delivered' | 'read';
+export type Direction = 'sent' | 'received';
+export type DirectoryKind = 'local' | 'supabase';
+
+export interface StatusResponse {
+  username: string | null;
+  fingerprint: string | null;
+  uptime: number;
+  peer_count: number;
+  friends_online: number;
+  directory: { kind: DirectoryKind; reachable: boolean };
+  version: string;
+}
+
+export interface Contact {
+  username: string;
+  public_key: string;
+  signing_key: string;
+  online: boolean;
+  last_seen: string | null;
+  last_ip: string | null;
+  added_at: string;
+  fingerprint: string;
+  verified: boolean;
+  key_changed: boolean;
+}
+
+export interface Message {
+  msg_id: string;
+  from: string;
+  to: string;
+  text: string;
+  timestamp: string;
+  direction: Direction;
+  delivered: boolean;
+  delivery_method: DeliveryMethod;
+  status: MessageStatus;
+  read: boolean;
+}
+
+export interface MessagesResponse {
+  messages: Message[];
+  total: number;
+  has_more: boolean;
+}
+
+export interface SendResult {
+  msg_id: string;
+  delivered: boolean;
+  delivery_method: DeliveryMethod;
+  status: Exclude<MessageStatus, 'read'>;
+}
+
+/** `GET /friends/:username/verify` (ext). */
+export interface VerifyResponse {
+  username: string;
+  /** 60 digits in 12 groups of 5, the same on both sides. */
+  safety_number: string;
+  fingerprint: string;
+  own_fingerprint: string;
+  verified: boolean;
+  key_changed: boolean;
+}
+
+export interface ErrorBody {
+  error: string;
+  code?: string;
+}
+
+export interface MessageStatusEvent {
+  msg_id: string;
+  peer: string;
+  delivered: boolean;
+  delivery_method: DeliveryMethod;
+  status: MessageStatus;
+}
+
+/** Host → client WebSocket events, keyed by name. */
+export interface HostEventMap {
+  new_message: Message;
+  friend_online: { username: string };
+  friend_offline: { username: string };
+  typing: { username: string; typing: boolean };
+  message_status: MessageStatusEvent;
+  friends_changed: Record<string, never>;
+  key_changed: { username: string };
+  error: { error: string };
+}
+
+/** Client → host WebSocket events. */
+export interface ClientEventMap {
+  typing: { to: string; typing: boolean };
+  mark_read: { peer: string; msg_id: string };
+}
+
+export type HostEventName = keyof HostEventMap;
+export type HostEvent = { [K in HostEventName]: { event: K; data: HostEventMap[K] } }[HostEventName];
+export type ClientEvent = { [K in keyof ClientEventMap]: { event: K; data: ClientEventMap[K] } }[keyof ClientEventMap];
+
+/** `<data-dir>/host.json`, written when the host is ready. */
+export interface HostInfo {
+  pid: number;
+  api_port: number;
+  ws_port: number;
+  peer_port: number;
+  started_at: string;
+}
+
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{2,31}$/;
+
+/** Lower-cases a username as the contract requires before validation. */
+export function normalizeUsername(input: string): string {
+  return input.trim().toLowerCase();
+}
+
+export const DEFAULT_PORTS = { api: 8080, ws: 8081, peer: 9100 } as const;
+export const EVENTS_PATH = '/events';
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+/** Longest message text accepted, in characters. */
+export const MAX_TEXT_LENGTH = 16_000;
