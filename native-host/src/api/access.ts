@@ -1,0 +1,52 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { errors } from '../errors.js';
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * The contract's access control, shared by the REST and WebSocket servers:
+ * a loopback Host (no DNS rebinding), an allowed Origin when one is sent,
+ * and the bearer token unless auth is off.
+ */
+export class AccessPolicy {
+  private readonly token: Buffer | null;
+  private readonly origins: Set<string>;
+
+  constructor(options: { token: string | null; allowOrigins: string[] }) {
+    this.token = options.token === null ? null : Buffer.from(options.token);
+    this.origins = new Set(options.allowOrigins);
+  }
+
+  /** Throws FORBIDDEN for a foreign Host or Origin. */
+  checkOrigin(req: IncomingMessage): void {
+    const port = req.socket.localPort;
+    const host = req.headers.host?.toLowerCase();
+    if (!host || !LOOPBACK_NAMES.some((name) => host === `${name}:${port}`)) {
+      throw errors.forbidden('Forbidden Host header');
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.isAllowedOrigin(origin)) throw errors.forbidden('Forbidden Origin');
+  }
+
+  isAllowedOrigin(origin: string): boolean {
+    return this.origins.has(origin.replace(/\/+$/, ''));
+  }
+
+  /** Throws UNAUTHORIZED unless the request carries the token (header, or `?token=` when allowed). */
+  checkToken(req: IncomingMessage, allowQuery: boolean): void {
+    if (this.token === null) return;
+    let presented: string | undefined;
+    const header = req.headers.authorization;
+    if (header?.startsWith('Bearer ')) presented = header.slice(7).trim();
+    if (presented === undefined && allowQuery) {
+      presented = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token') ?? undefined;
+    }
+    if (presented === undefined || !this.matches(presented)) throw errors.unauthorized();
+  }
+
+  private matches(presented: string): boolean {
+    const candidate = Buffer.from(presented);
+    return candidate.length === this.token!.length && timingSafeEqual(candidate, this.token!);
+  }
+}

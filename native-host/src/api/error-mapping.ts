@@ -1,0 +1,41 @@
+import type { ErrorBody } from '../../../shared/contract.js';
+import { ParleyError, type ErrorCode } from '../errors.js';
+
+/** The one place a failure becomes an HTTP status. */
+const STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  INVALID_USERNAME: 400,
+  SELF_FRIEND: 400,
+  TEXT_EMPTY: 400,
+  TEXT_TOO_LONG: 400,
+  FRAME_INVALID: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  USER_NOT_FOUND: 404,
+  NOT_A_FRIEND: 404,
+  MESSAGE_NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  NOT_SET_UP: 409,
+  ALREADY_SET_UP: 409,
+  USERNAME_TAKEN: 409,
+  ALREADY_FRIENDS: 409,
+  KEY_CHANGED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  FRAME_TOO_LARGE: 413,
+  DIRECTORY_REJECTED: 502,
+  DIRECTORY_LIMIT: 502,
+  DIRECTORY_UNREACHABLE: 503,
+  HANDSHAKE_FAILED: 500,
+  DECRYPT_FAILED: 500,
+  NONCE_EXHAUSTED: 500,
+  ENVELOPE_INVALID: 500,
+  INTERNAL: 500,
+};
+
+export function toHttpError(err: unknown): { status: number; body: Required<ErrorBody> } {
+  if (err instanceof ParleyError) {
+    return { status: STATUS[err.code], body: { error: err.message, code: err.code } };
+  }
+  return { status: 500, body: { error: 'Internal error', code: 'INTERNAL' } };
+}

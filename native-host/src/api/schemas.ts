@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { DEFAULT_PAGE_SIZE, normalizeUsername, USERNAME_PATTERN } from '../../../shared/contract.js';
+import type { Limits } from '../config/limits.js';
+import { MAX_MSG_ID_LENGTH } from '../peer/peer-protocol.js';
+import { ParleyError, type ErrorCode } from '../errors.js';
+
+/**
+ * One schema per route input. Validation happens here, where requests enter;
+ * the messenger trusts what it receives.
+ */
+const username = z
+  .string()
+  .max(64, 'username is too long')
+  .transform(normalizeUsername)
+  .refine((name) => USERNAME_PATTERN.test(name), {
+    message: 'use 3-32 characters a-z 0-9 _ . - starting with a letter or digit',
+    params: { code: 'INVALID_USERNAME' },
+  });
+
+const msgId = z.string().min(1).max(MAX_MSG_ID_LENGTH);
+
+const count = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+export function buildSchemas(limits: Limits) {
+  return {
+    usernameBody: z.object({ username }),
+    usernameParam: z.object({ username }),
+    msgIdParam: z.object({ msg_id: msgId }),
+    sendBody: z.object({
+      to: username,
+      text: z
+        .string()
+        .refine((text) => text.trim().length > 0, { message: 'Message text is empty', params: { code: 'TEXT_EMPTY' } })
+        .refine((text) => text.length <= limits.maxTextLength, {
+          message: `Message text is longer than ${limits.maxTextLength} characters`,
+          params: { code: 'TEXT_TOO_LONG' },
+        }),
+    }),
+    historyQuery: z
+      .object({
+        peer: username,
+        limit: count(1, limits.maxPageSize).default(DEFAULT_PAGE_SIZE),
+        offset: count(0, Number.MAX_SAFE_INTEGER).optional(),
+        before: msgId.optional(),
+      })
+      .refine((q) => q.offset === undefined || q.before === undefined, {
+        message: 'give offset or before, not both',
+      })
+      .transform((q) =>
+        q.before !== undefined ? { peer: q.peer, limit: q.limit, before: q.before } : { peer: q.peer, limit: q.limit, offset: q.offset ?? 0 },
+      ),
+    verifyBody: z.object({ safety_number: z.string().max(200).optional() }).optional(),
+  };
+}
+
+export type Schemas = ReturnType<typeof buildSchemas>;
+
+/** Parses `input` or throws a 400-class ParleyError naming the first problem. */
+export function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const code = ((issue as { params?: { code?: ErrorCode } }).params?.code ?? 'BAD_REQUEST') as ErrorCode;
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  throw new ParleyError(code, `Invalid ${what}: ${where}${issue.message}`);
+}

@@ -1,0 +1,82 @@
+import { verifyKeyRecord } from '../directory/records.js';
+import { isParleyError } from '../errors.js';
+import type { ChatContext } from './context.js';
+import type { Contacts } from './contacts.js';
+import type { Presence } from './presence.js';
+import type { Registration } from './registration.js';
+
+/**
+ * The periodic conversation with the directory: our heartbeat, then one
+ * batched lookup of every friend (presence, addresses, key changes). Its
+ * failures only mark the directory unreachable; they never reach the API.
+ */
+export class DirectorySync {
+  private timer: NodeJS.Timeout | undefined;
+  private reachable = true;
+  private registered = false;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly ctx: ChatContext,
+    private readonly contacts: Contacts,
+    private readonly presence: Presence,
+    private readonly registration: Registration,
+    private readonly addresses: () => string[],
+    private readonly onRecovered: () => void,
+  ) {}
+
+  isReachable(): boolean {
+    return this.reachable;
+  }
+
+  start(): void {
+    const loop = () => {
+      void this.tick().finally(() => {
+        if (this.timer === undefined) return;
+        this.timer = setTimeout(loop, this.ctx.heartbeatMs);
+        this.timer.unref();
+      });
+    };
+    this.timer = setTimeout(loop, 0);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One round; concurrent callers share the round in progress. */
+  tick(): Promise<void> {
+    this.running ??= this.round().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async round(): Promise<void> {
+    const username = this.ctx.username();
+    try {
+      if (username) {
+        if (!this.registered) {
+          await this.registration.reassert();
+          this.registered = true;
+        }
+        await this.ctx.directory.heartbeat(username, this.registration.secret(), this.addresses());
+      }
+      const friends = this.ctx.store.friends.all();
+      const entries = friends.length > 0 ? await this.ctx.directory.lookup(friends.map((f) => f.username)) : [];
+      for (const entry of entries) this.contacts.applyDirectoryEntry(entry, verifyKeyRecord(entry));
+      this.setReachable(true);
+    } catch (err) {
+      if (isParleyError(err, 'DIRECTORY_REJECTED')) this.registered = false;
+      this.ctx.log.warn('directory round failed', { err });
+      this.setReachable(!isParleyError(err, 'DIRECTORY_UNREACHABLE'));
+    }
+    this.presence.refreshAll();
+  }
+
+  private setReachable(reachable: boolean): void {
+    const recovered = reachable && !this.reachable;
+    this.reachable = reachable;
+    if (recovered) this.onRecovered();
+  }
+}

@@ -1,0 +1,57 @@
+import type { ChatContext } from './context.js';
+
+/**
+ * Who is online: a friend with a live session, or whose last directory
+ * heartbeat is recent enough. Emits friend_online / friend_offline on
+ * transitions only.
+ */
+export class Presence {
+  private readonly sessions = new Set<string>();
+  private readonly known = new Map<string, boolean>();
+
+  constructor(
+    private readonly ctx: ChatContext,
+    private readonly onTransition: (username: string, online: boolean) => void,
+  ) {}
+
+  isOnline(username: string): boolean {
+    if (this.sessions.has(username)) return true;
+    const lastSeen = this.ctx.store.friends.get(username)?.last_seen;
+    return lastSeen != null && Date.now() - Date.parse(lastSeen) <= this.ctx.presenceTimeoutMs;
+  }
+
+  onlineCount(): number {
+    return this.ctx.store.friends.all().filter((f) => this.isOnline(f.username)).length;
+  }
+
+  sessionUp(username: string): void {
+    this.sessions.add(username);
+    this.refresh(username);
+  }
+
+  sessionDown(username: string): void {
+    this.sessions.delete(username);
+    this.refresh(username);
+  }
+
+  forget(username: string): void {
+    this.sessions.delete(username);
+    this.known.delete(username);
+  }
+
+  /** Re-evaluates a friend and emits an event when the state changed. Returns the state. */
+  refresh(username: string): boolean {
+    const online = this.isOnline(username);
+    const before = this.known.get(username);
+    this.known.set(username, online);
+    // The first evaluation after start (or add) only reports someone online.
+    if (before === online || (before === undefined && !online)) return online;
+    this.ctx.bus.emit(online ? 'friend_online' : 'friend_offline', { username });
+    this.onTransition(username, online);
+    return online;
+  }
+
+  refreshAll(): void {
+    for (const friend of this.ctx.store.friends.all()) this.refresh(friend.username);
+  }
+}

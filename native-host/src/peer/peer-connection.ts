@@ -1,0 +1,153 @@
+import { EventEmitter } from 'node:events';
+import type net from 'node:net';
+import type { Limits } from '../config/limits.js';
+import type { Logger } from '../logger.js';
+import { encodeFrame, FrameDecoder } from './framing.js';
+import type { PeerHandshake, PeerHandshakeResult } from './peer-handshake.js';
+import { peerMessageSchema, type PeerMessage } from './peer-protocol.js';
+import type { TransportCipher } from './transport-cipher.js';
+
+/** Decides whether a completed handshake may become a session; returns the friend's username. */
+export type Authorize = (result: PeerHandshakeResult) => string | null;
+
+/**
+ * One TCP connection to a peer: framing, the Noise handshake, then the
+ * encrypted session. Every defect (oversized or stalled frame, failed
+ * handshake, forged or corrupted frame, bad message) closes this connection
+ * and nothing else. Emits 'open' (username), 'message' (PeerMessage), 'close'.
+ */
+export class PeerConnection extends EventEmitter {
+  username: string | null = null;
+  /** Static key of the side that dialled, to break ties between two connections. */
+  initiatorKey: Uint8Array | null = null;
+  readonly openedAt = Date.now();
+  private readonly decoder: FrameDecoder;
+  private readonly schema;
+  private transport: TransportCipher | null = null;
+  private closed = false;
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private stallTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private lastReceived = Date.now();
+  private lastSent = Date.now();
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly handshake: PeerHandshake,
+    private readonly authorize: Authorize,
+    private readonly ownKey: Uint8Array,
+    private readonly limits: Limits,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.decoder = new FrameDecoder({ maxFrameBytes: limits.maxFrameBytes });
+    this.schema = peerMessageSchema(limits.maxTextLength);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('error', (err) => this.log.debug('socket error', { err: err.message }));
+    socket.on('close', () => this.close('socket closed'));
+    this.handshakeTimer = setTimeout(() => this.close('handshake timed out'), limits.handshakeTimeoutMs);
+    if (handshake.initiator) this.step(null);
+  }
+
+  get isOpen(): boolean {
+    return this.transport !== null && !this.closed;
+  }
+
+  send(message: PeerMessage): boolean {
+    if (!this.isOpen) return false;
+    try {
+      this.write(this.transport!.seal(message));
+      return true;
+    } catch (err) {
+      this.close(`send failed: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.handshakeTimer);
+    clearTimeout(this.stallTimer);
+    clearInterval(this.pingTimer);
+    this.log.debug('connection closed', { peer: this.username, reason });
+    this.socket.destroy();
+    this.emit('close', reason);
+  }
+
+  private write(body: Uint8Array): void {
+    this.lastSent = Date.now();
+    this.socket.write(encodeFrame(body));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastReceived = Date.now();
+    let frames: Uint8Array[];
+    try {
+      frames = this.decoder.push(chunk);
+    } catch (err) {
+      this.close((err as Error).message);
+      return;
+    }
+    for (const frame of frames) {
+      if (this.closed) return;
+      if (this.transport) this.receive(frame);
+      else this.step(frame);
+    }
+    clearTimeout(this.stallTimer);
+    if (this.decoder.pending()) {
+      this.stallTimer = setTimeout(() => this.close('stalled mid-frame'), this.limits.frameStallTimeoutMs);
+    }
+  }
+
+  private step(frame: Uint8Array | null): void {
+    try {
+      const step = this.handshake.next(frame);
+      // The initiator checks the pin before sending message 3: a stranger never learns who dialled.
+      if (step.done) {
+        const username = this.authorize(step.done);
+        if (username === null) return this.close('peer not authorized');
+        if (step.send) this.write(step.send);
+        this.establish(username, step.done);
+      } else if (step.send) {
+        this.write(step.send);
+      }
+    } catch (err) {
+      this.log.info('handshake refused', { reason: (err as Error).message, remote: this.socket.remoteAddress });
+      this.close('handshake failed');
+    }
+  }
+
+  private establish(username: string, result: PeerHandshakeResult): void {
+    clearTimeout(this.handshakeTimer);
+    this.username = username;
+    this.transport = result.transport;
+    this.initiatorKey = this.handshake.initiator ? this.ownKey : result.remoteStatic;
+    this.pingTimer = setInterval(() => this.keepAlive(), Math.max(100, Math.floor(this.limits.peerPingMs / 2)));
+    this.pingTimer.unref();
+    this.emit('open', username);
+  }
+
+  private receive(frame: Uint8Array): void {
+    let message: PeerMessage;
+    try {
+      const parsed = this.schema.safeParse(this.transport!.open(frame));
+      if (!parsed.success) throw new Error(`bad message: ${parsed.error.issues[0]?.message}`);
+      message = parsed.data;
+    } catch (err) {
+      this.log.warn('closing session after a bad frame', { peer: this.username, reason: (err as Error).message });
+      this.close('bad frame');
+      return;
+    }
+    if (message.type === 'ping') this.send({ type: 'pong' });
+    else if (message.type !== 'pong') this.emit('message', message);
+  }
+
+  private keepAlive(): void {
+    const now = Date.now();
+    if (now - this.lastReceived > this.limits.peerIdleTimeoutMs) return this.close('peer silent');
+    if (now - this.lastSent >= this.limits.peerPingMs) this.send({ type: 'ping' });
+  }
+}

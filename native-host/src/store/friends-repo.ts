@@ -1,0 +1,72 @@
+import type { Db } from './database.js';
+
+export interface FriendRow {
+  username: string;
+  public_key: string;
+  signing_key: string;
+  verified: number;
+  seen_public_key: string | null;
+  seen_signing_key: string | null;
+  addresses: string;
+  last_seen: string | null;
+  last_ip: string | null;
+  added_at: string;
+}
+
+/** Friends with their pinned keys (TOFU at add time) and last known presence. */
+export class FriendsRepo {
+  private readonly stmt;
+
+  constructor(db: Db) {
+    this.stmt = {
+      all: db.prepare(`SELECT * FROM friends ORDER BY username`),
+      get: db.prepare(`SELECT * FROM friends WHERE username = ?`),
+      insert: db.prepare(
+        `INSERT INTO friends (username, public_key, signing_key, addresses, last_seen, last_ip, added_at)
+         VALUES (@username, @public_key, @signing_key, @addresses, @last_seen, @last_ip, @added_at)`,
+      ),
+      remove: db.prepare(`DELETE FROM friends WHERE username = ?`),
+      presence: db.prepare(`UPDATE friends SET addresses = ?, last_seen = ?, last_ip = ? WHERE username = ?`),
+      seenKeys: db.prepare(`UPDATE friends SET seen_public_key = ?, seen_signing_key = ? WHERE username = ?`),
+      repin: db.prepare(
+        `UPDATE friends SET public_key = ?, signing_key = ?, seen_public_key = NULL, seen_signing_key = NULL, verified = 1
+         WHERE username = ?`,
+      ),
+      byPublicKey: db.prepare(`SELECT * FROM friends WHERE public_key = ?`),
+    };
+  }
+
+  all(): FriendRow[] {
+    return this.stmt.all.all() as FriendRow[];
+  }
+
+  get(username: string): FriendRow | undefined {
+    return this.stmt.get.get(username) as FriendRow | undefined;
+  }
+
+  byPublicKey(publicKey: string): FriendRow | undefined {
+    return this.stmt.byPublicKey.get(publicKey) as FriendRow | undefined;
+  }
+
+  insert(row: Omit<FriendRow, 'verified' | 'seen_public_key' | 'seen_signing_key'>): void {
+    this.stmt.insert.run(row);
+  }
+
+  remove(username: string): boolean {
+    return this.stmt.remove.run(username).changes > 0;
+  }
+
+  updatePresence(username: string, addresses: string[], lastSeen: string | null, lastIp: string | null): void {
+    this.stmt.presence.run(JSON.stringify(addresses), lastSeen, lastIp, username);
+  }
+
+  /** Records keys the directory shows that differ from the pinned ones (null: they match again). */
+  setSeenKeys(username: string, keys: { publicKey: string; signingKey: string } | null): void {
+    this.stmt.seenKeys.run(keys?.publicKey ?? null, keys?.signingKey ?? null, username);
+  }
+
+  /** The user verified the friend: pin the given keys and clear any warning. */
+  pinVerified(username: string, publicKey: string, signingKey: string): void {
+    this.stmt.repin.run(publicKey, signingKey, username);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Versioned schema. Each entry runs once, in order, inside a transaction;
+ * PRAGMA user_version records how far a database has come. Never edit an
+ * entry that has shipped: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE friends (
+    username          TEXT PRIMARY KEY,
+    public_key        TEXT NOT NULL,
+    signing_key       TEXT NOT NULL,
+    verified          INTEGER NOT NULL DEFAULT 0,
+    -- keys the directory shows now, when they differ from the pinned ones
+    seen_public_key   TEXT,
+    seen_signing_key  TEXT,
+    addresses         TEXT NOT NULL DEFAULT '[]',
+    last_seen         TEXT,
+    last_ip           TEXT,
+    added_at          TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  -- id is the local order of history (arrival for received, creation for
+  -- sent): monotonic, so keyset paging needs nothing else.
+  CREATE TABLE messages (
+    id               INTEGER PRIMARY KEY,
+    msg_id           TEXT NOT NULL UNIQUE,
+    peer             TEXT NOT NULL,
+    direction        TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
+    text             TEXT NOT NULL,
+    timestamp        TEXT NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('queued', 'stored', 'delivered', 'read')),
+    delivery_method  TEXT NOT NULL CHECK (delivery_method IN ('direct', 'offline')),
+    read             INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX messages_by_peer ON messages (peer, id);
+  CREATE INDEX messages_unread ON messages (peer, id) WHERE direction = 'received' AND read = 0;
+
+  -- History totals kept by triggers, so a page never counts a whole history.
+  CREATE TABLE peer_totals (
+    peer  TEXT PRIMARY KEY,
+    total INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO peer_totals (peer, total) VALUES (NEW.peer, 1)
+      ON CONFLICT (peer) DO UPDATE SET total = total + 1;
+  END;
+  CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
+    UPDATE peer_totals SET total = total - 1 WHERE peer = OLD.peer;
+  END;
+
+  -- Sent messages still to be handed on: neither acked by the peer nor
+  -- stored in the mailbox. Retried with backoff.
+  CREATE TABLE outbox (
+    msg_id           TEXT PRIMARY KEY REFERENCES messages (msg_id) ON DELETE CASCADE,
+    peer             TEXT NOT NULL,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX outbox_by_peer ON outbox (peer, next_attempt_at);
+
+  -- Delivery receipts owed for mail taken from the mailbox, sent when a
+  -- session to the sender is up.
+  CREATE TABLE receipts_due (
+    peer    TEXT NOT NULL,
+    msg_id  TEXT NOT NULL,
+    PRIMARY KEY (peer, msg_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE prekeys (
+    id           INTEGER PRIMARY KEY,
+    public_key   TEXT NOT NULL,
+    private_key  TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    signature    TEXT NOT NULL,
+    published    INTEGER NOT NULL DEFAULT 0
+  );
+  `,
+];

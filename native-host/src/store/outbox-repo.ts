@@ -1,0 +1,64 @@
+import type { Db } from './database.js';
+
+export interface OutboxEntry {
+  msg_id: string;
+  peer: string;
+  attempts: number;
+  next_attempt_at: number;
+}
+
+/** Sent messages not yet acked by the peer nor stored in the mailbox. */
+export class OutboxRepo {
+  private readonly stmt;
+
+  constructor(db: Db) {
+    this.stmt = {
+      add: db.prepare(`INSERT OR IGNORE INTO outbox (msg_id, peer, next_attempt_at) VALUES (?, ?, ?)`),
+      remove: db.prepare(`DELETE FROM outbox WHERE msg_id = ?`),
+      due: db.prepare(`SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`),
+      forPeer: db.prepare(
+        `SELECT o.* FROM outbox o JOIN messages m ON m.msg_id = o.msg_id WHERE o.peer = ? ORDER BY m.id LIMIT ?`,
+      ),
+      reschedule: db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE msg_id = ?`),
+      wake: db.prepare(`UPDATE outbox SET next_attempt_at = 0 WHERE peer = ?`),
+      wakeAll: db.prepare(`UPDATE outbox SET next_attempt_at = 0`),
+      get: db.prepare(`SELECT * FROM outbox WHERE msg_id = ?`),
+      nextDue: db.prepare(`SELECT min(next_attempt_at) AS at FROM outbox`),
+    };
+  }
+
+  add(msgId: string, peer: string, nextAttemptAt: number): void {
+    this.stmt.add.run(msgId, peer, nextAttemptAt);
+  }
+
+  remove(msgId: string): boolean {
+    return this.stmt.remove.run(msgId).changes > 0;
+  }
+
+  get(msgId: string): OutboxEntry | undefined {
+    return this.stmt.get.get(msgId) as OutboxEntry | undefined;
+  }
+
+  due(now: number, limit: number): OutboxEntry[] {
+    return this.stmt.due.all(now, limit) as OutboxEntry[];
+  }
+
+  /** In send order, so a friend coming online gets messages in order. */
+  forPeer(peer: string, limit: number): OutboxEntry[] {
+    return this.stmt.forPeer.all(peer, limit) as OutboxEntry[];
+  }
+
+  reschedule(msgId: string, nextAttemptAt: number): void {
+    this.stmt.reschedule.run(nextAttemptAt, msgId);
+  }
+
+  /** Makes a peer's (or every) queued message due at once. */
+  wake(peer?: string): void {
+    if (peer === undefined) this.stmt.wakeAll.run();
+    else this.stmt.wake.run(peer);
+  }
+
+  nextDueAt(): number | null {
+    return (this.stmt.nextDue.get() as { at: number | null }).at;
+  }
+}

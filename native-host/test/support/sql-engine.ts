@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
+
+/** The directory migration, applied as-is by every SQL-backed test. */
+export const MIGRATION_PATH = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../supabase/migrations/20261127000000_parley_directory.sql',
+);
+
+export type Row = Record<string, unknown>;
+
+/** One database connection, used by one request at a time. */
+export interface SqlSession {
+  query(sql: string, params?: unknown[]): Promise<Row[]>;
+}
+
+/**
+ * A SQL engine behind postgrest-lite. Requests need a session of their own
+ * because `set local role` and the transaction live on one connection.
+ */
+export interface SqlEngine {
+  withSession<T>(body: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements without parameters (migrations, fixtures). */
+  exec(script: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** PGlite, in process. It has a single connection, so sessions are taken one at a time. */
+export function pgliteEngine(db: PGlite): SqlEngine {
+  let tail: Promise<unknown> = Promise.resolve();
+  const session: SqlSession = {
+    query: async (sql, params) => (await db.query<Row>(sql, params)).rows,
+  };
+  return {
+    withSession(body) {
+      const run = tail.then(() => body(session));
+      tail = run.catch(() => undefined);
+      return run;
+    },
+    exec: async (script) => {
+      await db.exec(script);
+    },
+    close: () => db.close(),
+  };
+}
+
+/** Real PostgreSQL through a `pg` pool. */
+export function pgEngine(pool: pg.Pool): SqlEngine {
+  return {
+    async withSession(body) {
+      const client = await pool.connect();
+      try {
+        return await body({ query: async (sql, params) => (await client.query<Row>(sql, params)).rows });
+      } finally {
+        client.release();
+      }
+    },
+    exec: async (script) => {
+      await pool.query(script);
+    },
+    close: () => pool.end(),
+  };
+}
+
+export async function applyMigration(engine: SqlEngine): Promise<void> {
+  await engine.exec(fs.readFileSync(MIGRATION_PATH, 'utf8'));
+}

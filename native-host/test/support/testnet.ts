@@ -1,0 +1,151 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiClient } from '../../../shared/api-client.js';
+import type { HostInfo } from '../../../shared/contract.js';
+import { EventClient } from './event-client.js';
+
+/**
+ * Starts real Parley hosts (the built dist/ entry) on 127.0.0.1 with port 0,
+ * each with its own temp data dir, all sharing one local directory file.
+ * Used by the integration, fault, end-to-end and bench suites.
+ */
+export const HOST_ENTRY = path.resolve(fileURLToPath(import.meta.url), '../../../../dist/native-host/src/main.js');
+
+export interface HostOptions {
+  username?: string;
+  dataDir?: string;
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+export class TestHost {
+  info!: HostInfo;
+  token!: string | null;
+  api!: ApiClient;
+  stderr = '';
+  private exitCode: Promise<number | null>;
+
+  constructor(
+    readonly dataDir: string,
+    readonly child: ChildProcess,
+  ) {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString();
+      if (process.env.PARLEY_TEST_LOGS) process.stderr.write(chunk);
+    });
+    this.exitCode = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.info.api_port}`;
+  }
+
+  events(): Promise<EventClient> {
+    return EventClient.connect(this.info.ws_port, this.token);
+  }
+
+  exited(): Promise<number | null> {
+    return this.exitCode;
+  }
+
+  /** SIGTERM and wait for a clean exit. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    return this.exitCode;
+  }
+
+  /** kill -9: no cleanup at all. */
+  async crash(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exitCode;
+  }
+}
+
+export class Testnet {
+  readonly root: string;
+  readonly directoryPath: string;
+  private readonly hosts: TestHost[] = [];
+
+  constructor() {
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
+    this.directoryPath = path.join(this.root, 'directory.sqlite');
+  }
+
+  /** Starts a host and resolves once host.json is written. */
+  async start(options: HostOptions = {}): Promise<TestHost> {
+    const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(this.root, `${options.username ?? 'host'}-`));
+    const host = spawnHost(dataDir, this.hostArgs(options), options.env);
+    this.hosts.push(host);
+    await waitReady(host);
+    return host;
+  }
+
+  /** Arguments for a host of this testnet (useful for spawning by hand). */
+  hostArgs(options: HostOptions): string[] {
+    return [
+      '--api-port', '0', '--ws-port', '0', '--peer-port', '0', '--peer-host', '127.0.0.1',
+      '--advertise', '127.0.0.1', '--directory', 'local', '--directory-path', this.directoryPath,
+      '--heartbeat-ms', '500', '--presence-timeout-ms', '2000', '--log-level', 'debug',
+      '--limit', 'retryMinMs=200', '--limit', 'retryMaxMs=2000', '--limit', 'mailboxPollMs=500',
+      ...(options.username ? ['--username', options.username] : []),
+      ...(options.args ?? []),
+    ];
+  }
+
+  /** Restarts a stopped or crashed host on the same data dir. */
+  async restart(host: TestHost, options: HostOptions = {}): Promise<TestHost> {
+    return this.start({ ...options, dataDir: host.dataDir });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.hosts.map((h) => h.stop()));
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+export function spawnHost(dataDir: string, args: string[], env: Record<string, string> = {}): TestHost {
+  const child = spawn(process.execPath, [HOST_ENTRY, '--data-dir', dataDir, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  return new TestHost(dataDir, child);
+}
+
+async function waitReady(host: TestHost, timeoutMs = 15_000): Promise<void> {
+  const file = path.join(host.dataDir, 'host.json');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (host.child.exitCode !== null) throw new Error(`host exited with ${host.child.exitCode}: ${host.stderr}`);
+    if (fs.existsSync(file)) {
+      const info = JSON.parse(fs.readFileSync(file, 'utf8')) as HostInfo;
+      if (info.pid === host.child.pid) {
+        host.info = info;
+        const tokenFile = path.join(host.dataDir, 'api-token');
+        host.token = fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : null;
+        host.api = new ApiClient({ baseUrl: host.apiUrl, token: host.token });
+        return;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`host not ready in ${timeoutMs} ms: ${host.stderr}`);
+}
+
+/** Polls `check` until it returns a truthy value or the time is up. */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
