@@ -3,6 +3,8 @@ import { ConfigError, parseCommandLine } from './config/config.js';
 import { helpText } from './config/options.js';
 import { HostStartError, startHost } from './host.js';
 import { createLogger } from './logger.js';
+import { detectBrowserLaunch } from './native/launch-mode.js';
+import { runBrowserLaunched } from './native/native-launch.js';
 import { hostVersion } from './version.js';
 
 /** Entry point: parse the command line, start the host, stop it on signals. Only wiring. */
@@ -27,6 +29,20 @@ async function main(): Promise<number> {
   const { config } = parsed;
   process.umask(0o077);
   const log = createLogger(config.logLevel, config.logFile ?? undefined);
+  const launch = detectBrowserLaunch(parsed.positionals);
+  if (launch) {
+    log.info('started by the browser', { browser: launch.browser, caller: launch.origin ?? launch.extensionId });
+    try {
+      return await runBrowserLaunched(config, log);
+    } catch (err) {
+      log.error((err as Error).message, err instanceof HostStartError ? undefined : { stack: (err as Error).stack });
+      return err instanceof HostStartError ? err.exitCode : 1;
+    }
+  }
+  if (parsed.positionals.length > 0) {
+    process.stderr.write(`parley-host: unexpected argument '${parsed.positionals[0]}' (see --help)\n`);
+    return 2;
+  }
   let host;
   try {
     host = await startHost(config, log);

@@ -48,7 +48,8 @@ const FUNCTION_INFO_SQL = `
     coalesce((
       select pg_catalog.json_agg(pg_catalog.json_build_object(
         'name', a.name, 'type', pg_catalog.format_type(a.type, null)) order by a.ord)
-      from pg_catalog.unnest(
+      -- Multi-array unnest is FROM-clause syntax and cannot be schema-qualified.
+      from unnest(
         coalesce(p.proallargtypes, p.proargtypes::oid[]),
         p.proargnames,
         coalesce(p.proargmodes, pg_catalog.array_fill('i'::"char", array[p.pronargs]))

@@ -85,9 +85,10 @@ export class Testnet {
 
   /** Arguments for a host of this testnet (useful for spawning by hand). */
   hostArgs(options: HostOptions): string[] {
+    const advertise = options.args?.includes('--advertise') ? [] : ['--advertise', '127.0.0.1'];
     return [
       '--api-port', '0', '--ws-port', '0', '--peer-port', '0', '--peer-host', '127.0.0.1',
-      '--advertise', '127.0.0.1', '--directory', 'local', '--directory-path', this.directoryPath,
+      ...advertise, '--directory', 'local', '--directory-path', this.directoryPath,
       '--heartbeat-ms', '500', '--presence-timeout-ms', '2000', '--log-level', 'debug',
       '--limit', 'retryMinMs=200', '--limit', 'retryMaxMs=2000', '--limit', 'mailboxPollMs=500',
       ...(options.username ? ['--username', options.username] : []),

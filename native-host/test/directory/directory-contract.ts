@@ -1,0 +1,242 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Directory, DirectoryLimits } from '../../src/directory/directory.js';
+import { verifyKeyRecord, verifyPrekey } from '../../src/directory/records.js';
+import { envelope, makePrekey, makeUser, sleep } from './directory-fixtures.js';
+
+/** Opens a fresh, empty directory with these caps (defaults for the rest). */
+export type MakeDirectory = (
+  limits?: Partial<DirectoryLimits>,
+) => Promise<{ directory: Directory; cleanup: () => Promise<void> }>;
+
+async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
+  await expect(promise).rejects.toMatchObject({ name: 'ParleyError', code });
+}
+
+/** The behaviour every Directory adapter must share (DESIGN.md, "Directory"). */
+export function runDirectoryContract(name: string, makeDirectory: MakeDirectory): void {
+  describe(`directory contract: ${name}`, () => {
+    let cleanup: (() => Promise<void>) | undefined;
+
+    async function open(limits?: Partial<DirectoryLimits>): Promise<Directory> {
+      const made = await makeDirectory(limits);
+      cleanup = made.cleanup;
+      return made.directory;
+    }
+
+    afterEach(async () => {
+      await cleanup?.();
+      cleanup = undefined;
+    });
+
+    it('claims a username and serves the signed record', async () => {
+      const dir = await open();
+      const alice = makeUser('alice');
+      await dir.register(alice.record, alice.secret);
+      const [entry, ...rest] = await dir.lookup(['alice']);
+      expect(rest).toEqual([]);
+      expect(entry).toEqual({ ...alice.record, prekeys: [], addresses: [], lastSeen: null, lastIp: null });
+      expect(verifyKeyRecord(entry)).toBe(true);
+    });
+
+    it('refuses a claimed name to another secret or other keys, accepts an exact repeat', async () => {
+      const dir = await open();
+      const alice = makeUser('alice');
+      const impostor = makeUser('alice');
+      await dir.register(alice.record, alice.secret);
+      await rejectsWith(dir.register(impostor.record, impostor.secret), 'USERNAME_TAKEN');
+      await rejectsWith(dir.register(impostor.record, alice.secret), 'USERNAME_TAKEN');
+      await rejectsWith(dir.register(alice.record, impostor.secret), 'USERNAME_TAKEN');
+      await dir.register(alice.record, alice.secret);
+      const [entry] = await dir.lookup(['alice']);
+      expect(entry?.publicKey).toBe(alice.record.publicKey);
+    });
+
+    it('rejects malformed records and secrets', async () => {
+      const dir = await open();
+      const bob = makeUser('bob');
+      await rejectsWith(dir.register({ ...bob.record, username: 'Bob' }, bob.secret), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.register({ ...bob.record, publicKey: 'AAAA' }, bob.secret), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.register({ ...bob.record, signature: bob.record.publicKey }, bob.secret), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.register(bob.record, 'short'), 'DIRECTORY_REJECTED');
+      expect(await dir.lookup(['bob'])).toEqual([]);
+    });
+
+    it('requires the right secret for heartbeats', async () => {
+      const dir = await open();
+      const alice = makeUser('alice');
+      await dir.register(alice.record, alice.secret);
+      await rejectsWith(dir.heartbeat('alice', 'wrong-secret-0123456789', ['10.0.0.1:9100']), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.heartbeat('alice', '', ['10.0.0.1:9100']), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.heartbeat('nobody', alice.secret, ['10.0.0.1:9100']), 'DIRECTORY_REJECTED');
+      const [entry] = await dir.lookup(['alice']);
+      expect(entry?.lastSeen).toBeNull();
+      expect(entry?.addresses).toEqual([]);
+    });
+
+    it('records heartbeats by its own clock with the advertised addresses', async () => {
+      const dir = await open();
+      const alice = makeUser('alice');
+      await dir.register(alice.record, alice.secret);
+      const before = Date.now();
+      await dir.heartbeat('alice', alice.secret, ['192.168.1.20:9100', 'alice.example:443']);
+      const after = Date.now();
+      const [entry] = await dir.lookup(['alice']);
+      expect(entry?.addresses).toEqual(['192.168.1.20:9100', 'alice.example:443']);
+      expect(entry?.lastIp).toBe('192.168.1.20');
+      // Same machine: the directory's clock is ours, give or take rounding.
+      const seen = Date.parse(entry?.lastSeen ?? '');
+      expect(seen).toBeGreaterThanOrEqual(before - 1000);
+      expect(seen).toBeLessThanOrEqual(after + 1000);
+
+      await dir.heartbeat('alice', alice.secret, ['[fe80::1]:9100']);
+      const [v6] = await dir.lookup(['alice']);
+      expect(v6?.lastIp).toBe('fe80::1');
+      expect(v6?.addresses).toEqual(['[fe80::1]:9100']);
+
+      await rejectsWith(dir.heartbeat('alice', alice.secret, ['no port']), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.heartbeat('alice', alice.secret, Array(9).fill('1.2.3.4:5')), 'DIRECTORY_REJECTED');
+    });
+
+    it('looks up many users at once, leaving unknown names out', async () => {
+      const dir = await open();
+      const users = ['alice', 'bob', 'carol'].map(makeUser);
+      for (const user of users) await dir.register(user.record, user.secret);
+      const entries = await dir.lookup(['carol', 'nobody', 'alice', 'Not Valid', 'carol', 'bob']);
+      expect(entries.map((e) => e.username)).toEqual(['carol', 'alice', 'bob']);
+      for (const entry of entries) expect(verifyKeyRecord(entry)).toBe(true);
+      expect(await dir.lookup([])).toEqual([]);
+    });
+
+    it('caps the lookup batch', async () => {
+      const dir = await open({ maxLookupBatch: 5 });
+      const names = ['a01', 'a02', 'a03', 'a04', 'a05', 'a06'];
+      expect(await dir.lookup(names.slice(0, 5))).toEqual([]);
+      await rejectsWith(dir.lookup(names), 'DIRECTORY_LIMIT');
+    });
+
+    it('publishes signed prekeys and keeps the newest two', async () => {
+      const dir = await open();
+      const bob = makeUser('bob');
+      await dir.register(bob.record, bob.secret);
+      const prekeys = [1, 2, 3].map((id) => makePrekey(bob, id));
+      for (const prekey of prekeys) await dir.publishPrekey('bob', bob.secret, prekey);
+      await dir.publishPrekey('bob', bob.secret, prekeys[2]!);
+      const [entry] = await dir.lookup(['bob']);
+      expect(entry?.prekeys).toEqual([prekeys[2], prekeys[1]]);
+      for (const prekey of entry?.prekeys ?? []) expect(verifyPrekey('bob', entry!.signingKey, prekey)).toBe(true);
+
+      await rejectsWith(dir.publishPrekey('bob', 'wrong-secret-0123456789', makePrekey(bob, 4)), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.publishPrekey('bob', bob.secret, { ...makePrekey(bob, 5), createdAt: 'yesterday' }), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.publishPrekey('bob', bob.secret, { ...makePrekey(bob, 6), id: -1 }), 'DIRECTORY_REJECTED');
+      expect((await dir.lookup(['bob']))[0]?.prekeys.map((p) => p.id)).toEqual([3, 2]);
+    });
+
+    it('stores, hands out oldest first, and deletes on ack', async () => {
+      const dir = await open();
+      const bob = makeUser('bob');
+      await dir.register(bob.record, bob.secret);
+      const sent = [envelope(10), envelope(20), envelope(30)];
+      const ids: string[] = [];
+      for (const item of sent) ids.push(await dir.mailboxPut('bob', item));
+      expect(new Set(ids).size).toBe(3);
+
+      const all = await dir.mailboxTake('bob', bob.secret, 10);
+      expect(all.map((m) => m.envelope)).toEqual(sent);
+      expect(all.map((m) => m.id)).toEqual(ids);
+      for (const item of all) expect(Number.isNaN(Date.parse(item.createdAt))).toBe(false);
+      expect((await dir.mailboxTake('bob', bob.secret, 2)).map((m) => m.id)).toEqual(ids.slice(0, 2));
+
+      await dir.mailboxAck('bob', bob.secret, ids.slice(0, 2));
+      expect((await dir.mailboxTake('bob', bob.secret, 10)).map((m) => m.id)).toEqual([ids[2]]);
+      await dir.mailboxAck('bob', bob.secret, [...ids, 'not-a-uuid']);
+      expect(await dir.mailboxTake('bob', bob.secret, 10)).toEqual([]);
+      await rejectsWith(dir.mailboxTake('bob', bob.secret, 0), 'DIRECTORY_REJECTED');
+    });
+
+    it("refuses to hand out or delete someone else's mail", async () => {
+      const dir = await open();
+      const alice = makeUser('alice');
+      const bob = makeUser('bob');
+      await dir.register(alice.record, alice.secret);
+      await dir.register(bob.record, bob.secret);
+      const id = await dir.mailboxPut('bob', envelope(16));
+
+      await rejectsWith(dir.mailboxTake('bob', alice.secret, 10), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.mailboxAck('bob', alice.secret, [id]), 'DIRECTORY_REJECTED');
+      expect(await dir.mailboxTake('alice', alice.secret, 10)).toEqual([]);
+      await dir.mailboxAck('alice', alice.secret, [id]);
+      expect((await dir.mailboxTake('bob', bob.secret, 10)).map((m) => m.id)).toEqual([id]);
+    });
+
+    it('rejects envelopes for unknown recipients and malformed envelopes', async () => {
+      const dir = await open();
+      const bob = makeUser('bob');
+      await dir.register(bob.record, bob.secret);
+      await rejectsWith(dir.mailboxPut('nobody', envelope(8)), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.mailboxPut('bob', ''), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.mailboxPut('bob', 'not base64!'), 'DIRECTORY_REJECTED');
+    });
+
+    it('caps the envelope size', async () => {
+      const dir = await open({ maxEnvelopeBytes: 100 });
+      const bob = makeUser('bob');
+      await dir.register(bob.record, bob.secret);
+      await dir.mailboxPut('bob', envelope(100));
+      await rejectsWith(dir.mailboxPut('bob', envelope(101)), 'DIRECTORY_LIMIT');
+      await rejectsWith(dir.mailboxPut('bob', envelope(5000)), 'DIRECTORY_LIMIT');
+    });
+
+    it('caps pending envelopes per recipient', async () => {
+      const dir = await open({ maxPendingPerRecipient: 3 });
+      const alice = makeUser('alice');
+      const bob = makeUser('bob');
+      await dir.register(alice.record, alice.secret);
+      await dir.register(bob.record, bob.secret);
+      const ids = [];
+      for (let i = 0; i < 3; i++) ids.push(await dir.mailboxPut('bob', envelope(8)));
+      await rejectsWith(dir.mailboxPut('bob', envelope(8)), 'DIRECTORY_LIMIT');
+      await dir.mailboxPut('alice', envelope(8));
+      await dir.mailboxAck('bob', bob.secret, [ids[0]!]);
+      await dir.mailboxPut('bob', envelope(8));
+    });
+
+    it('holds the pending cap and single ownership under concurrent calls', async () => {
+      const dir = await open({ maxPendingPerRecipient: 5 });
+      const bob = makeUser('bob');
+      await dir.register(bob.record, bob.secret);
+      const puts = await Promise.allSettled(Array.from({ length: 12 }, () => dir.mailboxPut('bob', envelope(8))));
+      expect(puts.filter((p) => p.status === 'fulfilled')).toHaveLength(5);
+      for (const p of puts) if (p.status === 'rejected') expect(p.reason).toMatchObject({ code: 'DIRECTORY_LIMIT' });
+      expect(await dir.mailboxTake('bob', bob.secret, 100)).toHaveLength(5);
+
+      const rivals = Array.from({ length: 6 }, () => makeUser('carol'));
+      const claims = await Promise.allSettled(rivals.map((r) => dir.register(r.record, r.secret)));
+      expect(claims.filter((c) => c.status === 'fulfilled')).toHaveLength(1);
+      const winner = rivals[claims.findIndex((c) => c.status === 'fulfilled')]!;
+      expect((await dir.lookup(['carol']))[0]?.publicKey).toBe(winner.record.publicKey);
+    });
+
+    it('caps take and ack batches', async () => {
+      const dir = await open({ maxTakeBatch: 2 });
+      const bob = makeUser('bob');
+      await dir.register(bob.record, bob.secret);
+      const ids = [];
+      for (let i = 0; i < 3; i++) ids.push(await dir.mailboxPut('bob', envelope(8)));
+      expect((await dir.mailboxTake('bob', bob.secret, 10)).map((m) => m.id)).toEqual(ids.slice(0, 2));
+      await rejectsWith(dir.mailboxAck('bob', bob.secret, ids), 'DIRECTORY_LIMIT');
+    });
+
+    it('drops envelopes older than the age cap', async () => {
+      const dir = await open({ maxEnvelopeAgeMs: 300, maxPendingPerRecipient: 1 });
+      const bob = makeUser('bob');
+      await dir.register(bob.record, bob.secret);
+      await dir.mailboxPut('bob', envelope(8));
+      expect(await dir.mailboxTake('bob', bob.secret, 10)).toHaveLength(1);
+      await rejectsWith(dir.mailboxPut('bob', envelope(8)), 'DIRECTORY_LIMIT');
+      await sleep(600);
+      expect(await dir.mailboxTake('bob', bob.secret, 10)).toEqual([]);
+      const fresh = await dir.mailboxPut('bob', envelope(8));
+      expect((await dir.mailboxTake('bob', bob.secret, 10)).map((m) => m.id)).toEqual([fresh]);
+    });
+  });
+}
