@@ -1,0 +1,162 @@
+// @ts-check
+import { InstallUsageError } from './install-args.js';
+import { hostManifest, LAUNCHER_MODE, launcherScript, MANIFEST_MODE, manifestFileContents } from './host-files.js';
+import {
+  BROWSERS,
+  launcherPath,
+  manifestLocation,
+  osLayout,
+  parleyNativeDir,
+  pathFor,
+  userDataDirManifestLocation,
+} from './install-locations.js';
+
+/** @typedef {import('./install-locations.js').Browser} Browser */
+/** @typedef {import('./install-locations.js').ManifestLocation} ManifestLocation */
+/** @typedef {import('./host-files.js').HostIdentity} HostIdentity */
+
+/**
+ * Everything the plan depends on; no part of it is read from the machine.
+ * @typedef {object} InstallInput
+ * @property {string} platform  `process.platform`
+ * @property {string} homeDir  absolute
+ * @property {readonly Browser[]} browsers
+ * @property {string | null} [userDataDir]  absolute; replaces the per-browser locations
+ * @property {string} nodePath  absolute path of the Node binary to pin (`process.execPath`)
+ * @property {string} repoDir  absolute path of the checkout
+ * @property {string} [hostEntry]  absolute; defaults to `<repoDir>/dist/native-host/src/main.js`
+ * @property {Record<string, string | undefined>} env  LOCALAPPDATA, XDG_CONFIG_HOME, XDG_DATA_HOME
+ * @property {HostIdentity} identity
+ */
+
+/**
+ * One step of a plan. `label` says what the step is for, for the printout.
+ * @typedef {{ kind: 'write-file', path: string, contents: string, mode: number, label: string }
+ *   | { kind: 'remove-file', path: string, label: string }
+ *   | { kind: 'remove-empty-dir', path: string, label: string }
+ *   | { kind: 'run-command', command: string, args: string[], allowFailure: boolean, label: string }} InstallAction
+ */
+
+/**
+ * The launcher, then one manifest per browser (plus its registry key on Windows).
+ * @param {InstallInput} input
+ * @returns {InstallAction[]}
+ */
+export function planInstall(input) {
+  const target = checkInput(input);
+  const launcher = launcherPath(target);
+  const hostEntry = input.hostEntry ?? defaultHostEntry(input);
+  /** @type {InstallAction[]} */
+  const actions = [
+    {
+      kind: 'write-file',
+      path: launcher,
+      contents: launcherScript({ platform: osLayout(input.platform), nodePath: input.nodePath, hostEntry }),
+      mode: LAUNCHER_MODE,
+      label: 'launcher',
+    },
+  ];
+  for (const { browser, location } of targets(input)) {
+    const family = browser === 'firefox' ? 'firefox' : 'chromium';
+    const manifest = hostManifest({ family, identity: input.identity, launcherPath: launcher });
+    actions.push({
+      kind: 'write-file',
+      path: location.manifestPath,
+      contents: manifestFileContents(manifest),
+      mode: MANIFEST_MODE,
+      label: `${browser} manifest`,
+    });
+    if (location.registryKey) {
+      actions.push({
+        kind: 'run-command',
+        command: 'reg',
+        args: ['add', location.registryKey, '/ve', '/t', 'REG_SZ', '/d', location.manifestPath, '/f'],
+        allowFailure: false,
+        label: `${browser} registry key`,
+      });
+    }
+  }
+  return actions;
+}
+
+/**
+ * Removes what `planInstall` writes for the same input. The launcher goes
+ * only when every browser is uninstalled, since the others still use it.
+ * @param {InstallInput} input
+ * @returns {InstallAction[]}
+ */
+export function planUninstall(input) {
+  const target = checkInput(input);
+  /** @type {InstallAction[]} */
+  const actions = [];
+  for (const { browser, location } of targets(input)) {
+    if (location.registryKey) {
+      actions.push({
+        kind: 'run-command',
+        command: 'reg',
+        args: ['delete', location.registryKey, '/f'],
+        // reg fails when the key is already gone; uninstalling twice is not an error.
+        allowFailure: true,
+        label: `${browser} registry key`,
+      });
+    }
+    actions.push({ kind: 'remove-file', path: location.manifestPath, label: `${browser} manifest` });
+  }
+  const everyBrowser = !input.userDataDir && BROWSERS.every((b) => input.browsers.includes(b));
+  if (everyBrowser) {
+    actions.push({ kind: 'remove-file', path: launcherPath(target), label: 'launcher' });
+    actions.push({ kind: 'remove-empty-dir', path: parleyNativeDir(target), label: 'launcher folder' });
+  }
+  return actions;
+}
+
+/**
+ * @param {InstallInput} input
+ * @returns {{ browser: Browser | 'user-data-dir', location: ManifestLocation }[]}
+ */
+function targets(input) {
+  const target = { platform: input.platform, homeDir: input.homeDir, env: input.env };
+  if (input.userDataDir) {
+    return [
+      {
+        browser: 'user-data-dir',
+        location: userDataDirManifestLocation(target, input.userDataDir, input.identity.hostName),
+      },
+    ];
+  }
+  return [...new Set(input.browsers)].map((browser) => ({
+    browser,
+    location: manifestLocation(target, browser, input.identity.hostName),
+  }));
+}
+
+/**
+ * @param {InstallInput} input
+ */
+function defaultHostEntry(input) {
+  return pathFor(input.platform).join(input.repoDir, 'dist', 'native-host', 'src', 'main.js');
+}
+
+/**
+ * Relative paths here are programmer errors (the entry resolves user input
+ * first), except a user data dir on Windows, which Chromium never reads there.
+ * @param {InstallInput} input
+ */
+function checkInput(input) {
+  const p = pathFor(input.platform);
+  for (const [name, value] of /** @type {[string, string | null | undefined][]} */ ([
+    ['homeDir', input.homeDir],
+    ['nodePath', input.nodePath],
+    ['repoDir', input.repoDir],
+    ['hostEntry', input.hostEntry],
+    ['userDataDir', input.userDataDir],
+  ])) {
+    if (value != null && !p.isAbsolute(value)) throw new TypeError(`${name} must be an absolute path: ${value}`);
+  }
+  if (input.userDataDir && osLayout(input.platform) === 'win32') {
+    throw new InstallUsageError(
+      '--user-data-dir is not supported on Windows: Chromium finds native hosts through the registry only',
+    );
+  }
+  return { platform: input.platform, homeDir: input.homeDir, env: input.env };
+}
