@@ -47,7 +47,10 @@ export class Outgoing {
       this.ctx.store.outbox.add(inserted.msg_id, to, Date.now() + this.ctx.limits.retryMinMs);
       return inserted;
     });
-    if (!this.contacts.isHeld(friend)) await this.deliver(row);
+    // A friend with changed keys gets nothing until re-verified. With older
+    // messages still waiting, those go first so the conversation keeps its order.
+    const olderWaiting = this.ctx.store.outbox.forPeer(to, 2).length > 1;
+    if (!this.contacts.isHeld(friend)) await (olderWaiting ? this.retryPeer(to) : this.deliver(row));
     const now = this.ctx.store.messages.get(row.msg_id) ?? row;
     return {
       msg_id: row.msg_id,
@@ -157,22 +160,31 @@ export class Outgoing {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      for (const entry of this.ctx.store.outbox.due(Date.now(), RETRY_BATCH)) {
-        const row = this.ctx.store.messages.get(entry.msg_id);
-        const friend = this.ctx.store.friends.get(entry.peer);
-        this.ctx.store.outbox.reschedule(entry.msg_id, Date.now() + this.backoff(entry.attempts + 1));
-        if (!row || !friend || this.contacts.isHeld(friend)) continue;
-        // Retries don't wait for acks: they arrive on their own and a missing
-        // one just means another attempt after the backoff.
-        if (this.sendDirect(row)) continue;
-        if (await this.mailbox.deposit(row)) this.transition(row.msg_id, 'stored', 'offline');
-      }
+      for (const peer of this.ctx.store.outbox.duePeers(Date.now())) await this.retryPeer(peer);
     } catch (err) {
       this.ctx.log.error('outbox retry failed', { err });
     } finally {
       this.flushing = false;
       const next = this.ctx.store.outbox.nextDueAt();
       if (next !== null) this.schedule(Math.min(next - Date.now(), this.ctx.limits.retryMaxMs));
+    }
+  }
+
+  /**
+   * Retries a friend's whole queue in send order, so a conversation never
+   * arrives out of order; stops at the first message that cannot be handed on.
+   */
+  private async retryPeer(peer: string): Promise<void> {
+    const friend = this.ctx.store.friends.get(peer);
+    for (const entry of this.ctx.store.outbox.forPeer(peer, RETRY_BATCH)) {
+      const row = this.ctx.store.messages.get(entry.msg_id);
+      this.ctx.store.outbox.reschedule(entry.msg_id, Date.now() + this.backoff(entry.attempts + 1));
+      if (!row || !friend || this.contacts.isHeld(friend)) continue;
+      // Retries don't wait for acks: they arrive on their own and a missing
+      // one just means another attempt after the backoff.
+      if (this.sendDirect(row)) continue;
+      if (!(await this.mailbox.deposit(row))) return;
+      this.transition(row.msg_id, 'stored', 'offline');
     }
   }
 

@@ -15,7 +15,7 @@ export class OutboxRepo {
     this.stmt = {
       add: db.prepare(`INSERT OR IGNORE INTO outbox (msg_id, peer, next_attempt_at) VALUES (?, ?, ?)`),
       remove: db.prepare(`DELETE FROM outbox WHERE msg_id = ?`),
-      due: db.prepare(`SELECT * FROM outbox WHERE next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`),
+      duePeers: db.prepare(`SELECT DISTINCT peer FROM outbox WHERE next_attempt_at <= ?`),
       forPeer: db.prepare(
         `SELECT o.* FROM outbox o JOIN messages m ON m.msg_id = o.msg_id WHERE o.peer = ? ORDER BY m.id LIMIT ?`,
       ),
@@ -39,8 +39,9 @@ export class OutboxRepo {
     return this.stmt.get.get(msgId) as OutboxEntry | undefined;
   }
 
-  due(now: number, limit: number): OutboxEntry[] {
-    return this.stmt.due.all(now, limit) as OutboxEntry[];
+  /** Friends with at least one message due for another attempt. */
+  duePeers(now: number): string[] {
+    return (this.stmt.duePeers.all(now) as { peer: string }[]).map((r) => r.peer);
   }
 
   /** In send order, so a friend coming online gets messages in order. */
