@@ -26,6 +26,16 @@ export default defineConfig({
       './extension/vitest.config.ts',
       {
         test: {
+          name: 'faults',
+          include: ['native-host/test/faults/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['e2e/**/*.test.ts'],
           environment: 'node',

@@ -61,30 +61,38 @@ export class Contacts {
   /**
    * Applies what the directory now says about a friend: presence, and keys.
    * Keys other than the pinned ones are never adopted silently: the contact
-   * is flagged, `key_changed` raised, and sends held until re-verified.
+   * is flagged, `key_changed` raised, its session closed and sends held
+   * until the user verifies again.
    */
   applyDirectoryEntry(entry: DirectoryEntry, signatureValid: boolean): void {
     const row = this.ctx.store.friends.get(entry.username);
     if (!row) return;
-    this.ctx.store.friends.updatePresence(row.username, entry.addresses, entry.lastSeen, entry.lastIp);
     const same = entry.publicKey === row.public_key && entry.signingKey === row.signing_key;
-    if (!signatureValid && !same) {
-      this.ctx.log.warn('ignoring directory record with a bad signature', { username: row.username });
-      return;
-    }
     if (same) {
+      // Presence and addresses are believed only from a record with the pinned keys.
+      this.ctx.store.friends.updatePresence(row.username, entry.addresses, entry.lastSeen, entry.lastIp);
       if (row.seen_public_key !== null) this.ctx.store.friends.setSeenKeys(row.username, null);
       return;
     }
+    if (!signatureValid) {
+      this.ctx.log.warn('ignoring directory record with a bad signature', { username: row.username });
+      return;
+    }
     if (row.seen_public_key === entry.publicKey && row.seen_signing_key === entry.signingKey) return;
+    this.ctx.log.warn('the directory shows keys other than the pinned ones; holding messages until re-verified', {
+      username: row.username,
+    });
     this.ctx.store.friends.setSeenKeys(row.username, { publicKey: entry.publicKey, signingKey: entry.signingKey });
-    this.raiseKeyChanged(row.username);
+    this.ctx.transport.disconnect(row.username);
+    this.ctx.bus.emit('key_changed', { username: row.username });
   }
 
-  /** A peer proved keys other than the pinned ones during a handshake. */
-  raiseKeyChanged(username: string): void {
-    this.ctx.log.warn('keys differ from the pinned ones; holding messages until re-verified', { username });
-    this.ctx.transport.disconnect(username);
+  /**
+   * A peer proved keys other than the pinned ones during a handshake. Only
+   * reported: anyone can claim a name, so this alone neither holds messages
+   * nor drops the real friend's session.
+   */
+  reportKeyMismatch(username: string): void {
     this.ctx.bus.emit('key_changed', { username });
   }
 

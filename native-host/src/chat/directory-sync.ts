@@ -66,6 +66,13 @@ export class DirectorySync {
       const entries = friends.length > 0 ? await this.ctx.directory.lookup(friends.map((f) => f.username)) : [];
       for (const entry of entries) this.contacts.applyDirectoryEntry(entry, verifyKeyRecord(entry));
       this.setReachable(true);
+      this.presence.refreshAll();
+      // Keep dialling friends the directory shows present while no session exists.
+      for (const friend of this.ctx.store.friends.all()) {
+        if (this.contacts.isHeld(friend) || this.ctx.transport.isConnected(friend.username)) continue;
+        if (this.presence.isOnline(friend.username)) this.ctx.transport.connect(friend.username, JSON.parse(friend.addresses) as string[]);
+      }
+      return;
     } catch (err) {
       if (isParleyError(err, 'DIRECTORY_REJECTED')) this.registered = false;
       this.ctx.log.warn('directory round failed', { err });

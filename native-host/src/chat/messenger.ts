@@ -151,7 +151,7 @@ export class Messenger implements PeerEvents {
   }
 
   keyMismatch(username: string): void {
-    this.contacts.raiseKeyChanged(username);
+    this.contacts.reportKeyMismatch(username);
   }
 
   message(from: string, message: PeerMessage): void {

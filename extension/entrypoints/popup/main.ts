@@ -1,0 +1,4 @@
+import { mountApp } from '../../app/mount-app.js';
+import './popup.css';
+
+mountApp('popup');

@@ -1,0 +1,20 @@
+import type { EventStream } from '../services/event-stream.js';
+import type { useChatStore } from './chat.js';
+import type { useContactsStore } from './contacts.js';
+
+type ChatStore = ReturnType<typeof useChatStore>;
+type ContactsStore = ReturnType<typeof useContactsStore>;
+
+/** Routes host events into the stores; returns a function that unhooks them. */
+export function wireEvents(stream: EventStream, chat: ChatStore, contacts: ContactsStore): () => void {
+  const offs = [
+    stream.on('new_message', (m) => void chat.receive(m)),
+    stream.on('friend_online', ({ username }) => contacts.setOnline(username, true)),
+    stream.on('friend_offline', ({ username }) => contacts.setOnline(username, false)),
+    stream.on('typing', ({ username, typing }) => chat.setTyping(username, typing)),
+    stream.on('message_status', (ev) => chat.applyStatus(ev)),
+    stream.on('friends_changed', () => void contacts.refresh()),
+    stream.on('key_changed', ({ username }) => contacts.markKeyChanged(username)),
+  ];
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,153 @@
+import { ApiClient } from '../../shared/api-client.js';
+import type { Contact, Message, SendResult, StatusResponse } from '../../shared/contract.js';
+
+/** Builds a contact with defaults for the fields a test does not care about. */
+export function contact(username: string, extra: Partial<Contact> = {}): Contact {
+  return {
+    username,
+    public_key: 'pk',
+    signing_key: 'sk',
+    online: false,
+    last_seen: null,
+    last_ip: null,
+    added_at: '2026-01-01T00:00:00.000Z',
+    fingerprint: 'abcd ef01',
+    verified: false,
+    key_changed: false,
+    ...extra,
+  };
+}
+
+let seq = 0;
+/** Builds a message; `direction` decides from/to relative to `me`. */
+export function message(peer: string, extra: Partial<Message> = {}, me = 'alice'): Message {
+  seq += 1;
+  const direction = extra.direction ?? 'received';
+  return {
+    msg_id: `m${seq}`,
+    from: direction === 'received' ? peer : me,
+    to: direction === 'received' ? me : peer,
+    text: `text ${seq}`,
+    timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
+    direction,
+    delivered: true,
+    delivery_method: 'direct',
+    status: 'delivered',
+    read: false,
+    ...extra,
+  };
+}
+
+function json(status: number, body?: unknown): Response {
+  return new Response(body === undefined ? null : JSON.stringify(body), { status });
+}
+
+/**
+ * An in-memory stand-in for the host's REST API, enough for store and
+ * component tests. `sendResult` and `failNext` shape the next answers.
+ */
+export class FakeHost {
+  username: string | null = 'alice';
+  friends: Contact[] = [];
+  directory = new Set<string>(['bob', 'carol', 'dave']);
+  history = new Map<string, Message[]>();
+  sendResult: Partial<SendResult> = {};
+  requests: string[] = [];
+  /** When set, every request fails with a 500 carrying this text. */
+  failWith: string | null = null;
+  /** Holds POST /messages answers until released, to test in-flight state. */
+  holdSends = false;
+  private held: Array<() => void> = [];
+
+  client(): ApiClient {
+    return new ApiClient({ baseUrl: 'http://127.0.0.1:1', token: 't', fetch: (input, init) => this.handle(String(input), init) });
+  }
+
+  releaseSends(): void {
+    const held = this.held;
+    this.held = [];
+    for (const release of held) release();
+  }
+
+  status(): StatusResponse {
+    return { username: this.username, fingerprint: 'ffff', uptime: 1, peer_count: 0, friends_online: 0, directory: { kind: 'local', reachable: true }, version: '0.1.0' };
+  }
+
+  private async handle(url: string, init?: RequestInit): Promise<Response> {
+    const u = new URL(url);
+    const method = init?.method ?? 'GET';
+    const body = init?.body ? (JSON.parse(String(init.body)) as Record<string, string>) : {};
+    this.requests.push(`${method} ${u.pathname}${u.search}`);
+    if (this.failWith) return json(500, { error: this.failWith, code: 'INTERNAL' });
+    const parts = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (u.pathname === '/status') return json(200, this.status());
+    if (u.pathname === '/setup' && method === 'POST') {
+      if (body.username === 'taken') return json(409, { error: 'Username taken' });
+      this.username = body.username ?? null;
+      return json(201, this.status());
+    }
+    if (parts[0] === 'friends') return this.friendsRoute(method, parts, body);
+    if (parts[0] === 'messages') return this.messagesRoute(method, parts, u, body);
+    return json(404, { error: 'Not found' });
+  }
+
+  private friendsRoute(method: string, parts: string[], body: Record<string, string>): Response {
+    const name = parts[1];
+    if (!name && method === 'GET') return json(200, this.friends);
+    if (!name && method === 'POST') {
+      const u = body.username ?? '';
+      if (!/^[a-z0-9][a-z0-9_.-]{2,31}$/.test(u) || u === this.username) return json(400, { error: `Invalid username '${u}'` });
+      if (this.friends.some((f) => f.username === u)) return json(409, { error: `Already friends with ${u}` });
+      if (!this.directory.has(u)) return json(404, { error: `User '${u}' not found` });
+      const c = contact(u);
+      this.friends.push(c);
+      return json(201, c);
+    }
+    const friend = this.friends.find((f) => f.username === name);
+    if (!friend) return json(404, { error: `${name} is not a friend` });
+    if (parts[2] === 'verify') {
+      if (method === 'POST') {
+        friend.verified = true;
+        friend.key_changed = false;
+        return json(200, friend);
+      }
+      return json(200, { username: name, safety_number: '12345 67890 12345 67890 12345 67890 12345 67890 12345 67890 12345 67890', fingerprint: friend.fingerprint, own_fingerprint: 'ffff', verified: friend.verified, key_changed: friend.key_changed });
+    }
+    if (method === 'DELETE') {
+      this.friends = this.friends.filter((f) => f !== friend);
+      return json(204);
+    }
+    return json(405, { error: 'Method not allowed' });
+  }
+
+  private async messagesRoute(method: string, parts: string[], u: URL, body: Record<string, string>): Promise<Response> {
+    if (method === 'DELETE') {
+      for (const list of this.history.values()) {
+        const i = list.findIndex((m) => m.msg_id === parts[1]);
+        if (i >= 0) {
+          list.splice(i, 1);
+          return json(204);
+        }
+      }
+      return json(404, { error: 'Unknown message' });
+    }
+    if (method === 'POST') {
+      const to = body.to ?? '';
+      if (!this.friends.some((f) => f.username === to)) return json(404, { error: `User '${to}' not found in friends list` });
+      const m = message(to, { direction: 'sent', text: body.text ?? '', status: 'queued', delivered: false, delivery_method: 'offline', ...this.sendResult }, this.username ?? 'alice');
+      const list = this.history.get(to) ?? [];
+      list.push(m);
+      this.history.set(to, list);
+      if (this.holdSends) await new Promise<void>((r) => this.held.push(r));
+      return json(201, { msg_id: m.msg_id, delivered: m.delivered, delivery_method: m.delivery_method, status: m.status });
+    }
+    const peer = u.searchParams.get('peer') ?? '';
+    const limit = Number(u.searchParams.get('limit') ?? 50);
+    const all = this.history.get(peer) ?? [];
+    let end = all.length - Number(u.searchParams.get('offset') ?? 0);
+    const before = u.searchParams.get('before');
+    if (before) end = all.findIndex((m) => m.msg_id === before);
+    const start = Math.max(0, end - limit);
+    return json(200, { messages: all.slice(start, Math.max(end, 0)), total: all.length, has_more: start > 0 });
+  }
+}

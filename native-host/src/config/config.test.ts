@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM_EXTENSION_ORIGIN } from '../../../shared/extension-id.js';
+import { ConfigError, parseCommandLine, type HostConfig } from './config.js';
+import { DEFAULT_LIMITS } from './limits.js';
+
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}): HostConfig => {
+  const parsed = parseCommandLine(argv, { HOME: '/home/u', ...env });
+  if (parsed.kind !== 'run') throw new Error(`expected run, got ${parsed.kind}`);
+  return parsed.config;
+};
+
+describe('command line', () => {
+  it('has the contract defaults', () => {
+    const config = run([], { XDG_DATA_HOME: '/data' });
+    expect(config).toMatchObject({
+      dataDir: path.resolve('/data/parley'),
+      username: null,
+      apiPort: 8080,
+      wsPort: 8081,
+      peerPort: 9100,
+      peerHost: '0.0.0.0',
+      advertise: null,
+      directory: 'local',
+      heartbeatMs: 30_000,
+      presenceTimeoutMs: 90_000,
+      auth: 'token',
+      allowOrigins: [CHROMIUM_EXTENSION_ORIGIN],
+      limits: DEFAULT_LIMITS,
+    });
+  });
+
+  it('reads options, then PARLEY_* variables, then defaults', () => {
+    const env = { PARLEY_API_PORT: '9000', PARLEY_WS_PORT: '9001', PARLEY_USERNAME: 'Alice', PARLEY_ALLOW_ORIGINS: 'http://a.test, http://b.test' };
+    const config = run(['--api-port=7000', '--advertise', 'example.net:4000'], env);
+    expect(config.apiPort).toBe(7000);
+    expect(config.wsPort).toBe(9001);
+    expect(config.username).toBe('alice');
+    expect(config.advertise).toEqual({ host: 'example.net', port: 4000 });
+    expect(config.allowOrigins).toEqual([CHROMIUM_EXTENSION_ORIGIN, 'http://a.test', 'http://b.test']);
+  });
+
+  it('picks supabase when a URL is set, and needs its key', () => {
+    expect(run(['--supabase-url', 'https://x.supabase.co', '--supabase-key', 'k']).directory).toBe('supabase');
+    expect(() => run([], { SUPABASE_URL: 'https://x.supabase.co' })).toThrow(ConfigError);
+  });
+
+  it('applies limit overrides and refuses unknown ones', () => {
+    expect(run(['--limit', 'maxTextLength=10', '--limit', 'sendAckTimeoutMs=50']).limits).toMatchObject({ maxTextLength: 10, sendAckTimeoutMs: 50 });
+    expect(run([], { PARLEY_LIMITS: 'maxPageSize=20' }).limits.maxPageSize).toBe(20);
+    expect(() => run(['--limit', 'nope=1'])).toThrow(/unknown limit/);
+    expect(() => run(['--limit', 'maxPageSize=-1'])).toThrow(/positive/);
+  });
+
+  it.each([
+    [['--api-port', '65536']],
+    [['--peer-port', '-1']],
+    [['--ws-port', '80a']],
+    [['--directory', 'ldap']],
+    [['--auth', 'basic']],
+    [['--log-level', 'loud']],
+    [['--heartbeat-ms', '0']],
+    [['--advertise', 'host:99999']],
+    [['--username', 'x']],
+    [['--api-port']],
+    [['--api-port', '1', '--api-port', '2']],
+    [['--unknown']],
+  ])('refuses %j', (argv) => {
+    expect(() => run(argv)).toThrow(ConfigError);
+  });
+
+  it('keeps positional arguments for the native-messaging launch and ignores --parent-window', () => {
+    const parsed = parseCommandLine(['chrome-extension://abc/', '--parent-window=0'], {});
+    expect(parsed.kind === 'run' && parsed.positionals).toEqual(['chrome-extension://abc/']);
+  });
+
+  it('recognises --help and --version', () => {
+    expect(parseCommandLine(['--help'], {}).kind).toBe('help');
+    expect(parseCommandLine(['--version'], {}).kind).toBe('version');
+  });
+});

@@ -1,0 +1,33 @@
+import type { DirectoryKind } from '../../../shared/contract.js';
+import type { Directory, DirectoryLimits } from './directory.js';
+import { LocalDirectory } from './local-directory.js';
+import { SupabaseDirectory } from './supabase-directory.js';
+
+export interface CreateDirectoryOptions {
+  kind: DirectoryKind;
+  /** The shared SQLite file (local). */
+  path?: string;
+  /** Project URL and anon key (supabase). */
+  supabaseUrl?: string;
+  supabaseKey?: string;
+  /** Caps of the local directory; a Supabase directory enforces its own, server-side. */
+  limits?: Partial<DirectoryLimits>;
+  /** Per-call timeout of the Supabase directory. */
+  timeoutMs?: number;
+}
+
+/**
+ * Opens the configured directory. Missing settings for the chosen kind are
+ * a configuration mistake and throw at once; a local file that cannot be
+ * opened rejects with DIRECTORY_UNREACHABLE.
+ */
+export async function createDirectory(options: CreateDirectoryOptions): Promise<Directory> {
+  if (options.kind === 'local') {
+    if (!options.path) throw new Error('the local directory needs a path (--directory-path)');
+    return new LocalDirectory({ path: options.path, limits: options.limits });
+  }
+  if (!options.supabaseUrl || !options.supabaseKey) {
+    throw new Error('the supabase directory needs --supabase-url and --supabase-key');
+  }
+  return new SupabaseDirectory({ url: options.supabaseUrl, anonKey: options.supabaseKey, timeoutMs: options.timeoutMs });
+}

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { errors } from '../errors.js';
+
+/** How long a writer waits for another process's lock before giving up. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA_V1 = `
+  CREATE TABLE IF NOT EXISTS users (
+    username    TEXT PRIMARY KEY,
+    public_key  TEXT NOT NULL,
+    signing_key TEXT NOT NULL,
+    signature   TEXT NOT NULL,
+    secret_hash BLOB NOT NULL,
+    addresses   TEXT NOT NULL DEFAULT '[]',
+    last_seen   INTEGER,
+    last_ip     TEXT,
+    created_at  INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS prekeys (
+    username   TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+    id         INTEGER NOT NULL,
+    public_key TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    signature  TEXT NOT NULL,
+    PRIMARY KEY (username, id)
+  );
+  CREATE TABLE IF NOT EXISTS mailbox (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT NOT NULL UNIQUE,
+    recipient  TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+    envelope   TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS mailbox_by_recipient ON mailbox (recipient, seq);
+  CREATE INDEX IF NOT EXISTS mailbox_by_age ON mailbox (created_at);
+`;
+
+// SQLite result codes meaning the file itself cannot be used right now
+// (gone, locked too long, unreadable, not a database).
+const UNUSABLE_CODES = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|CORRUPT|NOTADB|READONLY|FULL|PERM|AUTH|PROTOCOL)/;
+
+/** True for a better-sqlite3 error that means "the directory file is unusable". */
+export function isUnusableFileError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNUSABLE_CODES.test(code);
+}
+
+/**
+ * One open handle on the shared directory file, remembering which file it
+ * opened (device + inode) so a deleted or swapped file is noticed instead of
+ * silently written through a dangling descriptor.
+ */
+export class LocalFile {
+  readonly db: Database.Database;
+  private readonly dev: number;
+  private readonly ino: number;
+
+  private constructor(
+    readonly filePath: string,
+    db: Database.Database,
+  ) {
+    this.db = db;
+    const stat = fs.statSync(filePath);
+    this.dev = stat.dev;
+    this.ino = stat.ino;
+  }
+
+  /**
+   * Opens the file. `create` is only true for the very first open: once a
+   * directory file existed, a vanished one must not be replaced by an empty
+   * one (every registration would be lost without anyone noticing).
+   */
+  static open(filePath: string, create: boolean, busyTimeoutMs: number): LocalFile {
+    if (create) fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
+    else if (!fs.existsSync(filePath)) throw errors.directoryUnreachable();
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(filePath, { fileMustExist: !create, timeout: busyTimeoutMs });
+      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+      return new LocalFile(filePath, db);
+    } catch (err) {
+      db?.close();
+      throw errors.directoryUnreachable(err);
+    }
+  }
+
+  /** True while the path still names the file this handle opened. */
+  isCurrent(): boolean {
+    try {
+      const stat = fs.statSync(this.filePath);
+      return stat.dev === this.dev && stat.ino === this.ino;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    try {
+      this.db.close();
+    } catch {
+      // Closing a handle on a vanished file can fail; it is being dropped anyway.
+    }
+  }
+}
+
+function migrate(db: Database.Database): void {
+  if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return;
+  // Re-checked inside the write lock: several hosts may open a new file at once.
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new Error(`directory file schema ${version} is newer than this host`);
+    if (version < 1) db.exec(SCHEMA_V1);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  }).immediate();
+}
