@@ -41,6 +41,37 @@ describe('offline delivery through the mailbox', () => {
     bobEvents.close();
   });
 
+  it('a replayed envelope shows once', async () => {
+    const frank = await net.start({ username: 'frank' });
+    let gail = await net.start({ username: 'gail' });
+    await frank.api.addFriend('gail');
+    await gail.api.addFriend('frank');
+    await gail.stop();
+    const sent = await frank.api.send('gail', 'only once please');
+    expect(sent.status).toBe('stored');
+    // The directory (or anyone who can write to it) replays the envelope three times.
+    const db = new Database(net.directoryPath);
+    const row = db.prepare(`SELECT * FROM mailbox WHERE recipient = 'gail'`).get() as Record<string, unknown>;
+    const columns = Object.keys(row).filter((c) => c !== 'seq');
+    for (let i = 0; i < 3; i++) {
+      const copy = { ...row, id: `${row.id}-replay-${i}` };
+      db.prepare(`INSERT INTO mailbox (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`).run(copy);
+    }
+    db.close();
+    gail = await net.restart(gail);
+    const events = await gail.events();
+    await eventually(async () => (await texts(gail, 'frank')).length > 0, 15_000, 'mail at gail');
+    await eventually(() => {
+      const left = new Database(net.directoryPath);
+      const n = (left.prepare(`SELECT count(*) AS n FROM mailbox WHERE recipient = 'gail'`).get() as { n: number }).n;
+      left.close();
+      return n === 0;
+    }, 10_000, 'mailbox drained');
+    expect((await texts(gail, 'frank')).filter((m) => m.msg_id === sent.msg_id)).toHaveLength(1);
+    expect(events.of('new_message').filter((m) => m.msg_id === sent.msg_id).length).toBeLessThanOrEqual(1);
+    events.close();
+  });
+
   it('directory down: sends stay queued, nothing lost, all delivered after it returns', async () => {
     const carol = await net.start({ username: 'carol' });
     let dave = await net.start({ username: 'dave' });

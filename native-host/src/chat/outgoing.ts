@@ -60,11 +60,18 @@ export class Outgoing {
     };
   }
 
-  /** One attempt: the live session (waiting for the ack), else the mailbox. */
+  /**
+   * One attempt: the live session (waiting for the ack), else the mailbox.
+   * A slow directory never holds the API long: the deposit carries on in
+   * the background and its outcome arrives as a message_status event.
+   */
   private async deliver(row: MessageRow): Promise<void> {
     if (this.sendDirect(row) && (await this.waitForAck(row.msg_id))) return;
     if (!this.ctx.store.outbox.get(row.msg_id)) return;
-    if (await this.mailbox.deposit(row)) this.transition(row.msg_id, 'stored', 'offline');
+    const deposited = this.mailbox.deposit(row).then((stored) => {
+      if (stored) this.transition(row.msg_id, 'stored', 'offline');
+    });
+    await Promise.race([deposited, delay(this.ctx.limits.mailboxDepositWaitMs)]);
   }
 
   private sendDirect(row: MessageRow): boolean {
@@ -89,7 +96,7 @@ export class Outgoing {
   onAck(peer: string, msgId: string): void {
     const row = this.ctx.store.messages.get(msgId);
     if (!row || row.peer !== peer || row.direction !== 'sent') return;
-    if (row.status !== 'read') this.transition(msgId, 'delivered', 'direct');
+    this.transition(msgId, 'delivered', 'direct');
     this.waiters.get(msgId)?.();
   }
 
@@ -97,9 +104,7 @@ export class Outgoing {
   onReceipt(peer: string, msgIds: string[]): void {
     for (const msgId of msgIds) {
       const row = this.ctx.store.messages.get(msgId);
-      if (row && row.peer === peer && row.direction === 'sent' && row.status !== 'read' && row.status !== 'delivered') {
-        this.transition(msgId, 'delivered', row.delivery_method);
-      }
+      if (row && row.peer === peer && row.direction === 'sent') this.transition(msgId, 'delivered', row.delivery_method);
     }
   }
 
@@ -194,4 +199,8 @@ export class Outgoing {
     const base = Math.min(retryMaxMs, retryMinMs * 2 ** Math.min(attempts, 20));
     return Math.round(base * (0.75 + Math.random() * 0.5));
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -13,6 +13,8 @@ export interface Limits {
   maxPageSize: number;
   /** How long POST /messages waits for the peer's ack before answering offline. */
   sendAckTimeoutMs: number;
+  /** How long POST /messages waits for the mailbox before answering queued (it carries on in the background). */
+  mailboxDepositWaitMs: number;
   /** A WebSocket client further behind than this is disconnected. */
   wsMaxBufferedBytes: number;
   /** Most WebSocket clients at once. */
@@ -47,6 +49,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxTextLength: MAX_TEXT_LENGTH,
   maxPageSize: MAX_PAGE_SIZE,
   sendAckTimeoutMs: 2000,
+  mailboxDepositWaitMs: 1500,
   wsMaxBufferedBytes: 4 * 1024 * 1024,
   wsMaxClients: 1000,
   maxFrameBytes: 1024 * 1024,

@@ -49,7 +49,12 @@ export class MessagesRepo {
       ),
       olderExists: db.prepare(`SELECT 1 FROM messages WHERE peer = ? AND id < ? LIMIT 1`),
       delete: db.prepare(`DELETE FROM messages WHERE msg_id = ?`),
-      setState: db.prepare(`UPDATE messages SET status = ?, delivery_method = ? WHERE msg_id = ? AND status != 'read'`),
+      // Status only moves forward: queued → stored → delivered → read.
+      setState: db.prepare(
+        `UPDATE messages SET status = @status, delivery_method = @method
+         WHERE msg_id = @msgId AND (CASE status WHEN 'queued' THEN 0 WHEN 'stored' THEN 1 WHEN 'delivered' THEN 2 ELSE 3 END)
+           < (CASE @status WHEN 'queued' THEN 0 WHEN 'stored' THEN 1 WHEN 'delivered' THEN 2 ELSE 3 END)`,
+      ),
       readReceived: db.prepare(
         `UPDATE messages SET read = 1
          WHERE peer = ? AND direction = 'received' AND read = 0 AND id <= ? RETURNING msg_id`,
@@ -116,9 +121,9 @@ export class MessagesRepo {
     return this.stmt.delete.run(msgId).changes > 0;
   }
 
-  /** Moves a sent message forward; never back from `read`. */
+  /** Moves a sent message forward; a late or repeated report never moves it back. */
   setState(msgId: string, status: MessageStatus, method: DeliveryMethod): boolean {
-    return this.stmt.setState.run(status, method, msgId).changes > 0;
+    return this.stmt.setState.run({ status, method, msgId }).changes > 0;
   }
 
   /** Marks received messages from `peer` up to and including `upTo` read. */

@@ -83,14 +83,24 @@ export class Testnet {
     return host;
   }
 
-  /** Arguments for a host of this testnet (useful for spawning by hand). */
+  /** Arguments for a host of this testnet; an option in `options.args` replaces its default. */
   hostArgs(options: HostOptions): string[] {
-    const advertise = options.args?.includes('--advertise') ? [] : ['--advertise', '127.0.0.1'];
+    const given = new Set((options.args ?? []).filter((a) => a.startsWith('--')));
+    const defaults: Array<[string, string]> = [
+      ['--api-port', '0'],
+      ['--ws-port', '0'],
+      ['--peer-port', '0'],
+      ['--peer-host', '127.0.0.1'],
+      ['--advertise', '127.0.0.1'],
+      ['--directory', 'local'],
+      ['--directory-path', this.directoryPath],
+      ['--heartbeat-ms', '500'],
+      ['--presence-timeout-ms', '2000'],
+      ['--log-level', 'debug'],
+    ];
     return [
-      '--api-port', '0', '--ws-port', '0', '--peer-port', '0', '--peer-host', '127.0.0.1',
-      ...advertise, '--directory', 'local', '--directory-path', this.directoryPath,
-      '--heartbeat-ms', '500', '--presence-timeout-ms', '2000', '--log-level', 'debug',
-      '--limit', 'retryMinMs=200', '--limit', 'retryMaxMs=2000', '--limit', 'mailboxPollMs=500',
+      ...defaults.filter(([flag]) => !given.has(flag)).flat(),
+      ...['retryMinMs=200', 'retryMaxMs=2000', 'mailboxPollMs=500'].flatMap((limit) => ['--limit', limit]),
       ...(options.username ? ['--username', options.username] : []),
       ...(options.args ?? []),
     ];

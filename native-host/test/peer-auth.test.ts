@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventually, Testnet } from './support/testnet.js';
+
+/** Sessions are only for friends presenting exactly the pinned keys. */
+describe('peer authentication', () => {
+  const net = new Testnet();
+  afterAll(() => net.close());
+
+  it('refuses a stranger and logs it', async () => {
+    const bob = await net.start({ username: 'bob' });
+    const stranger = await net.start({ username: 'stranger' });
+    await stranger.api.addFriend('bob');
+    const sent = await stranger.api.send('bob', 'let me in');
+    expect(sent.delivered).toBe(false);
+    await eventually(() => /refused a session from a stranger/.test(bob.stderr), 10_000, 'refusal logged');
+    expect((await bob.api.status()).peer_count).toBe(0);
+    expect((await stranger.api.status()).peer_count).toBe(0);
+  });
+
+  it('refuses an impostor using a friend\u2019s name with other keys, and raises key_changed', async () => {
+    const alice = await net.start({ username: 'alice' });
+    const bob = await net.start({ username: 'bob2' });
+    await alice.api.addFriend('bob2');
+    await bob.api.addFriend('alice');
+    await eventually(async () => (await bob.api.status()).peer_count === 1, 10_000, 'real session');
+    const events = await bob.events();
+
+    // An impostor claims "alice" in a directory of its own, where bob2's record is copied.
+    const fakeDirectory = path.join(net.root, 'impostor-directory.sqlite');
+    const impostor = await net.start({ username: 'alice', args: ['--directory-path', fakeDirectory] });
+    const real = new Database(net.directoryPath, { readonly: true });
+    const bobRow = real.prepare(`SELECT * FROM users WHERE username = 'bob2'`).get() as Record<string, unknown>;
+    real.close();
+    const fake = new Database(fakeDirectory);
+    const columns = Object.keys(bobRow);
+    fake.prepare(`INSERT INTO users (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`).run(bobRow);
+    fake.close();
+    await impostor.api.addFriend('bob2');
+    await impostor.api.send('bob2', 'it is me, alice');
+
+    await events.waitFor('key_changed', (d) => d.username === 'alice', 10_000);
+    expect(bob.stderr).toMatch(/keys other than the pinned ones/);
+    // The real alice keeps her session and bob2 never shows the impostor's text.
+    expect((await bob.api.status()).peer_count).toBe(1);
+    const history = await bob.api.messages('alice');
+    expect(history.messages.some((m) => m.text === 'it is me, alice')).toBe(false);
+    const ok = await alice.api.send('bob2', 'the real alice');
+    expect(ok.delivered).toBe(true);
+    expect(fs.existsSync(path.join(impostor.dataDir, 'host.json'))).toBe(true);
+    events.close();
+  });
+});
