@@ -16,9 +16,7 @@ describe('offline delivery through the mailbox', () => {
   it('friend offline → stored; friend returns → gets it once, offline; sender flips to delivered', async () => {
     const alice = await net.start({ username: 'alice' });
     let bob = await net.start({ username: 'bob' });
-    await alice.api.addFriend('bob');
-    await bob.api.addFriend('alice');
-    await eventually(async () => (await alice.api.status()).peer_count === 1, 10_000, 'session');
+    await net.befriend(alice, bob);
     await bob.stop();
     const aliceEvents = await alice.events();
     const result = await alice.api.send('bob', 'while you were away');
@@ -44,8 +42,7 @@ describe('offline delivery through the mailbox', () => {
   it('a replayed envelope shows once', async () => {
     const frank = await net.start({ username: 'frank' });
     let gail = await net.start({ username: 'gail' });
-    await frank.api.addFriend('gail');
-    await gail.api.addFriend('frank');
+    await net.befriend(frank, gail);
     await gail.stop();
     const sent = await frank.api.send('gail', 'only once please');
     expect(sent.status).toBe('stored');
@@ -75,8 +72,7 @@ describe('offline delivery through the mailbox', () => {
   it('directory down: sends stay queued, nothing lost, all delivered after it returns', async () => {
     const carol = await net.start({ username: 'carol' });
     let dave = await net.start({ username: 'dave' });
-    await carol.api.addFriend('dave');
-    await dave.api.addFriend('carol');
+    await net.befriend(carol, dave);
     await dave.stop();
     const away = net.directoryPath + '.away';
     fs.renameSync(net.directoryPath, away);
@@ -114,9 +110,7 @@ describe('an untrusted directory', () => {
     const erin = await net.start({ username: 'erin' });
     const bob = await net.start({ username: 'bob' });
     const mallory = await net.start({ username: 'mallory' });
-    await erin.api.addFriend('bob');
-    await bob.api.addFriend('erin');
-    await eventually(async () => (await erin.api.status()).peer_count === 1, 10_000, 'session');
+    await net.befriend(erin, bob);
     const pinned = (await erin.api.friends())[0]!;
     await bob.stop();
     const events = await erin.events();

@@ -23,9 +23,7 @@ describe('peer authentication', () => {
   it('refuses an impostor using a friend\u2019s name with other keys, and raises key_changed', async () => {
     const alice = await net.start({ username: 'alice' });
     const bob = await net.start({ username: 'bob2' });
-    await alice.api.addFriend('bob2');
-    await bob.api.addFriend('alice');
-    await eventually(async () => (await bob.api.status()).peer_count === 1, 10_000, 'real session');
+    await net.befriend(alice, bob);
     const events = await bob.events();
 
     // An impostor claims "alice" in a directory of its own, where bob2's record is copied.

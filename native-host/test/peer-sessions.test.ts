@@ -10,9 +10,7 @@ describe('peer sessions', () => {
   beforeAll(async () => {
     alice = await net.start({ username: 'alice' });
     bob = await net.start({ username: 'bob' });
-    await alice.api.addFriend('bob');
-    await bob.api.addFriend('alice');
-    await eventually(async () => (await alice.api.status()).peer_count === 1, 10_000, 'a session');
+    await net.befriend(alice, bob);
   });
   afterAll(() => net.close());
 

@@ -4,6 +4,7 @@ import type { ChatContext } from './context.js';
 import type { Contacts } from './contacts.js';
 import type { Presence } from './presence.js';
 import type { Registration } from './registration.js';
+import { repeat } from './repeat.js';
 
 /**
  * The periodic conversation with the directory: our heartbeat, then one
@@ -11,7 +12,7 @@ import type { Registration } from './registration.js';
  * failures only mark the directory unreachable; they never reach the API.
  */
 export class DirectorySync {
-  private timer: NodeJS.Timeout | undefined;
+  private loop: { stop(): void } | undefined;
   private reachable = true;
   private registered = false;
   private running: Promise<void> | undefined;
@@ -30,20 +31,11 @@ export class DirectorySync {
   }
 
   start(): void {
-    const loop = () => {
-      void this.tick().finally(() => {
-        if (this.timer === undefined) return;
-        this.timer = setTimeout(loop, this.ctx.heartbeatMs);
-        this.timer.unref();
-      });
-    };
-    this.timer = setTimeout(loop, 0);
-    this.timer.unref();
+    this.loop = repeat(() => this.tick(), this.ctx.heartbeatMs);
   }
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.loop?.stop();
   }
 
   /** One round; concurrent callers share the round in progress. */

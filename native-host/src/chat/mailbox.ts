@@ -7,6 +7,7 @@ import type { ChatContext } from './context.js';
 import type { Incoming } from './incoming.js';
 import type { MailboxDrop } from './outgoing.js';
 import type { Registration } from './registration.js';
+import { repeat } from './repeat.js';
 
 /**
  * The offline path through the directory's mailbox: our signed prekeys
@@ -14,7 +15,7 @@ import type { Registration } from './registration.js';
  * for friends who are away, and taking, opening and acking our own mail.
  */
 export class Mailbox implements MailboxDrop {
-  private timer: NodeJS.Timeout | undefined;
+  private loop: { stop(): void } | undefined;
   private polling: Promise<void> | undefined;
 
   constructor(
@@ -24,20 +25,11 @@ export class Mailbox implements MailboxDrop {
   ) {}
 
   start(): void {
-    const loop = () => {
-      void this.maintain().finally(() => {
-        if (this.timer === undefined) return;
-        this.timer = setTimeout(loop, this.ctx.limits.mailboxPollMs);
-        this.timer.unref();
-      });
-    };
-    this.timer = setTimeout(loop, 0);
-    this.timer.unref();
+    this.loop = repeat(() => this.maintain(), this.ctx.limits.mailboxPollMs);
   }
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.loop?.stop();
   }
 
   private async maintain(): Promise<void> {

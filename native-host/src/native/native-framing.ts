@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { MAX_BROWSER_TO_HOST_BYTES, MAX_HOST_TO_BROWSER_BYTES } from '../../../shared/native-protocol.js';
 import { errors } from '../errors.js';
+import { decodeJsonBytes } from '../json-bytes.js';
 
 /** Byte order of the 32-bit length prefix. Browsers use the machine's own. */
 export type Endianness = 'LE' | 'BE';
@@ -52,7 +53,6 @@ export function encodeNativeMessage(message: unknown, options: NativeEncodeOptio
 export class NativeMessageDecoder {
   private readonly endianness: Endianness;
   private readonly maxBytes: number;
-  private readonly utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   private chunks: Buffer[] = [];
   private buffered = 0;
   /** Body length of the frame being collected, once its prefix is known. */
@@ -89,7 +89,7 @@ export class NativeMessageDecoder {
         if (this.buffered < this.expected) break;
         const body = this.take(this.expected);
         this.expected = null;
-        messages.push(this.parse(body));
+        messages.push(decodeJsonBytes(body));
       }
     } catch (err) {
       this.failure = err instanceof Error ? err : errors.frameInvalid(String(err));
@@ -98,20 +98,6 @@ export class NativeMessageDecoder {
       throw this.failure;
     }
     return messages;
-  }
-
-  private parse(body: Buffer): unknown {
-    let text: string;
-    try {
-      text = this.utf8.decode(body);
-    } catch {
-      throw errors.frameInvalid('body is not valid UTF-8');
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw errors.frameInvalid('body is not valid JSON');
-    }
   }
 
   /** Removes and returns the first `n` buffered bytes (n <= buffered). */

@@ -1,4 +1,5 @@
 import { errors } from '../errors.js';
+import { decodeJsonBytes } from '../json-bytes.js';
 import type { CipherState } from '../crypto/noise-cipher-state.js';
 import { NOISE_MAX_MESSAGE_BYTES, TAGLEN } from '../crypto/noise-primitives.js';
 import { MAX_FRAME_BYTES } from './framing.js';
@@ -96,16 +97,6 @@ export class TransportCipher {
     this.#received += 1;
     if (this.#received % this.#rekeyInterval === 0) this.#receive.rekey();
 
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(parts));
-    } catch {
-      throw errors.frameInvalid('not UTF-8');
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw errors.frameInvalid('not JSON');
-    }
+    return decodeJsonBytes(Buffer.concat(parts));
   }
 }

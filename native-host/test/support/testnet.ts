@@ -106,6 +106,14 @@ export class Testnet {
     ];
   }
 
+  /** Makes two hosts friends both ways and waits for their session. */
+  async befriend(a: TestHost, b: TestHost): Promise<void> {
+    const [nameA, nameB] = await Promise.all([a.api.status(), b.api.status()]).then((s) => s.map((x) => x.username!));
+    await a.api.addFriend(nameB!);
+    await b.api.addFriend(nameA!);
+    await eventually(async () => (await a.api.status()).peer_count > 0 && (await b.api.status()).peer_count > 0, 10_000, 'a session');
+  }
+
   /** Restarts a stopped or crashed host on the same data dir. */
   async restart(host: TestHost, options: HostOptions = {}): Promise<TestHost> {
     return this.start({ ...options, dataDir: host.dataDir });

@@ -1,0 +1,91 @@
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { USERNAME_PATTERN } from '../../../shared/contract.js';
+import { buildSchemas, parse } from '../../src/api/schemas.js';
+import { DEFAULT_LIMITS } from '../../src/config/limits.js';
+import { peerMessageSchema } from '../../src/peer/peer-protocol.js';
+import { fuzz, fuzzTotal, type FuzzStats } from './support/fuzz.js';
+
+/**
+ * Property-based fuzzing of every REST (and peer message) validator: any
+ * JSON a client can send is either accepted as a value the messenger may
+ * trust, or refused with a ParleyError (a 4xx), never anything else.
+ */
+const stats: FuzzStats[] = [];
+afterAll(() => fuzzTotal('rest', stats));
+
+const schemas = buildSchemas(DEFAULT_LIMITS);
+const peerSchema = peerMessageSchema(DEFAULT_LIMITS.maxTextLength);
+
+// Values shaped like real inputs (right keys, near-miss values), mixed with anything at all.
+const nearString = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/),
+  fc.constantFrom('', ' ', 'bob', 'BOB', '  bob  ', '0', '-1', '1e3', '500', '501', '9'.repeat(20), '\u0000', 'a'.repeat(70)),
+  fc.integer({ min: 0, max: 16_010 }).map((n) => 'x'.repeat(n)),
+);
+const username = fc.oneof(
+  fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{2,31}$/),
+  fc.stringMatching(/^ ?[A-Za-z0-9][A-Za-z0-9_.-]{1,33} ?$/),
+);
+const count = fc.oneof(fc.nat().map(String), fc.integer({ min: -5, max: 600 }).map(String), fc.integer());
+const nearValue = fc.oneof(nearString, username, count, fc.anything({ maxDepth: 2 }), fc.double(), fc.constant(null));
+const keys = ['username', 'to', 'text', 'peer', 'limit', 'offset', 'before', 'msg_id', 'safety_number', 'type', 'typing', 'msg_ids', 'timestamp'];
+const shaped = fc.dictionary(fc.constantFrom(...keys), nearValue, { maxKeys: 5 });
+const input = fc.oneof(shaped, fc.anything({ maxDepth: 3 }), fc.jsonValue({ maxDepth: 3 }));
+
+/** Mostly the right keys with plausible values, so acceptance is exercised as much as refusal. */
+const plausible: Record<string, fc.Arbitrary<unknown>> = {
+  usernameBody: fc.record({ username: fc.oneof(username, nearValue) }, { requiredKeys: [] }),
+  usernameParam: fc.record({ username: fc.oneof(username, nearValue) }, { requiredKeys: [] }),
+  msgIdParam: fc.record({ msg_id: fc.oneof(fc.uuid(), nearString, nearValue) }, { requiredKeys: [] }),
+  sendBody: fc.record({ to: fc.oneof(username, nearValue), text: fc.oneof(nearString, nearValue) }, { requiredKeys: [] }),
+  historyQuery: fc.record(
+    { peer: fc.oneof(username, nearValue), limit: fc.oneof(count, nearValue), offset: count, before: fc.oneof(fc.uuid(), nearString) },
+    { requiredKeys: [] },
+  ),
+  verifyBody: fc.oneof(fc.constant(undefined), fc.record({ safety_number: fc.oneof(nearString, nearValue) }, { requiredKeys: [] })),
+};
+
+describe('REST validators', () => {
+  for (const [name, schema] of Object.entries(schemas)) {
+    it(`${name} accepts trustworthy values or refuses with ParleyError`, () => {
+      stats.push(
+        fuzz(`rest/${name}`, [fc.oneof({ arbitrary: plausible[name]!, weight: 3 }, { arbitrary: input, weight: 1 })], (r, value) => {
+          const out = r.run(() => parse(schema, value, name)) as Record<string, unknown> | undefined;
+          if (out === undefined) return;
+          for (const key of ['username', 'to', 'peer'] as const) {
+            if (typeof out[key] === 'string') expect(out[key]).toMatch(USERNAME_PATTERN);
+          }
+          if (name === 'sendBody') {
+            const text = out.text as string;
+            expect(text.trim().length).toBeGreaterThan(0);
+            expect(text.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxTextLength);
+          }
+          if (name === 'historyQuery') {
+            expect(out.limit).toBeGreaterThanOrEqual(1);
+            expect(out.limit).toBeLessThanOrEqual(DEFAULT_LIMITS.maxPageSize);
+            expect('offset' in out !== 'before' in out).toBe(true);
+          }
+        }),
+      );
+    });
+  }
+});
+
+describe('peer message validator', () => {
+  it('accepts only the protocol shapes, refuses the rest with ParleyError', () => {
+    const types = fc.constantFrom('message', 'ack', 'receipt', 'typing', 'read', 'ping', 'pong', 'nope');
+    const peerLike = fc.tuple(types, shaped).map(([type, rest]) => ({ ...rest, type }));
+    stats.push(
+      fuzz('peer/message', [fc.oneof(peerLike, input)], (r, value) => {
+        const out = r.run(() => parse(peerSchema, value, 'peer message'));
+        if (out && out.type === 'message') {
+          expect(out.text.length).toBeGreaterThan(0);
+          expect(out.msg_id).toMatch(/^[A-Za-z0-9-]{1,64}$/);
+        }
+      }),
+    );
+  });
+});

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Message } from '../../../../shared/contract.js';
+import type { EventClient } from '../../support/event-client.js';
+import { eventually, type HostOptions, type Testnet, type TestHost } from '../../support/testnet.js';
+
+/** Starts two hosts and makes them friends; resolves once their session is up. */
+export async function friends(net: Testnet, a: HostOptions, b: HostOptions): Promise<[TestHost, TestHost]> {
+  const [x, y] = await Promise.all([net.start(a), net.start(b)]);
+  await x.api.addFriend(b.username!);
+  await y.api.addFriend(a.username!);
+  await eventually(async () => (await x.api.status()).peer_count === 1 && (await y.api.status()).peer_count === 1, 20_000, 'session');
+  return [x, y];
+}
+
+/**
+ * The messages in a stopped host's database, read straight from its file:
+ * what it had committed when it died, before any restart could add more.
+ */
+export function committedMessages(host: TestHost, peer: string): Pick<Message, 'msg_id' | 'text' | 'status'>[] {
+  const db = new Database(path.join(host.dataDir, 'parley.db'), { fileMustExist: true });
+  try {
+    return db.prepare('SELECT msg_id, text, status FROM messages WHERE peer = ? ORDER BY id').all(peer) as Pick<Message, 'msg_id' | 'text' | 'status'>[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Every `new_message` any of these clients saw (one client per incarnation of a host). */
+export function announced(clients: EventClient[]): Array<{ msg_id: string }> {
+  return clients.flatMap((c) => c.of('new_message'));
+}
+
+/** Waits until every message this host sent to `peer` is delivered (or read). */
+export async function allDelivered(host: TestHost, peer: string, expected: number, timeoutMs = 60_000): Promise<void> {
+  await eventually(
+    async () => {
+      const sent = (await host.api.messages(peer, { limit: 500 })).messages.filter((m) => m.direction === 'sent');
+      return sent.length >= expected && sent.every((m) => m.delivered);
+    },
+    timeoutMs,
+    `all ${expected} messages to ${peer} marked delivered`,
+  );
+}
+
+/** Moves the local directory file away (an outage); the returned function puts it back, once. */
+export function takeDirectoryAway(directoryPath: string): () => void {
+  const away = `${directoryPath}.away`;
+  fs.renameSync(directoryPath, away);
+  let back = false;
+  return () => {
+    if (back) return;
+    back = true;
+    fs.renameSync(away, directoryPath);
+  };
+}
