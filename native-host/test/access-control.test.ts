@@ -61,6 +61,10 @@ describe('access control', () => {
     expect((await raw(port, { ...h, Origin: 'chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' })).status).toBe(403);
     expect((await raw(port, { ...h, Origin: CHROMIUM_EXTENSION_ORIGIN })).status).toBe(200);
     expect((await raw(port, { ...h, Origin: 'http://localhost:5173' })).status).toBe(200);
+    // Firefox add-on origins are random per install: let through to the token check.
+    const firefox = 'moz-extension://0b6f1c52-3a36-4c4e-9d71-2f4c1d1e8a10';
+    expect((await raw(port, { ...h, Origin: firefox })).status).toBe(200);
+    expect((await raw(port, { Host: `127.0.0.1:${port}`, Origin: firefox })).status).toBe(401);
   });
 
   it('WebSocket upgrade: 401 without token, 403 for foreign Origin or Host, accepted with ?token=', async () => {
@@ -79,6 +83,7 @@ describe('access control', () => {
     expect((await raw(port, { Host: `127.0.0.1:${port}` })).status).toBe(200);
     expect((await raw(port, { Host: `evil.example:${port}` })).status).toBe(403);
     expect((await raw(port, { Host: `127.0.0.1:${port}`, Origin: 'https://evil.example' })).status).toBe(403);
+    expect((await raw(port, { Host: `127.0.0.1:${port}`, Origin: 'moz-extension://0b6f1c52-3a36-4c4e-9d71-2f4c1d1e8a10' })).status).toBe(403);
     const events = await EventClient.connect(open.info.ws_port, null);
     events.close();
   });

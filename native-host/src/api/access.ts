@@ -29,8 +29,15 @@ export class AccessPolicy {
     if (origin !== undefined && !this.isAllowedOrigin(origin)) throw errors.forbidden('Forbidden Origin');
   }
 
+  /**
+   * Firefox gives every installed add-on a random moz-extension:// origin,
+   * unknown in advance. With token auth on, such origins are let through to
+   * the token check: a page can't have one, and only our add-on receives the
+   * token (over native messaging).
+   */
   isAllowedOrigin(origin: string): boolean {
-    return this.origins.has(origin.replace(/\/+$/, ''));
+    const normalised = origin.replace(/\/+$/, '');
+    return this.origins.has(normalised) || (this.token !== null && normalised.startsWith('moz-extension://'));
   }
 
   /** Throws UNAUTHORIZED unless the request carries the token (header, or `?token=` when allowed). */

@@ -19,14 +19,17 @@ describe('receiver killed mid-burst', () => {
     const [alice, first] = await friends(net, { username: 'alice' }, { username: 'bob' });
     let bob: TestHost = first;
     const bobEvents: EventClient[] = [await bob.events()];
+    const aliceEvents = await alice.events();
     const kills = [50, 130];
     const ackedBeforeKill = new Set<string>();
     let missingInFile = 0;
 
     const killAndRestart = async (accepted: ReadonlyMap<string, Accepted>) => {
       await bob.crash();
-      // Snapshot after the kill: any 201 "delivered" known now was acked by the dead process.
-      const acked = [...accepted].filter(([, a]) => a.result.delivered).map(([id]) => id);
+      // Snapshot after the kill: a 201 "delivered" or a delivered status event seen by now
+      // was acked (or receipted) by a process that is dead now, so it must be in its file.
+      const acked = new Set([...accepted].filter(([, a]) => a.result.delivered).map(([id]) => id));
+      for (const s of aliceEvents.of('message_status')) if (s.delivered) acked.add(s.msg_id);
       const inFile = new Set(committedMessages(bob, 'alice').map((m) => m.msg_id));
       for (const id of acked) {
         ackedBeforeKill.add(id);
@@ -64,6 +67,6 @@ describe('receiver killed mid-burst', () => {
     expect(missingInFile).toBe(0);
     expect(ackedBeforeKill.size).toBeGreaterThan(0);
     expect(t).toMatchObject({ sent: 200, delivered: 200, duplicated: 0, lost: 0, corrupted: 0, unacknowledged: 0 });
-    for (const c of bobEvents) c.close();
+    for (const c of [...bobEvents, aliceEvents]) c.close();
   });
 });
