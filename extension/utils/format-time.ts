@@ -8,9 +8,9 @@ export function dayKey(ts: string | number | Date): string {
   return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
 }
 
-/** `14:05` in the user's locale. */
+/** `14:05` or `2:05 PM`, as the user's locale writes it (no padded hour in 12-hour locales). */
 export function formatClock(ts: string): string {
-  return new Date(ts).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return new Date(ts).toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
 }
 
 /** Day separator text: Today, Yesterday, or a date. */
