@@ -10,6 +10,8 @@ import type { Presence } from './presence.js';
 
 /** Friends: adding (with key pinning), removing, verification and key changes. */
 export class Contacts {
+  private readonly fingerprints = new Map<string, string>();
+
   constructor(
     private readonly ctx: ChatContext,
     private readonly presence: Presence,
@@ -139,14 +141,25 @@ export class Contacts {
       username: row.username,
       public_key: row.public_key,
       signing_key: row.signing_key,
-      online: this.presence.isOnline(row.username),
+      online: this.presence.isOnline(row.username, row),
       last_seen: row.last_seen,
       last_ip: row.last_ip,
       added_at: row.added_at,
-      fingerprint: keyFingerprint(row.public_key, row.signing_key),
+      fingerprint: this.fingerprint(row.public_key, row.signing_key),
       verified: row.verified === 1,
       key_changed: this.isHeld(row),
     };
+  }
+
+  /** Fingerprints are hashed once per key pair: GET /friends lists every friend often. */
+  private fingerprint(publicKey: string, signingKey: string): string {
+    const key = `${publicKey}/${signingKey}`;
+    let value = this.fingerprints.get(key);
+    if (value === undefined) {
+      value = keyFingerprint(publicKey, signingKey);
+      this.fingerprints.set(key, value);
+    }
+    return value;
   }
 
   private candidateKeys(row: FriendRow): { publicKey: string; signingKey: string } {

@@ -47,10 +47,13 @@ export class Outgoing {
       this.ctx.store.outbox.add(inserted.msg_id, to, Date.now() + this.ctx.limits.retryMinMs);
       return inserted;
     });
-    // A friend with changed keys gets nothing until re-verified. With older
-    // messages still waiting, those go first so the conversation keeps its order.
-    const olderWaiting = this.ctx.store.outbox.forPeer(to, 2).length > 1;
-    if (!this.contacts.isHeld(friend)) await (olderWaiting ? this.retryPeer(to) : this.deliver(row));
+    // A friend with changed keys gets nothing until re-verified. Without a
+    // session, messages still queued for the friend go first, so the mailbox
+    // gets the conversation in order; on a session they are already in flight.
+    if (!this.contacts.isHeld(friend)) {
+      const offlineBacklog = !this.ctx.transport.isConnected(to) && this.ctx.store.outbox.forPeer(to, 2).length > 1;
+      await (offlineBacklog ? this.retryPeer(to) : this.deliver(row));
+    }
     const now = this.ctx.store.messages.get(row.msg_id) ?? row;
     return {
       msg_id: row.msg_id,

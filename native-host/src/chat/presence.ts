@@ -1,3 +1,4 @@
+import type { FriendRow } from '../store/friends-repo.js';
 import type { ChatContext } from './context.js';
 
 /**
@@ -14,14 +15,15 @@ export class Presence {
     private readonly onTransition: (username: string, online: boolean) => void,
   ) {}
 
-  isOnline(username: string): boolean {
+  /** Pass the friend's row when at hand, to spare a lookup. */
+  isOnline(username: string, row: FriendRow | undefined = this.ctx.store.friends.get(username)): boolean {
     if (this.sessions.has(username)) return true;
-    const lastSeen = this.ctx.store.friends.get(username)?.last_seen;
+    const lastSeen = row?.last_seen;
     return lastSeen != null && Date.now() - Date.parse(lastSeen) <= this.ctx.presenceTimeoutMs;
   }
 
   onlineCount(): number {
-    return this.ctx.store.friends.all().filter((f) => this.isOnline(f.username)).length;
+    return this.ctx.store.friends.all().filter((f) => this.isOnline(f.username, f)).length;
   }
 
   sessionUp(username: string): void {
@@ -40,8 +42,8 @@ export class Presence {
   }
 
   /** Re-evaluates a friend and emits an event when the state changed. Returns the state. */
-  refresh(username: string): boolean {
-    const online = this.isOnline(username);
+  refresh(username: string, row?: FriendRow): boolean {
+    const online = this.isOnline(username, row);
     const before = this.known.get(username);
     this.known.set(username, online);
     // The first evaluation after start (or add) only reports someone online.
@@ -52,6 +54,6 @@ export class Presence {
   }
 
   refreshAll(): void {
-    for (const friend of this.ctx.store.friends.all()) this.refresh(friend.username);
+    for (const friend of this.ctx.store.friends.all()) this.refresh(friend.username, friend);
   }
 }

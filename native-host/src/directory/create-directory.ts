@@ -1,7 +1,6 @@
 import type { DirectoryKind } from '../../../shared/contract.js';
 import type { Directory, DirectoryLimits } from './directory.js';
 import { LocalDirectory } from './local-directory.js';
-import { SupabaseDirectory } from './supabase-directory.js';
 
 export interface CreateDirectoryOptions {
   kind: DirectoryKind;
@@ -29,5 +28,7 @@ export async function createDirectory(options: CreateDirectoryOptions): Promise<
   if (!options.supabaseUrl || !options.supabaseKey) {
     throw new Error('the supabase directory needs --supabase-url and --supabase-key');
   }
+  // Loaded on demand: supabase-js is large, and most hosts run the local directory.
+  const { SupabaseDirectory } = await import('./supabase-directory.js');
   return new SupabaseDirectory({ url: options.supabaseUrl, anonKey: options.supabaseKey, timeoutMs: options.timeoutMs });
 }

@@ -54,6 +54,9 @@ export function isUnusableFileError(err: unknown): boolean {
  * opened (device + inode) so a deleted or swapped file is noticed instead of
  * silently written through a dangling descriptor.
  */
+/** How often opening is tried when another process holds the file mid-setup. */
+const OPEN_ATTEMPTS = 10;
+
 export class LocalFile {
   readonly db: Database.Database;
   private readonly dev: number;
@@ -77,6 +80,20 @@ export class LocalFile {
   static open(filePath: string, create: boolean, busyTimeoutMs: number): LocalFile {
     if (create) fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
     else if (!fs.existsSync(filePath)) throw errors.directoryUnreachable();
+    // Hosts starting together may race to create the file and switch it to
+    // WAL; SQLite answers the loser BUSY at once, without its busy handler.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return LocalFile.openOnce(filePath, create, busyTimeoutMs);
+      } catch (err) {
+        const code = (err as { cause?: { code?: string } }).cause?.code ?? '';
+        if (!code.startsWith('SQLITE_BUSY') || attempt >= OPEN_ATTEMPTS) throw err;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 * attempt);
+      }
+    }
+  }
+
+  private static openOnce(filePath: string, create: boolean, busyTimeoutMs: number): LocalFile {
     let db: Database.Database | undefined;
     try {
       db = new Database(filePath, { fileMustExist: !create, timeout: busyTimeoutMs });

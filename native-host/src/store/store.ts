@@ -1,4 +1,4 @@
-import { openDatabase, type Db } from './database.js';
+import { openDatabase, startCheckpoints, type Db } from './database.js';
 import { FriendsRepo } from './friends-repo.js';
 import { MessagesRepo } from './messages-repo.js';
 import { MetaRepo } from './meta-repo.js';
@@ -15,6 +15,7 @@ export class Store {
   readonly outbox: OutboxRepo;
   readonly prekeys: PrekeysRepo;
   readonly receipts: ReceiptsRepo;
+  private readonly stopCheckpoints: () => void;
 
   constructor(file: string) {
     this.db = openDatabase(file);
@@ -24,6 +25,7 @@ export class Store {
     this.outbox = new OutboxRepo(this.db);
     this.prekeys = new PrekeysRepo(this.db);
     this.receipts = new ReceiptsRepo(this.db);
+    this.stopCheckpoints = startCheckpoints(this.db);
   }
 
   transaction<T>(fn: () => T): T {
@@ -31,6 +33,7 @@ export class Store {
   }
 
   close(): void {
+    this.stopCheckpoints();
     if (this.db.open) this.db.close();
   }
 }

@@ -1,0 +1,67 @@
+// @ts-check
+import { randomBytes, randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+
+const ROWS_PER_TRANSACTION = 50_000;
+const WORDS = ['ok', 'see you', 'tomorrow at nine', 'did you get the file?', 'haha', 'on my way', 'sounds good', 'call me later', 'which one?', 'thanks!'];
+
+/**
+ * Writes `count` messages with `peer` straight into a stopped host's
+ * database, oldest first, alternating direction, all delivered and read.
+ * The schema's triggers keep peer_totals right. Returns the msg_ids at the
+ * given 1-based positions (for before= anchors).
+ * @param {string} dbFile
+ * @param {string} peer
+ * @param {number} count
+ * @param {number[]} [positions]
+ * @returns {Record<number, string>}
+ */
+export function generateHistory(dbFile, peer, count, positions = []) {
+  const db = new Database(dbFile);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const insert = db.prepare(
+    `INSERT INTO messages (msg_id, peer, direction, text, timestamp, status, delivery_method, read)
+     VALUES (?, ?, ?, ?, ?, 'delivered', 'direct', 1)`,
+  );
+  const wanted = new Set(positions);
+  /** @type {Record<number, string>} */
+  const found = {};
+  const start = Date.parse('2020-01-01T00:00:00.000Z');
+  const batch = db.transaction((/** @type {number} */ from, /** @type {number} */ to) => {
+    for (let i = from; i < to; i++) {
+      const msgId = randomUUID();
+      if (wanted.has(i + 1)) found[i + 1] = msgId;
+      const text = `${WORDS[i % WORDS.length]} #${i}`;
+      insert.run(msgId, peer, i % 2 === 0 ? 'sent' : 'received', text, new Date(start + i * 7_000).toISOString());
+    }
+  });
+  for (let from = 0; from < count; from += ROWS_PER_TRANSACTION) batch(from, Math.min(count, from + ROWS_PER_TRANSACTION));
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  return found;
+}
+
+/**
+ * Inserts `count` friends with random (well-formed, unusable) keys straight
+ * into a stopped host's database: names `<prefix>0001`…
+ * @param {string} dbFile
+ * @param {string} prefix
+ * @param {number} count
+ * @returns {string[]} the usernames
+ */
+export function generateFriends(dbFile, prefix, count) {
+  const db = new Database(dbFile);
+  db.pragma('journal_mode = WAL');
+  const insert = db.prepare(
+    `INSERT INTO friends (username, public_key, signing_key, addresses, last_seen, last_ip, added_at)
+     VALUES (?, ?, ?, '[]', NULL, NULL, ?)`,
+  );
+  const names = Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(4, '0')}`);
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    for (const name of names) insert.run(name, randomBytes(32).toString('base64'), randomBytes(32).toString('base64'), now);
+  })();
+  db.close();
+  return names;
+}

@@ -1,0 +1,67 @@
+// @ts-check
+/**
+ * `npm run bench [-- --quick] [-- --only messaging,history,startup,extension] [-- --profile]`:
+ * runs the sections, prints the table and writes bench/results/latest.json
+ * (with --only, results/partial.json). --profile runs every host with
+ * --cpu-prof into bench/results/profiles/<section>/ (read them with
+ * `node bench/profile-summary.js <dir>`).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HOST_ENTRY, HostNet, REPO_DIR } from './lib/hosts.js';
+import { Report } from './lib/report.js';
+import { runExtension } from './sections/extension.js';
+import { runHistory } from './sections/history.js';
+import { runMessaging } from './sections/messaging.js';
+import { runStartup } from './sections/startup.js';
+
+const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+const SECTIONS = {
+  messaging: runMessaging,
+  history: runHistory,
+  startup: runStartup,
+  extension: runExtension,
+};
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const profile = argv.includes('--profile');
+const onlyArg = argv[argv.indexOf('--only') + 1];
+const only = argv.includes('--only') && onlyArg ? onlyArg.split(',') : Object.keys(SECTIONS);
+const unknown = only.filter((name) => !(name in SECTIONS));
+if (unknown.length > 0) {
+  console.error(`unknown section ${unknown.join(', ')} (known: ${Object.keys(SECTIONS).join(', ')})`);
+  process.exit(2);
+}
+if (!fs.existsSync(HOST_ENTRY)) {
+  console.error(`${path.relative(REPO_DIR, HOST_ENTRY)} is missing: run npm run build:host first.`);
+  process.exit(1);
+}
+
+const report = new Report({ quick });
+let failed = false;
+for (const [name, run] of Object.entries(SECTIONS)) {
+  if (!only.includes(name)) continue;
+  const profileDir = profile ? path.join(RESULTS_DIR, 'profiles', name) : undefined;
+  if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+  const net = new HostNet({ profileDir });
+  const t0 = Date.now();
+  process.stderr.write(`bench: ${name}…\n`);
+  try {
+    await run(net, report, { quick });
+    process.stderr.write(`bench: ${name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  } catch (err) {
+    failed = true;
+    report.skip(name, `FAILED: ${/** @type {Error} */ (err).message}`);
+    process.stderr.write(`bench: ${name} failed: ${/** @type {Error} */ (err).stack}\n`);
+  } finally {
+    await net.close();
+  }
+}
+
+const out = path.join(RESULTS_DIR, only.length === Object.keys(SECTIONS).length ? 'latest.json' : 'partial.json');
+report.write(out);
+console.log(report.table());
+console.log(`\n${path.relative(process.cwd(), out)} written (${report.toJSON().duration_s} s)`);
+process.exit(failed ? 1 : 0);
