@@ -55,3 +55,17 @@ export function takeDirectoryAway(directoryPath: string): () => void {
     fs.renameSync(away, directoryPath);
   };
 }
+
+/**
+ * How many of these messages the sender shows delivered, waiting up to
+ * `timeoutMs` for all of them. It does not fail: a delivery receipt lost on a
+ * cut connection is never re-sent (see receipt-loss.test.ts), so callers
+ * report the number, and assert on it only where the issue asks for it.
+ */
+export async function deliveredAtSender(host: TestHost, peer: string, ids: Iterable<string>, timeoutMs = 15_000): Promise<number> {
+  const wanted = new Set(ids);
+  const count = async () =>
+    (await host.api.messages(peer, { limit: 500 })).messages.filter((m) => wanted.has(m.msg_id) && m.delivered).length;
+  await eventually(async () => (await count()) === wanted.size, timeoutMs, 'sender marks all delivered').catch(() => undefined);
+  return count();
+}
