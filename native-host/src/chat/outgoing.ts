@@ -51,7 +51,7 @@ export class Outgoing {
     // session, messages still queued for the friend go first, so the mailbox
     // gets the conversation in order; on a session they are already in flight.
     if (!this.contacts.isHeld(friend)) {
-      const offlineBacklog = !this.ctx.transport.isConnected(to) && this.ctx.store.outbox.forPeer(to, 2).length > 1;
+      const offlineBacklog = !this.ctx.transport.isConnected(to) && this.ctx.store.outbox.queuedCount(to, 2) > 1;
       await (offlineBacklog ? this.retryPeer(to) : this.deliver(row));
     }
     const now = this.ctx.store.messages.get(row.msg_id) ?? row;
@@ -99,7 +99,8 @@ export class Outgoing {
   onAck(peer: string, msgId: string): void {
     const row = this.ctx.store.messages.get(msgId);
     if (!row || row.peer !== peer || row.direction !== 'sent') return;
-    this.transition(msgId, 'delivered', 'direct');
+    // A message that already went through the mailbox stays "offline".
+    this.transition(msgId, 'delivered', row.status === 'queued' ? 'direct' : row.delivery_method);
     this.waiters.get(msgId)?.();
   }
 
@@ -123,16 +124,22 @@ export class Outgoing {
     for (const row of changed) this.ctx.bus.emit('message_status', toStatusEvent(row));
   }
 
+  /** Records progress; only a confirmed delivery takes a message off the outbox. */
   private transition(msgId: string, status: 'delivered' | 'stored', method: 'direct' | 'offline'): void {
     const changed = this.ctx.store.transaction(() => {
-      this.ctx.store.outbox.remove(msgId);
+      if (status === 'delivered') this.ctx.store.outbox.remove(msgId);
       return this.ctx.store.messages.setState(msgId, status, method);
     });
     const row = changed ? this.ctx.store.messages.get(msgId) : undefined;
     if (row) this.ctx.bus.emit('message_status', toStatusEvent(row));
   }
 
-  /** A session to `peer` came up: send its queue in order, acks arrive on their own. */
+  /**
+   * A session to `peer` came up: send everything unconfirmed in order, acks
+   * arrive on their own. That includes mail left in the mailbox: a delivery
+   * receipt can be lost with a connection, and mail can expire unread. The
+   * receiver deduplicates and acks either way.
+   */
   flushPeer(peer: string): void {
     const friend = this.ctx.store.friends.get(peer);
     if (!friend || this.contacts.isHeld(friend)) return;
@@ -190,7 +197,7 @@ export class Outgoing {
       if (!row || !friend || this.contacts.isHeld(friend)) continue;
       // Retries don't wait for acks: they arrive on their own and a missing
       // one just means another attempt after the backoff.
-      if (this.sendDirect(row)) continue;
+      if (this.sendDirect(row) || row.status === 'stored') continue;
       if (!(await this.mailbox.deposit(row))) return;
       this.transition(row.msg_id, 'stored', 'offline');
     }

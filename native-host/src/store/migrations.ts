@@ -53,8 +53,8 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE peer_totals SET total = total - 1 WHERE peer = OLD.peer;
   END;
 
-  -- Sent messages still to be handed on: neither acked by the peer nor
-  -- stored in the mailbox. Retried with backoff.
+  -- Sent messages the peer has not confirmed yet: queued (nowhere yet) or
+  -- stored (in the mailbox). Retried with backoff until acked or receipted.
   CREATE TABLE outbox (
     msg_id           TEXT PRIMARY KEY REFERENCES messages (msg_id) ON DELETE CASCADE,
     peer             TEXT NOT NULL,

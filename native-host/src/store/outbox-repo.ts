@@ -7,7 +7,7 @@ export interface OutboxEntry {
   next_attempt_at: number;
 }
 
-/** Sent messages not yet acked by the peer nor stored in the mailbox. */
+/** Sent messages the peer has not confirmed: queued, or stored in the mailbox. */
 export class OutboxRepo {
   private readonly stmt;
 
@@ -18,6 +18,10 @@ export class OutboxRepo {
       duePeers: db.prepare(`SELECT DISTINCT peer FROM outbox WHERE next_attempt_at <= ?`),
       forPeer: db.prepare(
         `SELECT o.* FROM outbox o JOIN messages m ON m.msg_id = o.msg_id WHERE o.peer = ? ORDER BY m.id LIMIT ?`,
+      ),
+      queuedCount: db.prepare(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM outbox o JOIN messages m ON m.msg_id = o.msg_id
+           WHERE o.peer = ? AND m.status = 'queued' LIMIT ?)`,
       ),
       reschedule: db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE msg_id = ?`),
       wake: db.prepare(`UPDATE outbox SET next_attempt_at = 0 WHERE peer = ?`),
@@ -47,6 +51,11 @@ export class OutboxRepo {
   /** In send order, so a friend coming online gets messages in order. */
   forPeer(peer: string, limit: number): OutboxEntry[] {
     return this.stmt.forPeer.all(peer, limit) as OutboxEntry[];
+  }
+
+  /** How many of the friend's messages are still queued, counting up to `atMost`. */
+  queuedCount(peer: string, atMost: number): number {
+    return (this.stmt.queuedCount.get(peer, atMost) as { n: number }).n;
   }
 
   reschedule(msgId: string, nextAttemptAt: number): void {

@@ -53,7 +53,6 @@ describe('sender killed mid-burst, friend offline', () => {
       90_000,
       'every committed message at bob',
     );
-    // Not asserted: a receipt lost on a session replaced at bob's restart is never re-sent (receipt-loss.test.ts).
     const senderDelivered = await deliveredAtSender(alice, 'bob', committed.map((m) => m.msg_id));
     // One more poll round must add nothing.
     await settle(bob);
@@ -62,6 +61,7 @@ describe('sender killed mid-burst, friend offline', () => {
     report('crash-sender', t, { kills: rounds.length, unanswered, committed: committed.length, sender_marked_delivered: senderDelivered });
     expect(t).toMatchObject({ sent: accepted.size, delivered: accepted.size, duplicated: 0, lost: 0, corrupted: 0 });
     expect(t.unacknowledged).toBe(committed.length - accepted.size);
+    expect(senderDelivered).toBe(committed.length);
     for (const c of bobEvents) c.close();
   });
 });

@@ -59,6 +59,7 @@ describe('network faults through a fault-injecting proxy', () => {
     report(scenario, t, { ...extra(), sender_marked_delivered: senderDelivered });
     expect(t).toMatchObject({ sent: count, delivered: count, duplicated: 0, lost: 0, corrupted: 0, unacknowledged: 0 });
     expect(shown).toHaveLength(count);
+    expect(senderDelivered).toBe(count);
   }
 
   it('connections cut mid-frame: no loss, no duplicates', async () => {

@@ -10,13 +10,8 @@ const HANDSHAKE_UP_BYTES = 36 + 169;
 /**
  * A delivery receipt lost on the wire. Bob takes alice's mail, commits it and
  * sends the receipt; the connection is cut mid-frame, so the receipt never
- * arrives. The contract says the sender flips to delivered via a receipt and
- * a 201 is "delivered exactly once"; alice should learn it on the next session.
- *
- * Known host bug: Mailbox.sendReceipts (native-host/src/chat/mailbox.ts)
- * deletes the owed receipts as soon as transport.send() has written them to
- * the socket, and nothing re-sends them, so alice's messages stay `stored`
- * forever. Kept as it.fails until receipts are kept until acknowledged.
+ * arrives. Alice must still learn it: on the next session she sends her
+ * unconfirmed mailbox messages directly again, and bob dedups and acks.
  */
 describe('a delivery receipt cut on the wire', () => {
   const net = new Testnet();
@@ -26,7 +21,7 @@ describe('a delivery receipt cut on the wire', () => {
     await net.close();
   });
 
-  it.fails('the sender still ends with the message delivered', async () => {
+  it('the sender still ends with the message delivered', async () => {
     proxy = await TcpProxy.start();
     // Only bob dials (alice cannot reach him), and always through the proxy.
     const alice = await net.start({ username: 'alice', args: ['--advertise', `127.0.0.1:${proxy.port}`] });

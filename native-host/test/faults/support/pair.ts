@@ -62,7 +62,7 @@ export function takeDirectoryAway(directoryPath: string): () => void {
  * cut connection is never re-sent (see receipt-loss.test.ts), so callers
  * report the number, and assert on it only where the issue asks for it.
  */
-export async function deliveredAtSender(host: TestHost, peer: string, ids: Iterable<string>, timeoutMs = 15_000): Promise<number> {
+export async function deliveredAtSender(host: TestHost, peer: string, ids: Iterable<string>, timeoutMs = 45_000): Promise<number> {
   const wanted = new Set(ids);
   const count = async () =>
     (await host.api.messages(peer, { limit: 500 })).messages.filter((m) => wanted.has(m.msg_id) && m.delivered).length;
