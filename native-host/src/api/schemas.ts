@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_PAGE_SIZE, normalizeUsername, USERNAME_PATTERN } from '../../../shared/contract.js';
 import type { Limits } from '../config/limits.js';
 import { MAX_MSG_ID_LENGTH } from '../peer/peer-protocol.js';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENTS_PATH, type HostEvent } from '../../../shared/contract.js';
 import type { EventBus } from '../chat/event-bus.js';
 import type { Messenger } from '../chat/messenger.js';

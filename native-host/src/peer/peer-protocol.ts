@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What travels inside an encrypted peer session: one JSON object per frame.
