@@ -12,6 +12,10 @@ import { median, percentile, round, sleep } from './lib/stats.js';
 
 const WINDOW_MS = 30_000;
 
+/**
+ * @param {string} name
+ * @param {number} fallback
+ */
 function option(name, fallback) {
   const at = process.argv.indexOf(`--${name}`);
   const value = at === -1 ? fallback : Number(process.argv[at + 1]);
