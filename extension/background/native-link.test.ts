@@ -6,7 +6,7 @@ import { NativeLink } from './native-link.js';
 const hello = { type: 'hello', bridged: false, api_port: 18080, ws_port: 18081, token: 't0k', username: null, version: '0.1.0' };
 
 let ports: FakeNativePort[];
-function makeLink() {
+function makeLink(options: Partial<ConstructorParameters<typeof NativeLink>[0]> = {}) {
   ports = [];
   const link = new NativeLink({
     connect: () => {
@@ -16,6 +16,7 @@ function makeLink() {
     },
     backoff: { maxAttempts: 2 },
     requestTimeoutMs: 1000,
+    ...options,
   });
   const states: HostLinkState[] = [];
   link.onState((s) => states.push(s));
@@ -82,15 +83,7 @@ describe('NativeLink', () => {
   });
 
   it('uses lastError when the port carries no error', () => {
-    ports = [];
-    const link = new NativeLink({
-      connect: () => {
-        const p = new FakeNativePort();
-        ports.push(p);
-        return p;
-      },
-      lastError: () => 'Specified native messaging host not found.',
-    });
+    const { link } = makeLink({ lastError: () => 'Specified native messaging host not found.' });
     link.start();
     ports[0]!.drop();
     expect(link.state.phase).toBe('not-installed');
