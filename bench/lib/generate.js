@@ -8,7 +8,8 @@ const WORDS = ['ok', 'see you', 'tomorrow at nine', 'did you get the file?', 'ha
 /**
  * Writes `count` messages with `peer` straight into a stopped host's
  * database, oldest first, alternating direction, all delivered and read.
- * The schema's triggers keep peer_totals right. Returns the msg_ids at the
+ * Each row takes the conversation's next seq; the schema's triggers keep
+ * peer_totals right. Returns the msg_ids at the
  * given 1-based positions (for before= anchors).
  * @param {string} dbFile
  * @param {string} peer
@@ -21,8 +22,9 @@ export function generateHistory(dbFile, peer, count, positions = []) {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   const insert = db.prepare(
-    `INSERT INTO messages (msg_id, peer, direction, text, timestamp, status, delivery_method, read)
-     VALUES (?, ?, ?, ?, ?, 'delivered', 'direct', 1)`,
+    `INSERT INTO messages (msg_id, peer, seq, direction, text, timestamp, status, delivery_method, read)
+     VALUES (@msgId, @peer, coalesce((SELECT last_seq FROM peer_totals WHERE peer = @peer), 0) + 1, @direction, @text, @timestamp,
+             'delivered', 'direct', 1)`,
   );
   const wanted = new Set(positions);
   /** @type {Record<number, string>} */
@@ -33,7 +35,7 @@ export function generateHistory(dbFile, peer, count, positions = []) {
       const msgId = randomUUID();
       if (wanted.has(i + 1)) found[i + 1] = msgId;
       const text = `${WORDS[i % WORDS.length]} #${i}`;
-      insert.run(msgId, peer, i % 2 === 0 ? 'sent' : 'received', text, new Date(start + i * 7_000).toISOString());
+      insert.run({ msgId, peer, direction: i % 2 === 0 ? 'sent' : 'received', text, timestamp: new Date(start + i * 7_000).toISOString() });
     }
   });
   for (let from = 0; from < count; from += ROWS_PER_TRANSACTION) batch(from, Math.min(count, from + ROWS_PER_TRANSACTION));

@@ -24,12 +24,15 @@ export const MIGRATIONS: readonly string[] = [
     added_at          TEXT NOT NULL
   ) WITHOUT ROWID;
 
-  -- id is the local order of history (arrival for received, creation for
-  -- sent): monotonic, so keyset paging needs nothing else.
+  -- seq is the local order of one conversation (arrival for received,
+  -- creation for sent): 1, 2, 3, ... per peer, never reused. Keyset pages
+  -- walk it directly; offset pages find their start from it and the holes
+  -- deletions leave (history_holes), so neither reads what it skips.
   CREATE TABLE messages (
     id               INTEGER PRIMARY KEY,
     msg_id           TEXT NOT NULL UNIQUE,
     peer             TEXT NOT NULL,
+    seq              INTEGER NOT NULL,
     direction        TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
     text             TEXT NOT NULL,
     timestamp        TEXT NOT NULL,
@@ -37,20 +40,27 @@ export const MIGRATIONS: readonly string[] = [
     delivery_method  TEXT NOT NULL CHECK (delivery_method IN ('direct', 'offline')),
     read             INTEGER NOT NULL DEFAULT 0
   );
-  CREATE INDEX messages_by_peer ON messages (peer, id);
-  CREATE INDEX messages_unread ON messages (peer, id) WHERE direction = 'received' AND read = 0;
+  CREATE UNIQUE INDEX messages_by_peer ON messages (peer, seq);
+  CREATE INDEX messages_unread ON messages (peer, seq) WHERE direction = 'received' AND read = 0;
 
-  -- History totals kept by triggers, so a page never counts a whole history.
+  -- Per conversation: how many messages, and the last seq handed out.
   CREATE TABLE peer_totals (
-    peer  TEXT PRIMARY KEY,
-    total INTEGER NOT NULL
+    peer      TEXT PRIMARY KEY,
+    total     INTEGER NOT NULL,
+    last_seq  INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE history_holes (
+    peer  TEXT NOT NULL,
+    seq   INTEGER NOT NULL,
+    PRIMARY KEY (peer, seq)
   ) WITHOUT ROWID;
   CREATE TRIGGER messages_count_insert AFTER INSERT ON messages BEGIN
-    INSERT INTO peer_totals (peer, total) VALUES (NEW.peer, 1)
-      ON CONFLICT (peer) DO UPDATE SET total = total + 1;
+    INSERT INTO peer_totals (peer, total, last_seq) VALUES (NEW.peer, 1, NEW.seq)
+      ON CONFLICT (peer) DO UPDATE SET total = total + 1, last_seq = max(last_seq, NEW.seq);
   END;
   CREATE TRIGGER messages_count_delete AFTER DELETE ON messages BEGIN
     UPDATE peer_totals SET total = total - 1 WHERE peer = OLD.peer;
+    INSERT INTO history_holes (peer, seq) VALUES (OLD.peer, OLD.seq);
   END;
 
   -- Sent messages the peer has not confirmed yet: queued (nowhere yet) or

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Store } from './store.js';
+
+describe('history paging', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const openStore = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-store-'));
+    dirs.push(dir);
+    return new Store(path.join(dir, 'parley.db'));
+  };
+
+  it('offset pages match a plain OFFSET scan, with deletions anywhere, including the newest', () => {
+    const store = openStore();
+    const repo = store.messages;
+    const ids: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const msgId = `m-${i}`;
+      ids.push(msgId);
+      repo.insertSent({ msg_id: msgId, peer: i % 3 === 0 ? 'other' : 'bob', text: `t${i}`, timestamp: new Date(i * 1000).toISOString() });
+    }
+    for (const i of [1, 2, 4, 50, 51, 52, 53, 100, 200, 298, 299]) repo.delete(ids[i]!);
+    const naive = store.db.prepare(`SELECT msg_id FROM messages WHERE peer = 'bob' ORDER BY seq DESC LIMIT ? OFFSET ?`);
+    const total = (store.db.prepare(`SELECT count(*) AS n FROM messages WHERE peer = 'bob'`).get() as { n: number }).n;
+    for (const limit of [1, 7, 50]) {
+      for (let offset = 0; offset <= total + 2; offset++) {
+        const page = repo.pageByOffset('bob', limit, offset);
+        const expected = (naive.all(limit, offset) as { msg_id: string }[]).map((r) => r.msg_id).reverse();
+        expect(page.rows.map((r) => r.msg_id)).toEqual(expected);
+        expect(page.total).toBe(total);
+        expect(page.hasMore).toBe(offset + expected.length < total);
+      }
+    }
+    store.close();
+  });
+
+  it('never reuses a seq, even after the newest message is deleted', () => {
+    const store = openStore();
+    const a = store.messages.insertSent({ msg_id: 'a', peer: 'bob', text: 'a', timestamp: new Date().toISOString() });
+    const b = store.messages.insertSent({ msg_id: 'b', peer: 'bob', text: 'b', timestamp: new Date().toISOString() });
+    store.messages.delete('b');
+    const c = store.messages.insertSent({ msg_id: 'c', peer: 'bob', text: 'c', timestamp: new Date().toISOString() });
+    expect([a.seq, b.seq, c.seq]).toEqual([1, 2, 3]);
+    expect(store.messages.pageByOffset('bob', 10, 0).rows.map((r) => r.msg_id)).toEqual(['a', 'c']);
+    store.close();
+  });
+
+  it('keyset pages step back from an anchor', () => {
+    const store = openStore();
+    for (let i = 0; i < 10; i++) store.messages.insertSent({ msg_id: `k${i}`, peer: 'bob', text: `${i}`, timestamp: new Date().toISOString() });
+    store.messages.delete('k3');
+    const anchor = store.messages.get('k6')!;
+    const page = store.messages.pageBefore('bob', 3, anchor);
+    expect(page.rows.map((r) => r.msg_id)).toEqual(['k2', 'k4', 'k5']);
+    expect(page.hasMore).toBe(true);
+    store.close();
+  });
+});
