@@ -89,7 +89,7 @@ describe('garbage on the peer port', () => {
   const testnet = new Testnet();
   afterAll(() => testnet.close());
 
-  const hit = (port: number, bytes: Buffer, holdMs = 3000) =>
+  const hit = (port: number, bytes: Buffer, holdMs = 4500) =>
     new Promise<'closed' | 'open'>((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port }, () => socket.write(bytes));
       const timer = setTimeout(() => {
@@ -106,7 +106,8 @@ describe('garbage on the peer port', () => {
     });
 
   it('closes bad connections and keeps serving and delivering', async () => {
-    const limits = ['--limit', 'handshakeTimeoutMs=800', '--limit', 'frameStallTimeoutMs=800'];
+    // The handshake timeout is longer than the stall timeout, so the trickle below is closed for stalling.
+    const limits = ['--limit', 'handshakeTimeoutMs=2500', '--limit', 'frameStallTimeoutMs=800'];
     const carol = await testnet.start({ username: 'carol', args: limits });
     const dave = await testnet.start({ username: 'dave' });
     await carol.api.addFriend('dave');
@@ -128,6 +129,17 @@ describe('garbage on the peer port', () => {
     ];
     const outcomes = await Promise.all(cases.map((bytes) => hit(port, bytes)));
     expect(outcomes).toEqual(cases.map(() => 'closed'));
+    // A peer trickling a byte at a time is still stalled mid-frame.
+    const trickle = net.connect({ host: '127.0.0.1', port });
+    trickle.on('error', () => undefined);
+    trickle.resume();
+    const started = Date.now();
+    const ticker = setInterval(() => trickle.write(Buffer.from([0])), 150);
+    trickle.write(Buffer.from([0, 0, 0, 200]));
+    await new Promise<void>((resolve) => trickle.on('close', () => resolve()));
+    clearInterval(ticker);
+    expect(Date.now() - started).toBeLessThan(2000);
+
     const result = await dave.api.send('carol', 'still delivering');
     expect(result.delivered).toBe(true);
     expect((await carol.api.status()).peer_count).toBe(1);

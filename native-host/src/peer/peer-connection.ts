@@ -83,7 +83,6 @@ export class PeerConnection extends EventEmitter {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    this.lastReceived = Date.now();
     let frames: Uint8Array[];
     try {
       frames = this.decoder.push(chunk);
@@ -96,8 +95,14 @@ export class PeerConnection extends EventEmitter {
       if (this.transport) this.receive(frame);
       else this.step(frame);
     }
-    clearTimeout(this.stallTimer);
-    if (this.decoder.pending()) {
+    // Timed from the start of the unfinished frame, not from the latest
+    // byte: a peer trickling bytes (or a stream gone out of step) must not
+    // hold the connection open.
+    if (frames.length > 0 || !this.decoder.pending()) {
+      clearTimeout(this.stallTimer);
+      this.stallTimer = undefined;
+    }
+    if (this.decoder.pending() && this.stallTimer === undefined) {
       this.stallTimer = setTimeout(() => this.close('stalled mid-frame'), this.limits.frameStallTimeoutMs);
     }
   }
@@ -122,6 +127,7 @@ export class PeerConnection extends EventEmitter {
 
   private establish(username: string, result: PeerHandshakeResult): void {
     clearTimeout(this.handshakeTimer);
+    this.lastReceived = Date.now();
     this.username = username;
     this.transport = result.transport;
     this.initiatorKey = this.handshake.initiator ? this.ownKey : result.remoteStatic;
@@ -136,6 +142,8 @@ export class PeerConnection extends EventEmitter {
       const parsed = this.schema.safeParse(this.transport!.open(frame));
       if (!parsed.success) throw new Error(`bad message: ${parsed.error.issues[0]?.message}`);
       message = parsed.data;
+      // Only authenticated frames count as signs of life.
+      this.lastReceived = Date.now();
     } catch (err) {
       this.log.warn('closing session after a bad frame', { peer: this.username, reason: (err as Error).message });
       this.close('bad frame');
