@@ -24,9 +24,12 @@ describe('network faults through a fault-injecting proxy', () => {
 
   beforeAll(async () => {
     [toAlice, toBob] = await Promise.all([TcpProxy.start(), TcpProxy.start()]);
-    alice = await net.start({ username: 'alice', args: ['--advertise', `127.0.0.1:${toAlice.port}`] });
+    // Faults that leave a session out of step are found by the stall and
+    // silence timeouts; shortened here so the suite doesn't wait minutes.
+    const quick = ['--limit', 'frameStallTimeoutMs=3000', '--limit', 'peerPingMs=1000', '--limit', 'peerIdleTimeoutMs=4000'];
+    alice = await net.start({ username: 'alice', args: ['--advertise', `127.0.0.1:${toAlice.port}`, ...quick] });
     toAlice.targetPort = alice.info.peer_port;
-    bob = await net.start({ username: 'bob', args: ['--advertise', `127.0.0.1:${toBob.port}`] });
+    bob = await net.start({ username: 'bob', args: ['--advertise', `127.0.0.1:${toBob.port}`, ...quick] });
     toBob.targetPort = bob.info.peer_port;
     await alice.api.addFriend('bob');
     await bob.api.addFriend('alice');
