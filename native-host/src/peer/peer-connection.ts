@@ -30,6 +30,7 @@ export class PeerConnection extends EventEmitter {
   private pingTimer: NodeJS.Timeout | undefined;
   private lastReceived = Date.now();
   private lastSent = Date.now();
+  private corked = false;
 
   constructor(
     private readonly socket: net.Socket,
@@ -78,6 +79,15 @@ export class PeerConnection extends EventEmitter {
 
   private write(body: Uint8Array): void {
     this.lastSent = Date.now();
+    // Frames written in one tick (acks for a burst, a queue flush) leave in one syscall.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     this.socket.write(encodeFrame(body));
   }
 
