@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
-import type pg from 'pg';
+import pg from 'pg';
 
 /** The directory migration, applied as-is by every SQL-backed test. */
 export const MIGRATION_PATH = path.resolve(
@@ -49,13 +49,24 @@ export function pgliteEngine(db: PGlite): SqlEngine {
 
 /** Real PostgreSQL through a `pg` pool. */
 export function pgEngine(pool: pg.Pool): SqlEngine {
+  // An idle client whose server went away emits 'error'; without a listener that would crash the run.
+  pool.on('error', () => undefined);
   return {
     async withSession(body) {
       const client = await pool.connect();
+      let broken: Error | undefined;
+      // A checked-out client whose server goes away emits 'error' too.
+      const onError = (err: Error) => (broken = err);
+      client.on('error', onError);
       try {
         return await body({ query: async (sql, params) => (await client.query<Row>(sql, params)).rows });
+      } catch (err) {
+        // A lost connection (server stopped) must not go back into the pool; SQL errors are fine.
+        if (!(err instanceof pg.DatabaseError)) broken = err as Error;
+        throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     exec: async (script) => {
