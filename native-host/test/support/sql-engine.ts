@@ -49,8 +49,11 @@ export function pgliteEngine(db: PGlite): SqlEngine {
 
 /** Real PostgreSQL through a `pg` pool. */
 export function pgEngine(pool: pg.Pool): SqlEngine {
-  // An idle client whose server went away emits 'error'; without a listener that would crash the run.
+  // A client whose server goes away (stopped, or the database dropped with
+  // force) emits 'error' whether idle, checked out or ending; without a
+  // listener that would crash the run. Queries still fail on their own.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return {
     async withSession(body) {
       const client = await pool.connect();
