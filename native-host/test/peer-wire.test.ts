@@ -39,7 +39,9 @@ describe('peer wire security', () => {
     await bob.api.send('alice', `${secret} (reply)`);
     const bytes = wire();
     expect(bytes.length - before).toBeGreaterThan(2 * secret.length);
-    for (const needle of [secret, 'eagle', 'alice', 'bob', '{"', '"type"', 'msg_id', result.msg_id]) {
+    // Needles long enough that random ciphertext can't contain them by chance
+    // (a 2-byte '{"' turns up in ~15 % of 10 KB of random bytes).
+    for (const needle of [secret, 'eagle', 'alice', '"bob"', '{"type"', '"msg_id"', '"text"', result.msg_id]) {
       expect(bytes.includes(Buffer.from(needle)), `wire contains ${needle}`).toBe(false);
     }
   });
