@@ -173,11 +173,7 @@ export class Messenger implements PeerEvents {
       case 'typing':
         this.typingState.remote(from, message.typing);
         break;
-      case 'ping':
-        this.ctx.transport.send(from, { type: 'pong' });
-        break;
-      case 'pong':
-        break;
+      // ping and pong are answered by the connection itself and never arrive here.
     }
   }
 }
