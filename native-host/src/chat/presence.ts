@@ -16,14 +16,14 @@ export class Presence {
   ) {}
 
   /** Pass the friend's row when at hand, to spare a lookup. */
-  isOnline(username: string, row: FriendRow | undefined = this.ctx.store.friends.get(username)): boolean {
+  isOnline(username: string, row: Pick<FriendRow, 'last_seen'> | undefined = this.ctx.store.friends.get(username)): boolean {
     if (this.sessions.has(username)) return true;
     const lastSeen = row?.last_seen;
     return lastSeen != null && Date.now() - Date.parse(lastSeen) <= this.ctx.presenceTimeoutMs;
   }
 
   onlineCount(): number {
-    return this.ctx.store.friends.all().filter((f) => this.isOnline(f.username, f)).length;
+    return this.ctx.store.friends.lastSeen().filter((f) => this.isOnline(f.username, f)).length;
   }
 
   sessionUp(username: string): void {

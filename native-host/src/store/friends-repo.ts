@@ -20,6 +20,7 @@ export class FriendsRepo {
   constructor(db: Db) {
     this.stmt = {
       all: db.prepare(`SELECT * FROM friends ORDER BY username`),
+      lastSeen: db.prepare(`SELECT username, last_seen FROM friends`),
       get: db.prepare(`SELECT * FROM friends WHERE username = ?`),
       insert: db.prepare(
         `INSERT INTO friends (username, public_key, signing_key, addresses, last_seen, last_ip, added_at)
@@ -38,6 +39,11 @@ export class FriendsRepo {
 
   all(): FriendRow[] {
     return this.stmt.all.all() as FriendRow[];
+  }
+
+  /** Just what presence needs, for every friend. */
+  lastSeen(): Array<Pick<FriendRow, 'username' | 'last_seen'>> {
+    return this.stmt.lastSeen.all() as Array<Pick<FriendRow, 'username' | 'last_seen'>>;
   }
 
   get(username: string): FriendRow | undefined {
