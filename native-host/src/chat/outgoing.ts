@@ -24,6 +24,7 @@ const RETRY_BATCH = 200;
 export class Outgoing {
   private readonly waiters = new Map<string, () => void>();
   private retryTimer: NodeJS.Timeout | undefined;
+  private retryAt = 0;
   private flushing = false;
 
   constructor(
@@ -47,6 +48,9 @@ export class Outgoing {
       this.ctx.store.outbox.add(inserted.msg_id, to, Date.now() + this.ctx.limits.retryMinMs);
       return inserted;
     });
+    // The retry loop goes idle when the outbox empties: every new message re-arms it,
+    // so one whose ack is lost is tried again even if nothing else happens.
+    this.schedule(this.ctx.limits.retryMinMs);
     // A friend with changed keys gets nothing until re-verified. Without a
     // session, messages still queued for the friend go first, so the mailbox
     // gets the conversation in order; on a session they are already in flight.
@@ -165,9 +169,16 @@ export class Outgoing {
     for (const resolve of this.waiters.values()) resolve();
   }
 
+  /** Arms the retry timer for `delayMs` from now, unless it is already due sooner. */
   private schedule(delayMs: number): void {
+    const at = Date.now() + Math.max(0, delayMs);
+    if (this.retryTimer !== undefined && this.retryAt <= at) return;
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.retryDue(), Math.max(0, delayMs));
+    this.retryAt = at;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.retryDue();
+    }, at - Date.now());
     this.retryTimer.unref();
   }
 
@@ -191,7 +202,9 @@ export class Outgoing {
    */
   private async retryPeer(peer: string): Promise<void> {
     const friend = this.ctx.store.friends.get(peer);
-    for (const entry of this.ctx.store.outbox.forPeer(peer, RETRY_BATCH)) {
+    const entries = this.ctx.store.outbox.forPeer(peer, RETRY_BATCH);
+    this.ctx.log.debug('retrying unconfirmed messages', { peer, count: entries.length, session: this.ctx.transport.isConnected(peer) });
+    for (const entry of entries) {
       const row = this.ctx.store.messages.get(entry.msg_id);
       this.ctx.store.outbox.reschedule(entry.msg_id, Date.now() + this.backoff(entry.attempts + 1));
       if (!row || !friend || this.contacts.isHeld(friend)) continue;
