@@ -24,7 +24,6 @@ export type ErrorCode =
   | 'DIRECTORY_UNREACHABLE'
   | 'DIRECTORY_REJECTED'
   | 'DIRECTORY_LIMIT'
-  | 'KEY_CHANGED'
   | 'HANDSHAKE_FAILED'
   | 'DECRYPT_FAILED'
   | 'NONCE_EXHAUSTED'
@@ -75,8 +74,6 @@ export const errors = {
     new ParleyError('DIRECTORY_UNREACHABLE', 'The directory is not reachable', { cause }),
   directoryRejected: (message: string) => new ParleyError('DIRECTORY_REJECTED', message),
   directoryLimit: (message: string) => new ParleyError('DIRECTORY_LIMIT', message),
-  keyChanged: (username: string) =>
-    new ParleyError('KEY_CHANGED', `${username}'s keys changed: verify them before sending`),
   handshakeFailed: (why: string) => new ParleyError('HANDSHAKE_FAILED', `Handshake failed: ${why}`),
   decryptFailed: () => new ParleyError('DECRYPT_FAILED', 'Decryption failed: message forged or corrupted'),
   nonceExhausted: () => new ParleyError('NONCE_EXHAUSTED', 'Cipher nonce space exhausted: start a new session'),

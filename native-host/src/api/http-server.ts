@@ -7,7 +7,7 @@ import type { AccessPolicy } from './access.js';
 import { parseJsonBody, readBody } from './body.js';
 import { toHttpError } from './error-mapping.js';
 import { buildRoutes, matchRoute } from './routes.js';
-import { buildSchemas } from './schemas.js';
+import type { Schemas } from './schemas.js';
 
 const SECURITY_HEADERS = {
   'Cache-Control': 'no-store',
@@ -16,8 +16,8 @@ const SECURITY_HEADERS = {
 };
 
 /** The REST API server. Bind it to 127.0.0.1 only. */
-export function createApiServer(deps: { messenger: Messenger; access: AccessPolicy; limits: Limits; log: Logger }): http.Server {
-  const routes = buildRoutes(deps.messenger, buildSchemas(deps.limits));
+export function createApiServer(deps: { messenger: Messenger; access: AccessPolicy; schemas: Schemas; limits: Limits; log: Logger }): http.Server {
+  const routes = buildRoutes(deps.messenger, deps.schemas);
   const log = deps.log.child('api');
 
   const server = http.createServer(async (req, res) => {

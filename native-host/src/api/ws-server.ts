@@ -10,7 +10,7 @@ import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AccessPolicy } from './access.js';
 import { toHttpError } from './error-mapping.js';
-import { buildSchemas, parse } from './schemas.js';
+import { parse, type Schemas } from './schemas.js';
 
 const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 const CLIENT_PING_MS = 30_000;
@@ -24,11 +24,12 @@ export function createEventsServer(deps: {
   messenger: Messenger;
   bus: EventBus;
   access: AccessPolicy;
+  schemas: Schemas;
   limits: Limits;
   log: Logger;
 }): { server: http.Server; clientCount(): number; close(): void } {
   const log = deps.log.child('ws');
-  const schemas = buildSchemas(deps.limits);
+  const { schemas } = deps;
   const clientFrame = z.discriminatedUnion('event', [
     z.object({ event: z.literal('typing'), data: z.object({ to: schemas.usernameBody.shape.username, typing: z.boolean() }) }),
     z.object({

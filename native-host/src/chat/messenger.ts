@@ -19,6 +19,7 @@ import type { PeerEvents } from './transport.js';
  */
 export class Messenger implements PeerEvents {
   private readonly startedAt = Date.now();
+  private readonly version: string;
   private readonly presence: Presence;
   private readonly contacts: Contacts;
   private readonly history: History;
@@ -52,8 +53,6 @@ export class Messenger implements PeerEvents {
       void this.mailbox.poll();
     });
   }
-
-  private readonly version: string;
 
   start(): void {
     this.sync.start();

@@ -4,7 +4,7 @@ import type { Limits } from '../config/limits.js';
 import type { Logger } from '../logger.js';
 import { encodeFrame, FrameDecoder } from './framing.js';
 import type { PeerHandshake, PeerHandshakeResult } from './peer-handshake.js';
-import { peerMessageSchema, type PeerMessage } from './peer-protocol.js';
+import type { PeerMessage, PeerMessageSchema } from './peer-protocol.js';
 import type { TransportCipher } from './transport-cipher.js';
 
 /** Decides whether a completed handshake may become a session; returns the friend's username. */
@@ -22,7 +22,6 @@ export class PeerConnection extends EventEmitter {
   initiatorKey: Uint8Array | null = null;
   readonly openedAt = Date.now();
   private readonly decoder: FrameDecoder;
-  private readonly schema;
   private transport: TransportCipher | null = null;
   private closed = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
@@ -37,12 +36,12 @@ export class PeerConnection extends EventEmitter {
     private readonly handshake: PeerHandshake,
     private readonly authorize: Authorize,
     private readonly ownKey: Uint8Array,
+    private readonly schema: PeerMessageSchema,
     private readonly limits: Limits,
     private readonly log: Logger,
   ) {
     super();
     this.decoder = new FrameDecoder({ maxFrameBytes: limits.maxFrameBytes });
-    this.schema = peerMessageSchema(limits.maxTextLength);
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
     socket.on('error', (err) => this.log.debug('socket error', { err: err.message }));

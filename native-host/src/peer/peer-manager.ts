@@ -4,8 +4,8 @@ import { toBase64, type IdentityKeys } from '../crypto/identity.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { PeerConnection } from './peer-connection.js';
-import { createInitiator, createResponder, type PeerHandshakeResult } from './peer-handshake.js';
-import type { PeerEvents, PeerMessage } from './peer-protocol.js';
+import { createInitiator, createResponder, type PeerHandshake, type PeerHandshakeResult } from './peer-handshake.js';
+import { peerMessageSchema, type PeerEvents, type PeerMessage } from './peer-protocol.js';
 import { compareBytes, parseAddress } from './peer-address.js';
 
 const DIAL_TIMEOUT_MS = 5000;
@@ -24,6 +24,8 @@ export class PeerManager {
   private server: net.Server | undefined;
   private events: PeerEvents | undefined;
   private closing = false;
+  /** Built once: every connection validates frames with it, strangers' included. */
+  private readonly schema;
 
   constructor(
     private readonly deps: {
@@ -33,7 +35,9 @@ export class PeerManager {
       log: Logger;
       username: () => string | null;
     },
-  ) {}
+  ) {
+    this.schema = peerMessageSchema(deps.limits.maxTextLength);
+  }
 
   attach(events: PeerEvents): void {
     this.events = events;
@@ -92,7 +96,7 @@ export class PeerManager {
       return;
     }
     const handshake = createResponder({ username: self, staticKeys: this.staticKeys(), signingKeys: this.signingKeys() });
-    this.track(new PeerConnection(socket, handshake, (r) => this.authorize(r), this.deps.identity.publicKey, this.deps.limits, this.deps.log));
+    this.track(this.connection(socket, handshake));
   }
 
   private async dial(self: string, username: string, addresses: string[]): Promise<void> {
@@ -107,7 +111,7 @@ export class PeerManager {
         signingKeys: this.signingKeys(),
         expectedRemoteUsername: username,
       });
-      const conn = new PeerConnection(socket, handshake, (r) => this.authorize(r), this.deps.identity.publicKey, this.deps.limits, this.deps.log);
+      const conn = this.connection(socket, handshake);
       this.track(conn);
       if (await opened(conn)) return;
     }
@@ -186,6 +190,10 @@ export class PeerManager {
   private cancelRedial(username: string): void {
     clearTimeout(this.redials.get(username)?.timer);
     this.redials.delete(username);
+  }
+
+  private connection(socket: net.Socket, handshake: PeerHandshake): PeerConnection {
+    return new PeerConnection(socket, handshake, (r) => this.authorize(r), this.deps.identity.publicKey, this.schema, this.deps.limits, this.deps.log);
   }
 
   private staticKeys() {

@@ -24,7 +24,8 @@ export function peerMessageSchema(maxTextLength: number) {
   ]);
 }
 
-export type PeerMessage = z.infer<ReturnType<typeof peerMessageSchema>>;
+export type PeerMessageSchema = ReturnType<typeof peerMessageSchema>;
+export type PeerMessage = z.infer<PeerMessageSchema>;
 
 /** What the peer layer reports to its owner (the messenger). */
 export interface PeerEvents {

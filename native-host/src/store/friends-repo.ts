@@ -33,7 +33,6 @@ export class FriendsRepo {
         `UPDATE friends SET public_key = ?, signing_key = ?, seen_public_key = NULL, seen_signing_key = NULL, verified = 1
          WHERE username = ?`,
       ),
-      byPublicKey: db.prepare(`SELECT * FROM friends WHERE public_key = ?`),
     };
   }
 
@@ -48,10 +47,6 @@ export class FriendsRepo {
 
   get(username: string): FriendRow | undefined {
     return this.stmt.get.get(username) as FriendRow | undefined;
-  }
-
-  byPublicKey(publicKey: string): FriendRow | undefined {
-    return this.stmt.byPublicKey.get(publicKey) as FriendRow | undefined;
   }
 
   insert(row: Omit<FriendRow, 'verified' | 'seen_public_key' | 'seen_signing_key'>): void {
