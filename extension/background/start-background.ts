@@ -6,20 +6,16 @@ import type { HostDetails } from '../../shared/native-protocol.js';
 import { EventStream } from '../services/event-stream.js';
 import { type HostLinkState, UI_PORT_NAME } from '../services/host-link.js';
 import { apiBaseUrl, eventsUrl } from '../services/host-urls.js';
+import { openPanel, panelKind, toolbarButton } from '../services/browser-shell.js';
+import { isReadyLink, lastReadyLink } from '../services/stored-items.js';
 import { NativeLink, type NativePortLike } from './native-link.js';
 import { UiHub, type UiPortLike } from './ui-hub.js';
 import { UnreadWatcher } from './unread-watcher.js';
 
-const SESSION_KEY = 'parley.hostLink';
 const BADGE_COLOR = '#2c6bed';
 const NOTIFICATION_PREFIX = 'parley-msg:';
 /** Notification bodies are cut to this many characters. */
 const NOTIFICATION_TEXT_MAX = 180;
-
-/** Session storage survives worker restarts but not the browser; local is the fallback (Firefox < 115). */
-function sessionArea() {
-  return browser.storage.session ?? browser.storage.local;
-}
 
 /**
  * Wires the background worker: the one native port, the page hub, and one
@@ -29,6 +25,7 @@ function sessionArea() {
 export function startBackground(): void {
   let cached: HostLinkState | null = null;
   let watcher: { details: HostDetails; stream: EventStream; unread: UnreadWatcher } | null = null;
+  const button = toolbarButton();
 
   const link = new NativeLink({
     connect: () => browser.runtime.connectNative(NATIVE_HOST_NAME) as unknown as NativePortLike,
@@ -38,22 +35,21 @@ export function startBackground(): void {
   const currentState = (): HostLinkState => (link.state.phase === 'connecting' && cached ? cached : link.state);
   const hub = new UiHub({ state: currentState, reconnect: () => link.restart(), onUnread: (c) => watcher?.unread.replace(c) });
 
-  void sessionArea().get(SESSION_KEY).then((stored) => {
-    const s = stored[SESSION_KEY] as HostLinkState | undefined;
-    if (s?.phase === 'ready' && link.state.phase === 'connecting') {
-      cached = s;
-      hub.broadcast(s);
+  void lastReadyLink.getValue().then((stored) => {
+    if (isReadyLink(stored) && link.state.phase === 'connecting') {
+      cached = stored;
+      hub.broadcast(stored);
     }
-  });
+  }).catch(() => {});
 
   link.onState((state) => {
     if (state.phase === 'ready') {
       cached = state;
-      void sessionArea().set({ [SESSION_KEY]: state });
+      void lastReadyLink.setValue(state).catch(() => {});
       startWatcher(state.details);
     } else if (state.phase !== 'connecting') {
       cached = null;
-      void sessionArea().remove(SESSION_KEY);
+      void lastReadyLink.removeValue().catch(() => {});
       stopWatcher();
     }
     hub.broadcast(currentState());
@@ -72,7 +68,7 @@ export function startBackground(): void {
     const unread = new UnreadWatcher({
       api,
       stream,
-      setBadge: (text) => void browser.action.setBadgeText({ text }),
+      setBadge: (text) => void button.setBadgeText({ text }).catch(() => {}),
       onMessage: (m) => {
         if (!hub.anyFocused) void notify(m);
       },
@@ -102,13 +98,29 @@ export function startBackground(): void {
   browser.notifications?.onClicked.addListener((id) => {
     if (!id.startsWith(NOTIFICATION_PREFIX)) return;
     void browser.notifications.clear(id);
-    void browser.windows.getLastFocused().then((w) => {
-      if (w.id !== undefined) return browser.sidePanel?.open({ windowId: w.id });
-    }).catch(() => {});
+    void showChat();
   });
 
-  void browser.action.setBadgeBackgroundColor({ color: BADGE_COLOR });
+  void button.setBadgeBackgroundColor({ color: BADGE_COLOR }).catch(() => {});
   link.start();
+}
+
+/**
+ * A notification was clicked: show the chat. The panel is tried first;
+ * Firefox never counts a notification click as a user gesture (and Chromium
+ * may not), so when the panel refuses the chat opens in a tab instead.
+ */
+async function showChat(): Promise<void> {
+  const win = await browser.windows.getLastFocused().catch(() => null);
+  if (panelKind()) {
+    try {
+      await openPanel(win?.id);
+      return;
+    } catch {
+      // Not a user gesture here: fall through to a tab.
+    }
+  }
+  await browser.tabs.create({ url: browser.runtime.getURL('/sidepanel.html'), windowId: win?.id }).catch(() => {});
 }
 
 async function notify(m: Message): Promise<void> {

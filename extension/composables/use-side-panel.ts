@@ -1,14 +1,15 @@
 import { onMounted, ref } from 'vue';
 import { browser } from 'wxt/browser';
-
-type SidebarAction = { open(): Promise<void> };
+import { openPanel, panelKind } from '../services/browser-shell.js';
 
 /**
- * Opening the side panel must happen inside the click's user gesture, so
- * the window id is looked up in advance and the call made synchronously.
+ * "Open in side panel": Chromium's side panel or Firefox's sidebar. Both
+ * accept the call only inside the click's user gesture, so the window id is
+ * looked up in advance and the call made synchronously.
  */
 export function useSidePanel() {
   const error = ref<string | null>(null);
+  const available = panelKind() !== null;
   let windowId: number | undefined;
   let inTab = false;
 
@@ -19,15 +20,7 @@ export function useSidePanel() {
 
   function open(): void {
     error.value = null;
-    const sidebar = (browser as unknown as { sidebarAction?: SidebarAction }).sidebarAction;
-    let opening: Promise<unknown> | undefined;
-    if (browser.sidePanel?.open && windowId !== undefined) opening = browser.sidePanel.open({ windowId });
-    else if (sidebar) opening = sidebar.open();
-    if (!opening) {
-      error.value = 'This browser has no side panel.';
-      return;
-    }
-    opening.then(() => {
+    openPanel(windowId).then(() => {
       // The toolbar popup is done once the panel shows; a page in a tab stays.
       if (!inTab) window.close();
     }).catch((err: unknown) => {
@@ -35,5 +28,5 @@ export function useSidePanel() {
     });
   }
 
-  return { open, error };
+  return { open, error, available };
 }

@@ -27,12 +27,6 @@ export type BackgroundToUi =
   | { type: 'response'; id: number; ok: false; error: string }
   | { type: 'state'; state: HostLinkState };
 
-/** Install instructions shown when the browser cannot find the native host. */
-export const INSTALL_COMMANDS = [
-  'npm run install-host',
-  'npm run install-host -- --browser firefox',
-] as const;
-
 const NOT_INSTALLED = /not found|no such native application|forbidden|not allowed|manifest/i;
 
 /** True when a native-port error means the host is missing or not allowed for this extension. */

@@ -1,0 +1,34 @@
+import { storage } from 'wxt/utils/storage';
+import type { HostDetails } from '../../shared/native-protocol.js';
+import type { Theme } from '../stores/ui.js';
+import type { HostLinkState } from './host-link.js';
+
+/** The host link as last seen ready; only that phase is worth remembering. */
+export type ReadyHostLink = Extract<HostLinkState, { phase: 'ready' }>;
+
+/**
+ * The last ready host link. Session storage outlives a stopped Chromium
+ * service worker but not the browser, so a restarted worker can serve the
+ * pages at once while it reconnects, and a closed browser leaves no token
+ * behind. The key is the one earlier versions wrote.
+ */
+export const lastReadyLink = storage.defineItem<ReadyHostLink | null>('session:parley.hostLink', {
+  fallback: null,
+});
+
+/** The theme the user picked; kept across browser restarts. */
+export const savedTheme = storage.defineItem<Theme>('local:parley.theme', { fallback: 'system' });
+
+/** A stored value can be anything an older build wrote: check its shape before use. */
+export function isReadyLink(value: unknown): value is ReadyHostLink {
+  if (!value || typeof value !== 'object') return false;
+  const link = value as Partial<ReadyHostLink>;
+  if (link.phase !== 'ready' || typeof link.bridged !== 'boolean') return false;
+  const d = link.details as Partial<HostDetails> | undefined;
+  return !!d && Number.isInteger(d.api_port) && Number.isInteger(d.ws_port) &&
+    (d.token === null || typeof d.token === 'string') && (d.username === null || typeof d.username === 'string');
+}
+
+export function isTheme(value: unknown): value is Theme {
+  return value === 'system' || value === 'light' || value === 'dark';
+}
