@@ -34,16 +34,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      {
+      // The same end-to-end scenarios in each browser (e2e/support/browser-under-test.ts).
+      ...(['chromium', 'firefox'] as const).map((browser) => ({
         test: {
-          name: 'e2e',
+          name: browser === 'chromium' ? 'e2e' : 'e2e-firefox',
           include: ['e2e/**/*.test.ts'],
           environment: 'node',
+          env: { PARLEY_E2E_BROWSER: browser },
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },
-      },
+      })),
     ],
   },
 });

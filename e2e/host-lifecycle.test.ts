@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GECKO_EXTENSION_ID } from '../shared/extension-id.js';
 import type { NativeMessage } from '../shared/native-protocol.js';
 import { eventually, Testnet } from '../native-host/test/support/testnet.js';
+import { BROWSER } from './support/browser-under-test.js';
+import { browserLaunchArgs } from './support/install-host.js';
 import { NativeClient } from './support/native-client.js';
 import { ParleyBrowser } from './support/parley-browser.js';
 import { CALLER_ORIGIN } from './support/paths.js';
-import { shoot, waitForPhase } from './support/ui.js';
+import { shoot, tid, waitForPhase, waitVisible } from './support/ui.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -17,7 +20,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-describe('the browser starts, shares and stops its host', () => {
+describe(`the browser starts, shares and stops its host (${BROWSER})`, () => {
   let net: Testnet;
   let browser: ParleyBrowser;
   let bridge: NativeClient | null = null;
@@ -25,7 +28,7 @@ describe('the browser starts, shares and stops its host', () => {
 
   beforeAll(async () => {
     net = new Testnet();
-    browser = await ParleyBrowser.launch({ root: path.join(net.root, 'browser'), directoryPath: net.directoryPath });
+    browser = await ParleyBrowser.launch({ browser: BROWSER, root: path.join(net.root, 'browser'), directoryPath: net.directoryPath });
   });
 
   afterAll(async () => {
@@ -35,10 +38,10 @@ describe('the browser starts, shares and stops its host', () => {
   });
 
   it('opening the side panel starts the host through native messaging', async () => {
-    expect(browser.installed!.allowedOrigins).toEqual([CALLER_ORIGIN]);
+    expect(browser.installed!.allowed).toEqual([BROWSER === 'firefox' ? GECKO_EXTENSION_ID : CALLER_ORIGIN]);
     // The installer wrote its launcher into the test's temp dir (XDG_DATA_HOME), not the user's home.
     expect(browser.installed!.launcherPath.startsWith(net.root)).toBe(true);
-    const page = await browser.open('sidepanel', { width: 400, height: 720 });
+    const page = await browser.driver.open('sidepanel', { width: 400, height: 720 });
     await waitForPhase(page, 'onboarding');
 
     const info = await eventually(() => browser.hostInfo(), 15_000, 'host.json in PARLEY_DATA_DIR');
@@ -49,14 +52,14 @@ describe('the browser starts, shares and stops its host', () => {
     const status = await browser.api().status();
     expect(status.username).toBeNull();
     expect(status.directory.kind).toBe('local');
-    expect(browser.hostLog()).toContain('started by the browser');
-    await page.getByTestId('onboarding-setup').waitFor();
-    await shoot(page, 'lifecycle-01-host-started');
+    expect(browser.hostLog()).toContain(`started by the browser {"browser":"${BROWSER}"`);
+    await waitVisible(page, tid('onboarding-setup'));
+    await shoot(BROWSER, page, 'lifecycle-01-host-started');
   });
 
   it('a second browser-launched process bridges to the running host instead of failing', async () => {
     const info = browser.hostInfo()!;
-    bridge = NativeClient.spawn(browser.installed!.launcherPath, [CALLER_ORIGIN], browser.env);
+    bridge = NativeClient.spawn(browser.installed!.launcherPath, browserLaunchArgs(BROWSER, browser.installed!), browser.env);
     const hello = (await bridge.waitFor((m) => m.type === 'hello')) as Extract<NativeMessage, { type: 'hello' }>;
     expect(hello.bridged).toBe(true);
     expect(hello.api_port).toBe(info.api_port);

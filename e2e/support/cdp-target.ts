@@ -1,8 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { BrowserContext, CDPSession } from 'playwright-core';
 import { eventually } from '../../native-host/test/support/testnet.js';
-import { SCREENSHOT_DIR } from './paths.js';
 
 interface CdpReply {
   id: number;
@@ -69,17 +67,10 @@ export class CdpTarget {
     return (result.result as { value: T }).value;
   }
 
-  /** Saves `<name>-light.png` and `<name>-dark.png` under test-output/e2e/. */
-  async shoot(name: string): Promise<void> {
-    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    for (const scheme of ['light', 'dark'] as const) {
-      await this.call('Emulation.setEmulatedMedia', { features: [{ name: 'prefers-color-scheme', value: scheme }] });
-      // Let the new colours paint before capturing.
-      await this.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))');
-      const shot = await this.call('Page.captureScreenshot', { format: 'png' });
-      fs.writeFileSync(path.join(SCREENSHOT_DIR, `${name}-${scheme}.png`), Buffer.from(shot.data as string, 'base64'));
-    }
-    await this.call('Emulation.setEmulatedMedia', { features: [] });
+  /** Saves a PNG of the page as it is now. */
+  async screenshot(file: string): Promise<void> {
+    const shot = await this.call('Page.captureScreenshot', { format: 'png' });
+    fs.writeFileSync(file, Buffer.from(shot.data as string, 'base64'));
   }
 
   async detach(): Promise<void> {

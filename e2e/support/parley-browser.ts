@@ -1,20 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import { ApiClient } from '../../shared/api-client.js';
 import type { HostInfo } from '../../shared/contract.js';
+import { ChromiumDriver } from './chromium-driver.js';
+import type { BrowserDriver, BrowserKind } from './driver.js';
+import { FirefoxDriver } from './firefox-driver.js';
 import { installHost, type InstalledHost } from './install-host.js';
-import { CHROMIUM_PATH, EXTENSION_DIR, pageUrl } from './paths.js';
-
-/** How long the browser may take to start and show its extension worker. */
-const LAUNCH_TIMEOUT_MS = 30_000;
 
 export interface ParleyBrowserOptions {
-  /** A temp dir owned by the test; the profile, data dir and logs go inside. */
+  browser: BrowserKind;
+  /** A temp dir owned by the test; the profile, home, data dir and logs go inside. */
   root: string;
   /** The local directory file shared with the friends' hosts. */
   directoryPath: string;
-  /** Run the installer for this profile first (default true). */
+  /** Run the installer for this browser first (default true). */
   install?: boolean;
   /** Data dir of the browser-launched host (default `<root>/data`). */
   dataDir?: string;
@@ -40,72 +39,41 @@ export function hostEnv(dataDir: string, directoryPath: string, logFile: string)
 }
 
 /**
- * A real Chromium with the built extension loaded into its own profile,
- * whose native host (if installed) is configured through the browser's
- * environment, as a user's would be.
+ * A real browser (Chromium or Firefox) with the built extension, whose
+ * native host (if installed by the real installer) is configured through
+ * the browser's environment, as a user's would be. The browser itself is
+ * driven through `driver`; the host is read from its data dir and API.
  */
 export class ParleyBrowser {
-  /** Uncaught errors of the extension's pages, for assertions. */
-  readonly pageErrors: string[] = [];
-
   private constructor(
-    readonly context: BrowserContext,
-    readonly profileDir: string,
+    readonly driver: BrowserDriver,
     readonly dataDir: string,
     readonly logFile: string,
+    /** The environment the browser (and so the host it launches) runs with. */
     readonly env: Record<string, string>,
     readonly installed: InstalledHost | null,
-  ) {
-    context.on('page', (page) => this.watch(page));
+  ) {}
+
+  get kind(): BrowserKind {
+    return this.driver.kind;
   }
 
   static async launch(options: ParleyBrowserOptions): Promise<ParleyBrowser> {
     const profileDir = path.join(options.root, 'profile');
+    const home = path.join(options.root, 'home');
     const dataDir = options.dataDir ?? path.join(options.root, 'data');
     const logFile = path.join(options.root, 'host.log');
     fs.mkdirSync(profileDir, { recursive: true });
-    // Chromium reads NativeMessagingHosts/ at start, so the manifest must exist before launch.
-    const installed = options.install === false ? null : installHost(profileDir, path.join(options.root, 'xdg-data'));
-    const env = hostEnv(dataDir, options.directoryPath, logFile);
-    const context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      timeout: LAUNCH_TIMEOUT_MS,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        `--disable-extensions-except=${EXTENSION_DIR}`,
-        `--load-extension=${EXTENSION_DIR}`,
-      ],
-      env: { ...process.env, ...env },
-    });
-    return new ParleyBrowser(context, profileDir, dataDir, logFile, env, installed);
-  }
-
-  /** The extension's background service worker. */
-  async worker(): Promise<Worker> {
-    const running = this.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-    if (running) return running;
-    return this.context.waitForEvent('serviceworker', { timeout: LAUNCH_TIMEOUT_MS });
-  }
-
-  /** Opens an extension page in a tab of the given size. */
-  async open(kind: 'popup' | 'sidepanel', viewport: { width: number; height: number }): Promise<Page> {
-    const page = await this.context.newPage();
-    await page.setViewportSize(viewport);
-    await page.goto(pageUrl(kind));
-    return page;
-  }
-
-  /** The toolbar badge text, read from the service worker. */
-  async badge(): Promise<string> {
-    const worker = await this.worker();
-    return (await worker.evaluate('chrome.action.getBadgeText({})')) as string;
+    fs.mkdirSync(home, { recursive: true });
+    // Both browsers read the host manifest when the extension connects; it must exist before that.
+    const installed = options.install === false
+      ? null
+      : installHost(options.browser, { profileDir, home, xdgDataHome: path.join(options.root, 'xdg-data') });
+    const env = { ...hostEnv(dataDir, options.directoryPath, logFile), HOME: home };
+    const driver = options.browser === 'firefox'
+      ? await FirefoxDriver.launch(profileDir, env)
+      : await ChromiumDriver.launch(profileDir, env);
+    return new ParleyBrowser(driver, dataDir, logFile, env, installed);
   }
 
   /** The browser-launched host's host.json, or null while there is none. */
@@ -134,10 +102,6 @@ export class ParleyBrowser {
   }
 
   async close(): Promise<void> {
-    await this.context.close().catch(() => {});
-  }
-
-  private watch(page: Page): void {
-    page.on('pageerror', (err) => this.pageErrors.push(`${page.url()}: ${err.message}`));
+    await this.driver.close();
   }
 }
