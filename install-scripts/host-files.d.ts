@@ -25,4 +25,5 @@ export function hostManifest(options: {
 }): HostManifest;
 export function manifestFileContents(manifest: HostManifest): string;
 export function launcherScript(options: { platform: string; nodePath: string; hostEntry: string }): string;
+export function flatpakLauncherScript(options: { hostLauncher: string }): string;
 export function shellQuote(value: string): string;

@@ -15,7 +15,7 @@ export interface ExecuteOptions {
 
 export interface ActionOutcome {
   action: InstallAction;
-  result: 'written' | 'removed' | 'absent' | 'kept' | 'ran' | 'failed-allowed';
+  result: 'written' | 'removed' | 'absent' | 'kept' | 'ran' | 'failed-allowed' | 'noted';
 }
 
 export function executePlan(actions: readonly InstallAction[], options?: ExecuteOptions): ActionOutcome[];

@@ -22,7 +22,7 @@ import path from 'node:path';
  * What happened to one action.
  * @typedef {object} ActionOutcome
  * @property {InstallAction} action
- * @property {'written' | 'removed' | 'absent' | 'kept' | 'ran' | 'failed-allowed'} result
+ * @property {'written' | 'removed' | 'absent' | 'kept' | 'ran' | 'failed-allowed' | 'noted'} result
  */
 
 /**
@@ -73,6 +73,8 @@ function perform(action, runCommand) {
         if (code === 'ENOTEMPTY' || code === 'EEXIST') return 'kept';
         throw err;
       }
+    case 'note':
+      return 'noted';
     case 'run-command': {
       const outcome = runCommand(action.command, action.args);
       if (!outcome.error && outcome.status === 0) return 'ran';
@@ -108,6 +110,7 @@ function writeFileAtomic(file, contents, mode) {
  * @param {ActionOutcome['result']} result
  */
 export function describeOutcome(action, result) {
+  if (action.kind === 'note') return `${'note'.padEnd(16)} ${action.label}: ${action.text}`;
   const target = action.kind === 'run-command' ? formatCommand(action.command, action.args) : action.path;
   const verb = {
     written: 'wrote',
@@ -116,6 +119,7 @@ export function describeOutcome(action, result) {
     kept: 'kept (not empty)',
     ran: 'ran',
     'failed-allowed': 'nothing to do',
+    noted: 'note',
   }[result];
   return `${verb.padEnd(16)} ${action.label}: ${target}`;
 }

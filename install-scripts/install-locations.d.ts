@@ -20,6 +20,7 @@ export const BROWSERS: readonly Browser[];
 export const CHROMIUM_FAMILY: readonly Browser[];
 export const LAUNCHER_POSIX_NAME: 'parley-host-launcher.sh';
 export const LAUNCHER_WINDOWS_NAME: 'parley-host.cmd';
+export const FLATPAK_LAUNCHER_NAME: 'parley-host-flatpak.sh';
 
 export function osLayout(platform: string): 'linux' | 'darwin' | 'win32';
 export function pathFor(platform: string): path.PlatformPath;
@@ -27,3 +28,5 @@ export function parleyNativeDir(target: InstallTarget): string;
 export function launcherPath(target: InstallTarget): string;
 export function manifestLocation(target: InstallTarget, browser: Browser, hostName: string): ManifestLocation;
 export function userDataDirManifestLocation(target: InstallTarget, userDataDir: string, hostName: string): ManifestLocation;
+export function flatpakManifestPath(homeDir: string, browser: Browser, appId: string, hostName: string): string;
+export function flatpakLauncherPath(homeDir: string, appId: string): string;

@@ -25,6 +25,7 @@ export const CHROMIUM_FAMILY = Object.freeze(['chrome', 'chromium', 'edge', 'bra
 
 export const LAUNCHER_POSIX_NAME = 'parley-host-launcher.sh';
 export const LAUNCHER_WINDOWS_NAME = 'parley-host.cmd';
+export const FLATPAK_LAUNCHER_NAME = 'parley-host-flatpak.sh';
 
 // Each browser's user-level native-messaging folder, relative to the user data
 // root of the OS (Chrome, Edge and MDN native-messaging docs).
@@ -133,6 +134,32 @@ export function manifestLocation(target, browser, hostName) {
 export function userDataDirManifestLocation(target, userDataDir, hostName) {
   const p = pathFor(target.platform);
   return { manifestPath: p.join(userDataDir, 'NativeMessagingHosts', `${hostName}.json`), registryKey: null };
+}
+
+/**
+ * Where a Flatpak browser looks for user-level manifests: inside the sandbox
+ * its config home is ~/.var/app/<id>/config, and Firefox's home folder
+ * ~/.mozilla is ~/.var/app/<id>/.mozilla on the host.
+ * @param {string} homeDir
+ * @param {Browser} browser
+ * @param {string} appId
+ * @param {string} hostName
+ * @returns {string}
+ */
+export function flatpakManifestPath(homeDir, browser, appId, hostName) {
+  const app = path.posix.join(homeDir, '.var', 'app', appId);
+  const root = browser === 'firefox' ? app : path.posix.join(app, 'config');
+  return path.posix.join(root, ...POSIX_DIRS.linux[browser], `${hostName}.json`);
+}
+
+/**
+ * The launcher a Flatpak browser runs. It must be inside the app's own
+ * folder, the only part of the home folder the sandbox sees (at the same path).
+ * @param {string} homeDir
+ * @param {string} appId
+ */
+export function flatpakLauncherPath(homeDir, appId) {
+  return path.posix.join(homeDir, '.var', 'app', appId, 'data', 'parley', FLATPAK_LAUNCHER_NAME);
 }
 
 /**

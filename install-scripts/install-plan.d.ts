@@ -1,3 +1,4 @@
+import type { Packaging } from './browser-packaging.js';
 import type { HostIdentity } from './host-files.js';
 import type { Browser } from './install-locations.js';
 
@@ -15,13 +16,17 @@ export interface InstallInput {
   hostEntry?: string;
   env: Record<string, string | undefined>;
   identity: HostIdentity;
+  /** Snap and Flatpak builds found on the machine (Linux); each gets its own steps. */
+  packagings?: readonly Packaging[];
 }
 
 export type InstallAction =
   | { kind: 'write-file'; path: string; contents: string; mode: number; label: string }
   | { kind: 'remove-file'; path: string; label: string }
   | { kind: 'remove-empty-dir'; path: string; label: string }
-  | { kind: 'run-command'; command: string; args: string[]; allowFailure: boolean; label: string };
+  | { kind: 'run-command'; command: string; args: string[]; allowFailure: boolean; label: string }
+  /** Something the user must know or do; printed, nothing else. */
+  | { kind: 'note'; text: string; label: string };
 
 export function planInstall(input: InstallInput): InstallAction[];
 export function planUninstall(input: InstallInput): InstallAction[];

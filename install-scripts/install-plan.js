@@ -1,8 +1,11 @@
 // @ts-check
 import { InstallUsageError } from './install-args.js';
-import { hostManifest, LAUNCHER_MODE, launcherScript, MANIFEST_MODE, manifestFileContents } from './host-files.js';
+import { flatpakLauncherScript, hostManifest, LAUNCHER_MODE, launcherScript, MANIFEST_MODE, manifestFileContents } from './host-files.js';
+import { sandboxNote } from './sandbox-notes.js';
 import {
   BROWSERS,
+  flatpakLauncherPath,
+  flatpakManifestPath,
   launcherPath,
   manifestLocation,
   osLayout,
@@ -27,6 +30,7 @@ import {
  * @property {string} [hostEntry]  absolute; defaults to `<repoDir>/dist/native-host/src/main.js`
  * @property {Record<string, string | undefined>} env  LOCALAPPDATA, XDG_CONFIG_HOME, XDG_DATA_HOME
  * @property {HostIdentity} identity
+ * @property {readonly import('./browser-packaging.js').Packaging[]} [packagings]  Snap and Flatpak builds found (Linux)
  */
 
 /**
@@ -34,7 +38,8 @@ import {
  * @typedef {{ kind: 'write-file', path: string, contents: string, mode: number, label: string }
  *   | { kind: 'remove-file', path: string, label: string }
  *   | { kind: 'remove-empty-dir', path: string, label: string }
- *   | { kind: 'run-command', command: string, args: string[], allowFailure: boolean, label: string }} InstallAction
+ *   | { kind: 'run-command', command: string, args: string[], allowFailure: boolean, label: string }
+ *   | { kind: 'note', text: string, label: string }} InstallAction
  */
 
 /**
@@ -57,8 +62,7 @@ export function planInstall(input) {
     },
   ];
   for (const { browser, location } of targets(input)) {
-    const family = browser === 'firefox' ? 'firefox' : 'chromium';
-    const manifest = hostManifest({ family, identity: input.identity, launcherPath: launcher });
+    const manifest = hostManifest({ family: familyOf(browser), identity: input.identity, launcherPath: launcher });
     actions.push({
       kind: 'write-file',
       path: location.manifestPath,
@@ -75,6 +79,27 @@ export function planInstall(input) {
         label: `${browser} registry key`,
       });
     }
+  }
+  for (const packaging of sandboxed(input)) {
+    if (packaging.kind === 'flatpak') {
+      const inside = flatpakLauncherPath(input.homeDir, packaging.appId);
+      actions.push({
+        kind: 'write-file',
+        path: inside,
+        contents: flatpakLauncherScript({ hostLauncher: launcher }),
+        mode: LAUNCHER_MODE,
+        label: `${packaging.browser} flatpak launcher`,
+      });
+      const manifest = hostManifest({ family: familyOf(packaging.browser), identity: input.identity, launcherPath: inside });
+      actions.push({
+        kind: 'write-file',
+        path: flatpakManifestPath(input.homeDir, packaging.browser, packaging.appId, input.identity.hostName),
+        contents: manifestFileContents(manifest),
+        mode: MANIFEST_MODE,
+        label: `${packaging.browser} flatpak manifest`,
+      });
+    }
+    actions.push({ kind: 'note', text: sandboxNote(packaging), label: `${packaging.browser} ${packaging.kind}` });
   }
   return actions;
 }
@@ -102,6 +127,14 @@ export function planUninstall(input) {
     }
     actions.push({ kind: 'remove-file', path: location.manifestPath, label: `${browser} manifest` });
   }
+  for (const packaging of sandboxed(input)) {
+    if (packaging.kind !== 'flatpak') continue;
+    const manifest = flatpakManifestPath(input.homeDir, packaging.browser, packaging.appId, input.identity.hostName);
+    actions.push({ kind: 'remove-file', path: manifest, label: `${packaging.browser} flatpak manifest` });
+    actions.push({ kind: 'remove-file', path: flatpakLauncherPath(input.homeDir, packaging.appId), label: `${packaging.browser} flatpak launcher` });
+    const folder = pathFor(input.platform).dirname(flatpakLauncherPath(input.homeDir, packaging.appId));
+    actions.push({ kind: 'remove-empty-dir', path: folder, label: `${packaging.browser} flatpak launcher folder` });
+  }
   const everyBrowser = !input.userDataDir && BROWSERS.every((b) => input.browsers.includes(b));
   if (everyBrowser) {
     actions.push({ kind: 'remove-file', path: launcherPath(target), label: 'launcher' });
@@ -128,6 +161,24 @@ function targets(input) {
     browser,
     location: manifestLocation(target, browser, input.identity.hostName),
   }));
+}
+
+/**
+ * The Snap and Flatpak builds to handle: Linux only, the chosen browsers
+ * only, and none when a custom profile is targeted.
+ * @param {InstallInput} input
+ */
+function sandboxed(input) {
+  if (input.userDataDir || osLayout(input.platform) !== 'linux') return [];
+  return (input.packagings ?? []).filter((p) => input.browsers.includes(p.browser));
+}
+
+/**
+ * @param {Browser | 'user-data-dir'} browser
+ * @returns {'chromium' | 'firefox'}
+ */
+function familyOf(browser) {
+  return browser === 'firefox' ? 'firefox' : 'chromium';
 }
 
 /**

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InstallUsageError, parseInstallArgs, USAGE } from './install-args.js';
+import { detectPackagings } from './browser-packaging.js';
 import { executePlan } from './install-executor.js';
 import { planInstall, planUninstall } from './install-plan.js';
 
@@ -52,6 +53,7 @@ async function main() {
       chromiumExtensionId: ids.CHROMIUM_EXTENSION_ID,
       geckoExtensionId: ids.GECKO_EXTENSION_ID,
     },
+    packagings: process.platform === 'linux' ? detectPackagings({ homeDir: os.homedir(), exists: fs.existsSync }) : [],
   };
   let actions;
   try {
