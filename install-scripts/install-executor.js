@@ -92,7 +92,8 @@ function perform(action, runCommand) {
  * @param {number} mode
  */
 function writeFileAtomic(file, contents, mode) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Folders the installer creates hold only the user's own files (and may become the data dir's parents).
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.tmp`;
   try {
     fs.writeFileSync(temp, contents, { mode });

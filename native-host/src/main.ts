@@ -5,10 +5,20 @@ import { HostStartError, startHost } from './host.js';
 import { createLogger } from './logger.js';
 import { detectBrowserLaunch } from './native/launch-mode.js';
 import { runBrowserLaunched } from './native/native-launch.js';
+import { judgeNode } from './node-support.js';
 import { hostVersion } from './version.js';
 
 /** Entry point: parse the command line, start the host, stop it on signals. Only wiring. */
 async function main(): Promise<number> {
+  const node = judgeNode(process.version);
+  if (node.support === 'refused') {
+    process.stderr.write(`parley-host: ${node.message}. Install it, then run npm run install-host again so the launcher uses it.\n`);
+    return 2;
+  }
+  if (process.argv[2] === 'doctor') {
+    const { runDoctor } = await import('./doctor/doctor-command.js');
+    return runDoctor(process.argv.slice(3));
+  }
   let parsed;
   try {
     parsed = parseCommandLine(process.argv.slice(2));
@@ -29,6 +39,7 @@ async function main(): Promise<number> {
   const { config } = parsed;
   process.umask(0o077);
   const log = createLogger(config.logLevel, config.logFile ?? undefined);
+  if (node.message) log.warn(node.message);
   const launch = detectBrowserLaunch(parsed.positionals);
   if (launch) {
     log.info('started by the browser', { browser: launch.browser, caller: launch.origin ?? launch.extensionId });
