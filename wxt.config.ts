@@ -4,12 +4,19 @@ import { GECKO_EXTENSION_ID, MANIFEST_PUBLIC_KEY } from './shared/extension-id';
 // Loopback only: the extension talks to nothing but its own Parley host.
 const HOST_PERMISSIONS = ['http://127.0.0.1/*', 'ws://127.0.0.1/*'];
 
+/**
+ * `npm run zip` builds in this mode (into .output/*-store): the packages for
+ * the Chrome Web Store and addons.mozilla.org. The Web Store refuses a
+ * manifest with `key`; it keeps the item's own key and so its ID.
+ */
+const STORE_MODE = 'store';
+
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
   publicDir: 'extension/public',
   modules: ['@wxt-dev/module-vue'],
-  manifest: ({ browser }) => {
+  manifest: ({ browser, mode }) => {
     const firefox = browser === 'firefox';
     return {
       name: 'Parley',
@@ -26,7 +33,17 @@ export default defineConfig({
               gecko: { id: GECKO_EXTENSION_ID, strict_min_version: '115.0', data_collection_permissions: { required: ['none'] } },
             },
           }
-        : { key: MANIFEST_PUBLIC_KEY }),
+        : mode === STORE_MODE ? {} : { key: MANIFEST_PUBLIC_KEY }),
     };
+  },
+  zip: {
+    // parley-<version>-chrome.zip, parley-<version>-firefox.zip and, for AMO's review, parley-<version>-sources.zip.
+    artifactTemplate: '{{name}}-{{packageVersion}}-{{browser}}.zip',
+    sourcesTemplate: '{{name}}-{{packageVersion}}-sources.zip',
+    // The sources archive holds what builds the add-on, nothing of the host, tests or tooling.
+    excludeSources: [
+      'native-host/**', 'install-scripts/**', 'e2e/**', 'bench/**', 'supabase/**', 'docs/**', 'scripts/**',
+      'dist/**', 'test-output/**', 'extension/test-support/**', 'vitest.config.ts', 'extension/vitest.config.ts',
+    ],
   },
 });
