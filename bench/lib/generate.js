@@ -1,6 +1,7 @@
 // @ts-check
 import { randomBytes, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { registerSearchFunctions } from '../../dist/native-host/src/store/search-text.js';
 
 const ROWS_PER_TRANSACTION = 50_000;
 const WORDS = ['ok', 'see you', 'tomorrow at nine', 'did you get the file?', 'haha', 'on my way', 'sounds good', 'call me later', 'which one?', 'thanks!'];
@@ -9,7 +10,8 @@ const WORDS = ['ok', 'see you', 'tomorrow at nine', 'did you get the file?', 'ha
  * Writes `count` messages with `peer` straight into a stopped host's
  * database, oldest first, alternating direction, all delivered and read.
  * Each row takes the conversation's next seq; the schema's triggers keep
- * peer_totals right. Returns the msg_ids at the
+ * peer_totals and the search index right (with the host's own tokenizer,
+ * from dist/). Returns the msg_ids at the
  * given 1-based positions (for before= anchors).
  * @param {string} dbFile
  * @param {string} peer
@@ -21,6 +23,7 @@ export function generateHistory(dbFile, peer, count, positions = []) {
   const db = new Database(dbFile);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
+  registerSearchFunctions(db);
   const insert = db.prepare(
     `INSERT INTO messages (msg_id, peer, seq, direction, text, timestamp, status, delivery_method, read)
      VALUES (@msgId, @peer, coalesce((SELECT last_seq FROM peer_totals WHERE peer = @peer), 0) + 1, @direction, @text, @timestamp,

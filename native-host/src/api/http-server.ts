@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { Messenger } from '../chat/messenger.js';
+import type { MessageSearch } from '../chat/search.js';
 import type { Limits } from '../config/limits.js';
 import { errors, ParleyError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -16,8 +17,15 @@ const SECURITY_HEADERS = {
 };
 
 /** The REST API server. Bind it to 127.0.0.1 only. */
-export function createApiServer(deps: { messenger: Messenger; access: AccessPolicy; schemas: Schemas; limits: Limits; log: Logger }): http.Server {
-  const routes = buildRoutes(deps.messenger, deps.schemas);
+export function createApiServer(deps: {
+  messenger: Messenger;
+  search: MessageSearch;
+  access: AccessPolicy;
+  schemas: Schemas;
+  limits: Limits;
+  log: Logger;
+}): http.Server {
+  const routes = buildRoutes(deps.messenger, deps.search, deps.schemas);
   const log = deps.log.child('api');
 
   const server = http.createServer(async (req, res) => {

@@ -1,4 +1,5 @@
 import type { Messenger } from '../chat/messenger.js';
+import type { MessageSearch } from '../chat/search.js';
 import { parse, type Schemas } from './schemas.js';
 
 export interface RouteInput {
@@ -22,7 +23,7 @@ export interface Route {
 }
 
 /** Every route of the contract, core and ext. No logic here beyond parsing. */
-export function buildRoutes(messenger: Messenger, schemas: Schemas): Route[] {
+export function buildRoutes(messenger: Messenger, search: MessageSearch, schemas: Schemas): Route[] {
   const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
   const noContent: RouteResult = { status: 204 };
   const usernameParam = (params: Record<string, string>) => parse(schemas.usernameParam, params, 'username').username;
@@ -79,6 +80,11 @@ export function buildRoutes(messenger: Messenger, schemas: Schemas): Route[] {
         const { to, text } = parse(schemas.sendBody, body, 'request body');
         return ok(await messenger.send(to, text), 201);
       },
+    },
+    {
+      method: 'GET',
+      path: '/search',
+      handle: ({ query }) => ok(search.search(parse(schemas.searchQuery, Object.fromEntries(query), 'query'))),
     },
     {
       method: 'DELETE',
