@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isParleyError } from '../errors.js';
 import { matchExpression, matchRanges, parseSearchQuery } from './search-query.js';
-import { indexText, searchTokens } from './search-text.js';
+import { indexText, mappedTokens, searchTokens } from './search-text.js';
 
 const LIMITS = { maxLength: 256, maxTerms: 16 };
 const parse = (q: string) => parseSearchQuery(q, LIMITS);
@@ -35,6 +36,20 @@ describe('search tokens', () => {
     expect(indexText('ok👍🏽 great🎉')).toBe('ok 👍 great 🎉');
     // Kana keep their voicing marks: か and が are different letters.
     expect(indexText('が')).not.toBe(indexText('か'));
+  });
+
+  it('gives the same tokens on its fast path (text already in NFKC) as code point by code point', () => {
+    const unit = fc.oneof(
+      fc.constantFrom('a', 'Z', 'É', 'é', 'e\u0301', '北', 'が', '안', '👍', '🏽', '\u200d', ' ', '-', "'", 'ß', 'İ', 'ﬁ', 'Ａ', '\u0301', '٣', 'ก', 'क्', '\ue000'),
+      fc.string({ unit: 'binary', maxLength: 1 }),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (raw) => {
+        const text = raw.normalize('NFKC');
+        expect(searchTokens(text)).toEqual(mappedTokens(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('keeps Greek, Cyrillic and Arabic words, minus their diacritics', () => {

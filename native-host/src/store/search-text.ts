@@ -28,19 +28,43 @@ export interface SearchToken {
   single: boolean;
 }
 
-const SINGLE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{So}\p{Extended_Pictographic}]/u;
+const SINGLE_SET = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{So}\p{Extended_Pictographic}`;
+const SINGLE = new RegExp(`[${SINGLE_SET}]`, 'u');
 const WORD = /[\p{L}\p{N}\p{Co}]/u;
 const MARK = /\p{M}/u;
 // Combining diacritics (Latin, Greek, Cyrillic) and Arabic harakat: what
 // people leave out when they type a search.
 const DIACRITICS = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u064b-\u065f\u0670]/gu;
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 function foldWord(word: string): string {
+  if (!NON_ASCII.test(word)) return word.toLowerCase();
   return word.toLowerCase().normalize('NFD').replace(DIACRITICS, '').normalize('NFC');
 }
 
 /** Splits `text` into search tokens with their places in `text`. */
 export function searchTokens(text: string): SearchToken[] {
+  // Most text is already in NFKC: then every code point is too, offsets
+  // need no mapping, and one regular expression does the work.
+  return text.normalize('NFKC') === text ? normalizedTokens(text) : mappedTokens(text);
+}
+
+const WORD_ONLY = String.raw`[[\p{L}\p{N}\p{Co}]--[${SINGLE_SET}]]`;
+const TOKEN = new RegExp(String.raw`([${SINGLE_SET}])|${WORD_ONLY}(?:${WORD_ONLY}|\p{M})*`, 'gv');
+
+function normalizedTokens(text: string): SearchToken[] {
+  const tokens: SearchToken[] = [];
+  for (const m of text.matchAll(TOKEN)) {
+    const single = m[1] !== undefined;
+    const folded = single ? m[0].toLowerCase() : foldWord(m[0]);
+    if (folded) tokens.push({ text: folded, start: m.index, end: m.index + m[0].length, single });
+  }
+  return tokens;
+}
+
+/** The same tokens for text that NFKC changes, keeping offsets in the original (exported for its test). */
+export function mappedTokens(text: string): SearchToken[] {
   const tokens: SearchToken[] = [];
   let word = '';
   let start = 0;
