@@ -40,7 +40,8 @@ export const useContactsStore = defineStore('contacts', () => {
       contacts.value = list;
       const names = new Set(list.map((c) => c.username));
       for (const peer of [...scanned]) if (!names.has(peer)) forget(peer);
-      await Promise.all(list.filter((c) => !scanned.has(c.username)).map((c) => scan(c.username)));
+      const pages = await Promise.all(list.filter((c) => !scanned.has(c.username)).map((c) => scan(c.username)));
+      applyScans(pages);
       error.value = null;
       state.value = 'ready';
     } catch (err) {
@@ -49,10 +50,28 @@ export const useContactsStore = defineStore('contacts', () => {
     }
   }
 
-  async function scan(peer: string): Promise<void> {
+  async function scan(peer: string): Promise<[string, Message[]]> {
     const page = await session.requireApi().messages(peer, { limit: DEFAULT_PAGE_SIZE });
-    scanned.add(peer);
-    setFromHistory(peer, page.messages);
+    return [peer, page.messages];
+  }
+
+  /**
+   * Previews and unread counts of many friends in one update: one new
+   * object each instead of one per friend, which with thousands of friends
+   * was quadratic.
+   */
+  function applyScans(pages: Array<[string, Message[]]>): void {
+    const last = { ...lastMessage.value };
+    const counts = { ...unread.value };
+    for (const [peer, messages] of pages) {
+      scanned.add(peer);
+      const newest = messages.at(-1);
+      const cur = last[peer];
+      if (newest && (!cur || Date.parse(newest.timestamp) >= Date.parse(cur.timestamp))) last[peer] = newest;
+      counts[peer] = messages.filter((m) => m.direction === 'received' && !m.read).length;
+    }
+    lastMessage.value = last;
+    unread.value = counts;
   }
 
   /** Takes preview and unread count from a freshly loaded newest page. */
