@@ -1,5 +1,6 @@
 import type {
   Contact,
+  ConversationSummary,
   ErrorBody,
   MessagesResponse,
   SearchResponse,
@@ -98,6 +99,11 @@ export class ApiClient {
       if (anchor !== undefined) params.set(key, anchor);
     }
     return this.request('GET', `/messages?${params}`);
+  }
+
+  /** One summary per friend: newest message, unread count, size of the chat. */
+  conversations(): Promise<ConversationSummary[]> {
+    return this.request('GET', '/conversations');
   }
 
   search(q: string, options: SearchOptions = {}): Promise<SearchResponse> {

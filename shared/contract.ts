@@ -59,6 +59,17 @@ export interface SearchHit extends Message {
   highlights: Array<[number, number]>;
 }
 
+/** `GET /conversations` (ext): one per friend, for the contact list. */
+export interface ConversationSummary {
+  peer: string;
+  /** The newest message with this friend, or null for an empty chat. */
+  last_message: Message | null;
+  /** Received messages not read yet. */
+  unread: number;
+  /** All messages with this friend. */
+  total: number;
+}
+
 /** `GET /search` (ext): newest first. */
 export interface SearchResponse {
   messages: SearchHit[];

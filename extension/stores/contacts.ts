@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiError } from '../../shared/api-client.js';
-import type { Contact, Message } from '../../shared/contract.js';
-import { DEFAULT_PAGE_SIZE, normalizeUsername } from '../../shared/contract.js';
+import type { Contact, ConversationSummary, Message } from '../../shared/contract.js';
+import { normalizeUsername } from '../../shared/contract.js';
 import { filterContacts, sortContacts } from '../utils/sort-contacts.js';
 import { useSessionStore } from './session.js';
 import { type AsyncState, errorText } from './types.js';
@@ -20,7 +20,7 @@ export const useContactsStore = defineStore('contacts', () => {
   const query = ref('');
   const state = ref<AsyncState>('idle');
   const error = ref<string | null>(null);
-  /** Peers whose newest page has been scanned for preview and unread count. */
+  /** Peers whose preview and unread count came from the host; events keep them current after that. */
   const scanned = new Set<string>();
   let timer: ReturnType<typeof setInterval> | null = null;
 
@@ -40,8 +40,7 @@ export const useContactsStore = defineStore('contacts', () => {
       contacts.value = list;
       const names = new Set(list.map((c) => c.username));
       for (const peer of [...scanned]) if (!names.has(peer)) forget(peer);
-      const pages = await Promise.all(list.filter((c) => !scanned.has(c.username)).map((c) => scan(c.username)));
-      applyScans(pages);
+      if (list.some((c) => !scanned.has(c.username))) applySummaries(await api.conversations());
       error.value = null;
       state.value = 'ready';
     } catch (err) {
@@ -50,25 +49,20 @@ export const useContactsStore = defineStore('contacts', () => {
     }
   }
 
-  async function scan(peer: string): Promise<[string, Message[]]> {
-    const page = await session.requireApi().messages(peer, { limit: DEFAULT_PAGE_SIZE });
-    return [peer, page.messages];
-  }
-
   /**
-   * Previews and unread counts of many friends in one update: one new
-   * object each instead of one per friend, which with thousands of friends
-   * was quadratic.
+   * Previews and unread counts of friends seen for the first time, from one
+   * summary of every chat, applied in one update each (thousands of
+   * friends made one copy per friend quadratic).
    */
-  function applyScans(pages: Array<[string, Message[]]>): void {
+  function applySummaries(summaries: readonly ConversationSummary[]): void {
     const last = { ...lastMessage.value };
     const counts = { ...unread.value };
-    for (const [peer, messages] of pages) {
+    for (const { peer, last_message: newest, unread: n } of summaries) {
+      if (scanned.has(peer)) continue;
       scanned.add(peer);
-      const newest = messages.at(-1);
       const cur = last[peer];
       if (newest && (!cur || Date.parse(newest.timestamp) >= Date.parse(cur.timestamp))) last[peer] = newest;
-      counts[peer] = messages.filter((m) => m.direction === 'received' && !m.read).length;
+      counts[peer] = n;
     }
     lastMessage.value = last;
     unread.value = counts;

@@ -89,6 +89,13 @@ export class FakeHost {
     if (parts[0] === 'friends') return this.friendsRoute(method, parts, body);
     if (parts[0] === 'messages') return this.messagesRoute(method, parts, u, body);
     if (parts[0] === 'search') return this.searchRoute(u);
+    if (parts[0] === 'conversations') {
+      return json(200, this.friends.map(({ username: peer }) => {
+        const list = this.history.get(peer) ?? [];
+        const unread = list.filter((m) => m.direction === 'received' && !m.read).length;
+        return { peer, last_message: list.at(-1) ?? null, unread, total: list.length };
+      }));
+    }
     return json(404, { error: 'Not found' });
   }
 

@@ -111,4 +111,20 @@ describe('search and jumping into history', () => {
     }
     expect((await get(alice, `/messages?peer=carol&around=${sent.ok}`)).status).toBe(400);
   });
+  it('sums up every chat for the contact list in one request', async () => {
+    const list = (await get(bob, '/conversations')).body as unknown as Array<Record<string, unknown>>;
+    expect(list).toEqual([
+      { peer: 'alice', total: 5, unread: 5, last_message: expect.objectContaining({ text: 'lunch tomorrow then', direction: 'received', from: 'alice' }) },
+    ]);
+    const mine = await alice.api.conversations();
+    expect(mine.map((c) => [c.peer, c.total, c.unread, c.last_message?.text])).toEqual([
+      ['bob', 6, 0, 'lunch tomorrow then'],
+      ['carol', 1, 0, 'lunch with carol'],
+    ]);
+    const events = await bob.events();
+    const newest = list[0]!.last_message as { msg_id: string };
+    events.send({ event: 'mark_read', data: { peer: 'alice', msg_id: newest.msg_id } });
+    await eventually(async () => (await bob.api.conversations())[0]!.unread === 0, 5_000, 'read');
+    events.close();
+  });
 });

@@ -1,3 +1,4 @@
+import { ConversationsRepo } from './conversations-repo.js';
 import { openDatabase, startCheckpoints, type Db } from './database.js';
 import { FriendsRepo } from './friends-repo.js';
 import { MessagesRepo } from './messages-repo.js';
@@ -17,6 +18,7 @@ export class Store {
   readonly prekeys: PrekeysRepo;
   readonly receipts: ReceiptsRepo;
   readonly search: SearchRepo;
+  readonly conversations: ConversationsRepo;
   private readonly stopCheckpoints: () => void;
 
   constructor(file: string) {
@@ -28,6 +30,7 @@ export class Store {
     this.prekeys = new PrekeysRepo(this.db);
     this.receipts = new ReceiptsRepo(this.db);
     this.search = new SearchRepo(this.db);
+    this.conversations = new ConversationsRepo(this.db);
     this.stopCheckpoints = startCheckpoints(this.db);
   }
 
