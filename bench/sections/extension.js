@@ -1,8 +1,10 @@
 // @ts-check
 /**
  * The extension: size of the built Chromium bundle, and the side panel's
- * first render in real Chromium with 200 contacts and a 500-message chat.
- * Skips (with the reason) when the bundle, Chromium or playwright-core is missing.
+ * first render in real Chromium with 200 contacts and a 500-message chat,
+ * then with 2,000 contacts and a 10,000-message chat, and how smoothly that
+ * chat scrolls up through its history. Skips (with the reason) when the
+ * bundle, Chromium or playwright-core is missing.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,8 +16,16 @@ import { median } from '../lib/stats.js';
 const EXT_DIR = path.join(REPO_DIR, '.output/chrome-mv3');
 const CHROMIUM = '/usr/bin/chromium';
 const EXTENSION_ID = 'ndnpjecjpchfkhblceenpbddimcaiheg';
-const CONTACTS = 200;
-const MESSAGES = 500;
+/** The sizes measured: the first is the original figure, kept for comparison. */
+const SIZES = [
+  { contacts: 200, messages: 500, suffix: '' },
+  { contacts: 2000, messages: 10_000, suffix: '_large' },
+];
+/** Rows that fill the side panel: the list is "rendered" when this many are in the DOM. */
+const ROWS_ON_SCREEN = 10;
+/** The scroll test: this many pixels per frame, for this many frames. */
+const SCROLL_STEP_PX = 300;
+const SCROLL_FRAMES = 240;
 const RENDER_TIMEOUT_MS = 20_000;
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -61,13 +71,26 @@ export async function runExtension(net, report, options) {
     return report.skip('extension render', `playwright-core not loadable: ${/** @type {Error} */ (err).message}`);
   }
 
-  // The host the side panel talks to: CONTACTS friends, MESSAGES with the first.
-  const owner = await net.start({ username: 'ext-owner' });
+  for (const size of SIZES) await measureSize(net, report, options, playwright, size);
+  report.detail('extension', { files });
+}
+
+/**
+ * The side panel against a host with `size.contacts` friends and
+ * `size.messages` messages with the first of them.
+ * @param {import('../lib/hosts.js').HostNet} net
+ * @param {import('../lib/report.js').Report} report
+ * @param {{ quick: boolean }} options
+ * @param {typeof import('playwright-core')} playwright
+ * @param {typeof SIZES[number]} size
+ */
+async function measureSize(net, report, options, playwright, size) {
+  const owner = await net.start({ username: `ext-owner${size.suffix.replace('_', '-')}` });
   await owner.stop();
   const dbFile = path.join(owner.dataDir, 'parley.db');
-  const names = generateFriends(dbFile, 'pal', CONTACTS);
-  generateHistory(dbFile, names[0], MESSAGES);
-  const host = await net.start({ username: 'ext-owner', dataDir: owner.dataDir });
+  const names = generateFriends(dbFile, 'pal', size.contacts);
+  generateHistory(dbFile, names[0], size.messages);
+  const host = await net.start({ username: `ext-owner${size.suffix.replace('_', '-')}`, dataDir: owner.dataDir });
 
   // The browser starts its own host through native messaging; that one finds
   // the running host for the same data dir and bridges to it.
@@ -91,16 +114,26 @@ export async function runExtension(net, report, options) {
   try {
     const runs = [];
     const reps = options.quick ? 1 : 5;
-    for (let r = 0; r < reps + 1; r++) runs.push(await renderOnce(context, names));
+    for (let r = 0; r < reps + 1; r++) runs.push(await renderOnce(context, names, r === reps));
     // The first load also starts the background worker and the native host bridge.
     const [first, ...warm] = runs;
     const m = (/** @type {'fcp' | 'contacts' | 'chat'} */ key) => median(warm.map((x) => x[key]));
-    const note = `${CONTACTS} contacts, ${MESSAGES} messages; median of ${reps} page load(s) after the first`;
-    report.add('extension', 'first_load_contacts_ms', 'first load → contact list (cold worker + host link)', first.contacts, 'ms', undefined, 'one run');
-    report.add('extension', 'fcp_ms', 'side panel first contentful paint', m('fcp'), 'ms', undefined, note);
-    report.add('extension', 'contacts_ms', `navigation → ${CONTACTS} contacts rendered`, m('contacts'), 'ms', undefined, note);
-    report.add('extension', 'chat_ms', `click → chat with ${MESSAGES} messages rendered`, m('chat'), 'ms', undefined, note);
-    report.detail('extension', { files, runs });
+    const { contacts, messages, suffix } = size;
+    const note = `${contacts} contacts, ${messages} messages; median of ${reps} page load(s) after the first`;
+    const id = (/** @type {string} */ name) => (suffix ? `${name.replace(/_ms$/, '')}${suffix}_ms` : name);
+    report.add('extension', id('first_load_contacts_ms'), `first load → contact list, ${contacts} contacts (cold worker + host link)`, first.contacts, 'ms', undefined, 'one run');
+    report.add('extension', id('fcp_ms'), `side panel first contentful paint, ${contacts} contacts`, m('fcp'), 'ms', undefined, note);
+    report.add('extension', id('contacts_ms'), `navigation → ${contacts} contacts list on screen`, m('contacts'), 'ms', undefined, note);
+    report.add('extension', id('chat_ms'), `click → chat with ${messages.toLocaleString('en')} messages rendered`, m('chat'), 'ms', undefined, note);
+    const scroll = runs.at(-1)?.scroll;
+    if (scroll && suffix) {
+      const scrollNote = `${SCROLL_FRAMES} frames scrolling up ${SCROLL_STEP_PX} px each, last page load`;
+      report.add('extension', 'scroll_frame_p50_ms', 'scrolling up a long chat: frame interval p50', scroll.p50, 'ms', undefined, scrollNote);
+      report.add('extension', 'scroll_frame_p95_ms', 'scrolling up a long chat: frame interval p95', scroll.p95, 'ms', undefined, scrollNote);
+      report.add('extension', 'scroll_frame_max_ms', 'scrolling up a long chat: longest frame', scroll.max, 'ms', undefined, scrollNote);
+      report.add('extension', 'scroll_messages', 'scrolling up a long chat: messages scrolled past', scroll.reached, '', undefined, 'from aria-posinset of the rows on screen');
+    }
+    report.detail('extension', { [`runs${suffix}`]: runs });
   } finally {
     await context.close();
     await host.stop();
@@ -108,24 +141,27 @@ export async function runExtension(net, report, options) {
 }
 
 /**
- * One load of the side panel: first contentful paint, time until every
- * contact row is on screen, then time from a click on the busy contact until
- * its messages are on screen (all from the page's own clock).
+ * One load of the side panel: first contentful paint, time until the
+ * contact list fills the screen (the first contact and ROWS_ON_SCREEN rows
+ * in the DOM: a list that renders every row has them all by then), then
+ * time from a click on the busy contact until its messages are on screen
+ * (all from the page's own clock); with `scroll`, frame intervals while
+ * scrolling that chat up.
  * @param {import('playwright-core').BrowserContext} context
  * @param {string[]} names
+ * @param {boolean} scroll
  */
-async function renderOnce(context, names) {
+async function renderOnce(context, names, scroll) {
   const page = await context.newPage();
   try {
     await page.goto(`chrome-extension://${EXTENSION_ID}/sidepanel.html`);
-    const last = names[names.length - 1];
     const contacts = await (
       await page.waitForFunction(
-        ({ last, count }) =>
-          document.querySelector(`[data-testid="contact-${last}"]`) &&
+        ({ first, count }) =>
+          document.querySelector(`[data-testid="contact-${first}"]`) &&
           document.querySelectorAll('[data-testid="contact-list"] > li').length >= count &&
           performance.now(),
-        { last, count: names.length },
+        { first: names[0], count: Math.min(names.length, ROWS_ON_SCREEN) },
         { polling: 'raf', timeout: RENDER_TIMEOUT_MS },
       )
     ).jsonValue();
@@ -148,8 +184,43 @@ async function renderOnce(context, names) {
       marks: performance.getEntriesByType('mark').map((m) => ({ name: m.name, at: m.startTime })),
       measures: performance.getEntriesByType('measure').map((m) => ({ name: m.name, duration: m.duration })),
     }));
-    return { contacts: Number(contacts), chat: Number(chat), ...marks };
+    return { contacts: Number(contacts), chat: Number(chat), ...marks, scroll: scroll ? await scrollUp(page) : null };
   } finally {
     await page.close();
   }
+}
+
+/**
+ * Scrolls the open chat up SCROLL_STEP_PX per animation frame and reports
+ * the frame intervals (a long one is a visible stutter) and how many
+ * messages from the newest the view reached.
+ * @param {import('playwright-core').Page} page
+ */
+async function scrollUp(page) {
+  await page.waitForTimeout(300);
+  return page.evaluate(
+    ({ step, frames }) =>
+      new Promise((resolve) => {
+        const el = /** @type {HTMLElement} */ (document.querySelector('[data-testid="chat-messages"]'));
+        /** @type {number[]} */
+        const gaps = [];
+        let last = performance.now();
+        let left = frames;
+        const positions = () => [...document.querySelectorAll('[data-testid="chat-messages"] [aria-posinset]')].map((r) => Number(r.getAttribute('aria-posinset')));
+        const newest = Math.max(0, ...positions());
+        const tick = () => {
+          const now = performance.now();
+          gaps.push(now - last);
+          last = now;
+          el.scrollTop -= step;
+          if (--left > 0) return requestAnimationFrame(tick);
+          gaps.sort((a, b) => a - b);
+          const at = (/** @type {number} */ p) => gaps[Math.min(gaps.length - 1, Math.floor((p / 100) * gaps.length))];
+          const reached = newest ? newest - Math.min(...positions()) : NaN;
+          resolve({ p50: at(50), p95: at(95), max: gaps[gaps.length - 1], reached });
+        };
+        requestAnimationFrame(tick);
+      }),
+    { step: SCROLL_STEP_PX, frames: SCROLL_FRAMES },
+  );
 }

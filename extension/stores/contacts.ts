@@ -32,7 +32,15 @@ export const useContactsStore = defineStore('contacts', () => {
     return contacts.value.find((c) => c.username === username);
   }
 
-  async function refresh(): Promise<void> {
+  let refreshing: Promise<void> | null = null;
+
+  /** Fetches the friend list again; a call while one is under way shares it. */
+  function refresh(): Promise<void> {
+    refreshing ??= load().finally(() => (refreshing = null));
+    return refreshing;
+  }
+
+  async function load(): Promise<void> {
     if (state.value !== 'ready') state.value = 'loading';
     try {
       const api = session.requireApi();
