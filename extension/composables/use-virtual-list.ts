@@ -42,22 +42,6 @@ export function useVirtualList(opts: VirtualListOptions) {
   let expectedTop: number | null = null;
   const layout = shallowRef({ offsets: new Float64Array(1), index: new Map<string, number>() });
 
-  watch(
-    [() => opts.count(), measured, () => (opts.count() > 0 ? opts.keyAt(0) + opts.keyAt(opts.count() - 1) : '')],
-    () => {
-      const n = opts.count();
-      const offsets = new Float64Array(n + 1);
-      const index = new Map<string, number>();
-      for (let i = 0; i < n; i++) {
-        const key = opts.keyAt(i);
-        index.set(key, i);
-        offsets[i + 1] = offsets[i]! + (heights.get(key) ?? opts.estimate(i));
-      }
-      layout.value = { offsets, index };
-    },
-    { immediate: true },
-  );
-
   const total = computed(() => layout.value.offsets[layout.value.offsets.length - 1]!);
 
   /** Index of the row at `y` (list coordinates), clamped to the rows. */
@@ -109,17 +93,20 @@ export function useVirtualList(opts: VirtualListOptions) {
     anchor = { key: opts.keyAt(i), delta: offsets[i]! - top };
   }
 
+  /** Where the view belongs in the current layout: at the bottom, or with the anchor row where it was; null to leave it. */
+  function restoredTop(): number | null {
+    if (following.value) return listTop() + total.value;
+    if (!opts.keepPosition || !anchor) return null;
+    const offset = offsetOf(anchor.key);
+    return offset === undefined ? null : listTop() + offset - anchor.delta;
+  }
+
   /** After rows or heights changed: stay at the bottom, or keep the anchor row where it was. */
   function restore(): void {
     const el = opts.scroller.value;
-    if (!el) return;
-    if (following.value) {
-      setScrollTop(el.scrollHeight);
-      return;
-    }
-    if (!opts.keepPosition || !anchor) return;
-    const offset = offsetOf(anchor.key);
-    if (offset !== undefined) setScrollTop(listTop() + offset - anchor.delta);
+    const top = restoredTop();
+    if (!el || top === null) return;
+    setScrollTop(following.value ? el.scrollHeight : top);
   }
 
   function onScroll(): void {
@@ -165,6 +152,25 @@ export function useVirtualList(opts: VirtualListOptions) {
       }
     }
   }
+
+  function relayout(): void {
+    const n = opts.count();
+    const offsets = new Float64Array(n + 1);
+    const index = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const key = opts.keyAt(i);
+      index.set(key, i);
+      offsets[i + 1] = offsets[i]! + (heights.get(key) ?? opts.estimate(i));
+    }
+    layout.value = { offsets, index };
+    // Render the rows the view will show once restore() has run, not the
+    // ones the old scroll position points at in the new layout: those
+    // would be mounted and dropped again (losing focus) in between.
+    const top = restoredTop();
+    if (top !== null) scrollTop.value = top;
+  }
+  relayout();
+  watch([() => opts.count(), measured, () => (opts.count() > 0 ? opts.keyAt(0) + opts.keyAt(opts.count() - 1) : '')], relayout);
 
   watch([layout, range], () => {
     observeRows();
