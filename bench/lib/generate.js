@@ -30,10 +30,10 @@ export function generateHistory(dbFile, peer, count, positions = []) {
  * @param {string} dbFile
  * @param {string[]} peers
  * @param {number} count
- * @param {{ textOf: (i: number) => string, positions?: number[] }} options
+ * @param {{ textOf: (i: number) => string, positions?: number[], rowsPerTransaction?: number }} options
  * @returns {Record<number, string>}
  */
-export function generateChats(dbFile, peers, count, { textOf, positions = [] }) {
+export function generateChats(dbFile, peers, count, { textOf, positions = [], rowsPerTransaction = ROWS_PER_TRANSACTION }) {
   const db = new Database(dbFile);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
@@ -55,7 +55,7 @@ export function generateChats(dbFile, peers, count, { textOf, positions = [] }) 
       insert.run({ msgId, peer, direction: i % 2 === 0 ? 'sent' : 'received', text: textOf(i), timestamp: new Date(start + i * 7_000).toISOString() });
     }
   });
-  for (let from = 0; from < count; from += ROWS_PER_TRANSACTION) batch(from, Math.min(count, from + ROWS_PER_TRANSACTION));
+  for (let from = 0; from < count; from += rowsPerTransaction) batch(from, Math.min(count, from + rowsPerTransaction));
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return found;
