@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isParleyError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { parseSearchQuery } from './search-query.js';
 import { Store } from './store.js';
@@ -108,6 +110,27 @@ describe('message search index', () => {
     withFriends(store, 'bob');
     expect(find(store, 'grüß KOLN')).toEqual(['old-1']);
     expect(find(store, '北京')).toEqual(['old-2']);
+    store.close();
+  });
+  it('runs any text a user can type as a query or refuses it with a ParleyError, never a SQLite error', () => {
+    const store = new Store(tempFile());
+    withFriends(store, 'bob');
+    say(store, 'bob', 'near "quoted" AND (stuff) -minus * star ^caret col:on 北京 🎉');
+    const syntax = fc.constantFrom('"', "'", '*', '-', '+', '^', ':', '(', ')', '{', '}', '[', ']', 'NEAR', 'AND', 'OR', 'NOT', 'body', 'peer', ',', ' ', '\\', '\u0000', '北', '🎉', 'é', 'a');
+    const text = fc.oneof(fc.string({ maxLength: 60 }), fc.array(syntax, { maxLength: 20 }).map((parts) => parts.join('')), fc.string({ unit: 'binary', maxLength: 30 }));
+    fc.assert(
+      fc.property(text, fc.boolean(), (q, onePeer) => {
+        let terms;
+        try {
+          terms = parseSearchQuery(q, LIMITS);
+        } catch (err) {
+          expect(isParleyError(err, 'QUERY_EMPTY') || isParleyError(err, 'QUERY_TOO_LONG')).toBe(true);
+          return;
+        }
+        expect(() => store.search.search(terms, { limit: 5, peer: onePeer ? 'bob' : undefined })).not.toThrow();
+      }),
+      { numRuns: 2000 },
+    );
     store.close();
   });
 });
