@@ -5,8 +5,11 @@ import { DEFAULT_PAGE_SIZE } from '../../shared/contract.js';
 import { ExpiringFlags } from '../utils/expiring-flags.js';
 import { useContactsStore } from './contacts.js';
 import { useSessionStore } from './session.js';
-import { addNewer, addOlder, emptyConversation, showAround, showLatest } from './history-window.js';
+import { addNewer, addOlder, emptyConversation, firstUnread, showAround, showLatest } from './history-window.js';
 import { type ChatMessage, type Conversation, errorText } from './types.js';
+
+/** Older pages loaded, at most, to find where unread messages start when a chat opens. */
+const UNREAD_PAGES = 4;
 
 /** A peer's "typing…" is dropped if no update arrives within this time. */
 export const TYPING_CLEAR_MS = 5_000;
@@ -49,6 +52,12 @@ export const useChatStore = defineStore('chat', () => {
     try {
       const page = await session.requireApi().messages(peer, { limit: pageSize.value });
       showLatest(c, page);
+      // "New messages" goes where they start: when every loaded message is
+      // unread, that is further up, a few pages at most.
+      for (let i = 0; i < UNREAD_PAGES && c.hasMore && c.unreadFrom && c.unreadFrom === c.messages[0]?.msg_id; i++) {
+        if ((await loadOlder(peer)) === 0) break;
+        c.unreadFrom = firstUnread(c.messages);
+      }
       c.error = null;
       c.state = 'ready';
       contacts.setFromHistory(peer, c.messages);

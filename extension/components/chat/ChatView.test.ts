@@ -197,4 +197,21 @@ describe('ChatView', () => {
     await flushPromises();
     expect(wrapper.find('[data-testid="chat-empty"]').exists()).toBe(true);
   });
+  it('opens a chat with more unread messages than a page at the first of them', async () => {
+    const s = setupStores();
+    s.host.friends = [contact('bob')];
+    const history = [
+      ...Array.from({ length: 30 }, () => message('bob', { read: true })),
+      ...Array.from({ length: 80 }, () => message('bob', { read: false })),
+    ];
+    s.host.history.set('bob', history);
+    await s.contacts.refresh();
+    s.chat.open('bob');
+    await flushPromises();
+    const c = s.chat.conversations.bob!;
+    expect(c.unreadFrom).toBe(history[30]!.msg_id);
+    // The newest page was all unread; one older page reached the first unread.
+    expect(c.messages).toHaveLength(100);
+    expect(s.host.requests.filter((r) => r.startsWith('GET /messages'))).toHaveLength(2);
+  });
 });
