@@ -119,14 +119,16 @@ async function measureSize(net, report, options, playwright, size) {
     for (let r = 0; r < reps + 1; r++) runs.push(await renderOnce(context, names, r === reps, () => waitQuiet(host)));
     // The first load also starts the background worker and the native host bridge.
     const [first, ...warm] = runs;
-    const m = (/** @type {'fcp' | 'contacts' | 'chat' | 'busy'} */ key) => median(warm.map((x) => x[key]));
+    const m = (/** @type {'fcp' | 'contacts' | 'contactsRender' | 'chat' | 'chatRender' | 'busy'} */ key) => median(warm.map((x) => x[key]));
     const { contacts, messages, suffix } = size;
     const note = `${contacts} contacts, ${messages} messages; median of ${reps} page load(s) after the first`;
     const id = (/** @type {string} */ name) => (suffix ? `${name.replace(/_ms$/, '')}${suffix}_ms` : name);
     report.add('extension', id('first_load_contacts_ms'), `first load → contact list, ${contacts} contacts (cold worker + host link)`, first.contacts, 'ms', undefined, 'one run');
     report.add('extension', id('fcp_ms'), `side panel first contentful paint, ${contacts} contacts`, m('fcp'), 'ms', undefined, note);
     report.add('extension', id('contacts_ms'), `navigation → ${contacts} contacts list on screen`, m('contacts'), 'ms', undefined, note);
+    report.add('extension', id('contacts_render_ms'), `${contacts} contacts: GET /friends answered → list on screen`, m('contactsRender'), 'ms', undefined, note);
     report.add('extension', id('chat_ms'), `click → chat with ${messages.toLocaleString('en')} messages rendered`, m('chat'), 'ms', undefined, note);
+    report.add('extension', id('chat_render_ms'), `${messages.toLocaleString('en')}-message chat: page answered → messages on screen`, m('chatRender'), 'ms', undefined, note);
     report.add('extension', id('host_busy_ms'), `host busy after a page load, ${contacts} contacts (background unread scan)`, m('busy'), 'ms', undefined, 'contacts on screen → GET /status answers in < 15 ms three times running');
     const scroll = runs.at(-1)?.scroll;
     if (scroll && suffix) {
@@ -179,7 +181,7 @@ async function renderOnce(context, names, scroll, settle) {
           const start = performance.now();
           /** @type {HTMLElement | null} */ (document.querySelector(`[data-testid="contact-${peer}"]`))?.click();
           const check = () => {
-            if (document.querySelector('[data-testid="chat-messages"] [data-testid^="message-"]')) resolve(performance.now() - start);
+            if (document.querySelector('[data-testid="chat-messages"] [data-testid^="message-"]')) resolve({ start, end: performance.now() });
             else if (performance.now() - start > timeoutMs) reject(new Error('chat did not render'));
             else requestAnimationFrame(check);
           };
@@ -187,12 +189,33 @@ async function renderOnce(context, names, scroll, settle) {
         }),
       { peer: names[0], timeoutMs: RENDER_TIMEOUT_MS },
     );
+    const { start, end } = /** @type {{ start: number, end: number }} */ (chat);
+    // The render alone: from the answer the view waited for (the last one in
+    // before its rows were on screen) to those rows on screen.
+    const answered = await page.evaluate(({ clickAt, listAt, chatAt }) => {
+      const done = (/** @type {RegExp} */ re, /** @type {number} */ after, /** @type {number} */ before) => Math.max(
+        -Infinity,
+        ...performance.getEntriesByType('resource')
+          .map((r) => /** @type {PerformanceResourceTiming} */ (r))
+          .filter((r) => re.test(r.name) && r.startTime >= after && r.responseEnd <= before)
+          .map((r) => r.responseEnd),
+      );
+      return { list: done(/\/friends$/, 0, listAt), chat: done(/\/messages\?/, clickAt, chatAt) };
+    }, { clickAt: start, listAt: Number(contacts), chatAt: end });
     const marks = await page.evaluate(() => ({
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
       marks: performance.getEntriesByType('mark').map((m) => ({ name: m.name, at: m.startTime })),
       measures: performance.getEntriesByType('measure').map((m) => ({ name: m.name, duration: m.duration })),
     }));
-    return { contacts: Number(contacts), chat: Number(chat), busy, ...marks, scroll: scroll ? await scrollUp(page) : null };
+    return {
+      contacts: Number(contacts),
+      contactsRender: Number(contacts) - answered.list,
+      chat: end - start,
+      chatRender: end - answered.chat,
+      busy,
+      ...marks,
+      scroll: scroll ? await scrollUp(page) : null,
+    };
   } finally {
     await page.close();
   }
