@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contact, message } from '../../test-support/fake-host.js';
 import { setupStores } from '../../test-support/setup-stores.js';
 import { useDraftsStore } from '../../stores/drafts.js';
+import { useSearchStore } from '../../stores/search.js';
 import ChatView from './ChatView.vue';
 
 afterEach(() => vi.useRealTimers());
@@ -106,17 +107,21 @@ describe('ChatView', () => {
   });
 
   it('loads older pages and deletes a message, keeping the row count honest', async () => {
-    const { wrapper, host, chat } = await render(75);
+    const { wrapper, host, chat, pinia } = await render(75);
     expect(chat.conversations.bob!.messages).toHaveLength(50);
     await wrapper.get('[data-testid="load-older"] button').trigger('click');
     await flushPromises();
     expect(chat.conversations.bob!.messages).toHaveLength(75);
     expect(wrapper.find('[data-testid="load-older"]').exists()).toBe(false);
     const last = host.history.get('bob')!.at(-1)!;
+    const search = useSearchStore(pinia);
+    search.hits = [{ ...last, highlights: [] }];
     await wrapper.get(`[data-testid="message-${last.msg_id}"] [data-testid="delete-button"]`).trigger('click');
     await flushPromises();
     expect(wrapper.find(`[data-testid="message-${last.msg_id}"]`).exists()).toBe(false);
     expect(wrapper.findAll('[role="listitem"]').at(-1)!.attributes('aria-setsize')).toBe('74');
+    // Gone from search results too.
+    expect(search.hits).toEqual([]);
   });
 
   it('marks where unread messages start and announces new ones outside the list', async () => {
