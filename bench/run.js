@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `npm run bench [-- --quick] [-- --only messaging,history,startup,extension] [-- --profile]`:
+ * `npm run bench [-- --quick] [-- --only messaging,history,search,startup,extension] [-- --profile]`:
  * runs the sections, prints the table and writes bench/results/latest.json
  * (with --only, results/partial.json). --profile runs every host with
  * --cpu-prof into bench/results/profiles/<section>/ (read them with
@@ -14,12 +14,14 @@ import { Report } from './lib/report.js';
 import { runExtension } from './sections/extension.js';
 import { runHistory } from './sections/history.js';
 import { runMessaging } from './sections/messaging.js';
+import { runSearch } from './sections/search.js';
 import { runStartup } from './sections/startup.js';
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
 const SECTIONS = {
   messaging: runMessaging,
   history: runHistory,
+  search: runSearch,
   startup: runStartup,
   extension: runExtension,
 };

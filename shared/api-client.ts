@@ -1,7 +1,9 @@
 import type {
   Contact,
+  ConversationSummary,
   ErrorBody,
   MessagesResponse,
+  SearchResponse,
   SendResult,
   StatusResponse,
   VerifyResponse,
@@ -29,7 +31,21 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
-export type HistoryQuery = { limit?: number } & ({ offset?: number; before?: never } | { before: string; offset?: never });
+/** A page by offset, or next to an anchor message: `before`, `after` or `around` it (give one). */
+export type HistoryQuery = { limit?: number } & (
+  | { offset?: number; before?: never; after?: never; around?: never }
+  | { before: string; offset?: never; after?: never; around?: never }
+  | { after: string; offset?: never; before?: never; around?: never }
+  | { around: string; offset?: never; before?: never; after?: never }
+);
+
+export interface SearchOptions {
+  /** One chat only. */
+  peer?: string;
+  limit?: number;
+  /** The next page: matches older than this result's msg_id. */
+  before?: string;
+}
 
 /** Typed client for every core and ext route of the host's REST API. */
 export class ApiClient {
@@ -78,8 +94,24 @@ export class ApiClient {
     const params = new URLSearchParams({ peer });
     if (query.limit !== undefined) params.set('limit', String(query.limit));
     if (query.offset !== undefined) params.set('offset', String(query.offset));
-    if (query.before !== undefined) params.set('before', query.before);
+    for (const key of ['before', 'after', 'around'] as const) {
+      const anchor = query[key];
+      if (anchor !== undefined) params.set(key, anchor);
+    }
     return this.request('GET', `/messages?${params}`);
+  }
+
+  /** One summary per friend: newest message, unread count, size of the chat. */
+  conversations(): Promise<ConversationSummary[]> {
+    return this.request('GET', '/conversations');
+  }
+
+  search(q: string, options: SearchOptions = {}): Promise<SearchResponse> {
+    const params = new URLSearchParams({ q });
+    if (options.peer !== undefined) params.set('peer', options.peer);
+    if (options.limit !== undefined) params.set('limit', String(options.limit));
+    if (options.before !== undefined) params.set('before', options.before);
+    return this.request('GET', `/search?${params}`);
   }
 
   send(to: string, text: string): Promise<SendResult> {

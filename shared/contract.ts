@@ -49,6 +49,31 @@ export interface MessagesResponse {
   messages: Message[];
   total: number;
   has_more: boolean;
+  /** ext: how many messages are newer than this page (0: the page ends at the newest). */
+  newer: number;
+}
+
+/** A search result (ext): the message, and where in its text the query matched. */
+export interface SearchHit extends Message {
+  /** [start, end) offsets into `text` in UTF-16 code units (JavaScript string indexes), sorted, not overlapping. */
+  highlights: Array<[number, number]>;
+}
+
+/** `GET /conversations` (ext): one per friend, for the contact list. */
+export interface ConversationSummary {
+  peer: string;
+  /** The newest message with this friend, or null for an empty chat. */
+  last_message: Message | null;
+  /** Received messages not read yet. */
+  unread: number;
+  /** All messages with this friend. */
+  total: number;
+}
+
+/** `GET /search` (ext): newest first. */
+export interface SearchResponse {
+  messages: SearchHit[];
+  has_more: boolean;
 }
 
 export interface SendResult {
@@ -126,3 +151,6 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 /** Longest message text accepted, in characters. */
 export const MAX_TEXT_LENGTH = 16_000;
+/** Longest search query accepted, in characters, and most words in one. */
+export const MAX_SEARCH_QUERY_LENGTH = 256;
+export const MAX_SEARCH_TERMS = 16;

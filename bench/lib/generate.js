@@ -1,6 +1,7 @@
 // @ts-check
 import { randomBytes, randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { registerSearchFunctions } from '../../dist/native-host/src/store/search-text.js';
 
 const ROWS_PER_TRANSACTION = 50_000;
 const WORDS = ['ok', 'see you', 'tomorrow at nine', 'did you get the file?', 'haha', 'on my way', 'sounds good', 'call me later', 'which one?', 'thanks!'];
@@ -8,9 +9,7 @@ const WORDS = ['ok', 'see you', 'tomorrow at nine', 'did you get the file?', 'ha
 /**
  * Writes `count` messages with `peer` straight into a stopped host's
  * database, oldest first, alternating direction, all delivered and read.
- * Each row takes the conversation's next seq; the schema's triggers keep
- * peer_totals right. Returns the msg_ids at the
- * given 1-based positions (for before= anchors).
+ * Returns the msg_ids at the given 1-based positions (for before= anchors).
  * @param {string} dbFile
  * @param {string} peer
  * @param {number} count
@@ -18,9 +17,27 @@ const WORDS = ['ok', 'see you', 'tomorrow at nine', 'did you get the file?', 'ha
  * @returns {Record<number, string>}
  */
 export function generateHistory(dbFile, peer, count, positions = []) {
+  return generateChats(dbFile, [peer], count, { positions, textOf: (i) => `${WORDS[i % WORDS.length]} #${i}` });
+}
+
+/**
+ * Writes `count` messages spread round-robin over the chats with `peers`
+ * straight into a stopped host's database, oldest first, alternating
+ * direction, all delivered and read. Each row takes its conversation's next
+ * seq; the schema's triggers keep peer_totals and the search index right
+ * (with the host's own tokenizer, from dist/). Returns the msg_ids at the
+ * given 1-based positions.
+ * @param {string} dbFile
+ * @param {string[]} peers
+ * @param {number} count
+ * @param {{ textOf: (i: number) => string, positions?: number[], rowsPerTransaction?: number }} options
+ * @returns {Record<number, string>}
+ */
+export function generateChats(dbFile, peers, count, { textOf, positions = [], rowsPerTransaction = ROWS_PER_TRANSACTION }) {
   const db = new Database(dbFile);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
+  registerSearchFunctions(db);
   const insert = db.prepare(
     `INSERT INTO messages (msg_id, peer, seq, direction, text, timestamp, status, delivery_method, read)
      VALUES (@msgId, @peer, coalesce((SELECT last_seq FROM peer_totals WHERE peer = @peer), 0) + 1, @direction, @text, @timestamp,
@@ -34,11 +51,11 @@ export function generateHistory(dbFile, peer, count, positions = []) {
     for (let i = from; i < to; i++) {
       const msgId = randomUUID();
       if (wanted.has(i + 1)) found[i + 1] = msgId;
-      const text = `${WORDS[i % WORDS.length]} #${i}`;
-      insert.run({ msgId, peer, direction: i % 2 === 0 ? 'sent' : 'received', text, timestamp: new Date(start + i * 7_000).toISOString() });
+      const peer = peers[i % peers.length];
+      insert.run({ msgId, peer, direction: i % 2 === 0 ? 'sent' : 'received', text: textOf(i), timestamp: new Date(start + i * 7_000).toISOString() });
     }
   });
-  for (let from = 0; from < count; from += ROWS_PER_TRANSACTION) batch(from, Math.min(count, from + ROWS_PER_TRANSACTION));
+  for (let from = 0; from < count; from += rowsPerTransaction) batch(from, Math.min(count, from + rowsPerTransaction));
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return found;

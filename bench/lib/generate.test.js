@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../dist/native-host/src/store/database.js';
-import { generateFriends, generateHistory } from './generate.js';
+import { generateChats, generateFriends, generateHistory } from './generate.js';
 
 describe('generators (against the host schema from dist/)', () => {
   it('writes history that the totals trigger counts, and returns anchors by position', () => {
@@ -13,12 +13,17 @@ describe('generators (against the host schema from dist/)', () => {
     openDatabase(file).close();
     const names = generateFriends(file, 'pal', 3);
     expect(names).toEqual(['pal0001', 'pal0002', 'pal0003']);
-    const anchors = generateHistory(file, 'pal0001', 120_001, [1, 60_000]);
+    // Small transactions, so a few thousand rows cross several of them.
+    const anchors = generateChats(file, ['pal0001'], 12_001, { textOf: (i) => `hello #${i}`, positions: [1, 6_000], rowsPerTransaction: 1_000 });
+    generateHistory(file, 'pal0003', 10);
 
     const db = new Database(file, { readonly: true });
-    expect(db.prepare('SELECT total FROM peer_totals WHERE peer = ?').get('pal0001')).toEqual({ total: 120_001 });
+    expect(db.prepare('SELECT total FROM peer_totals WHERE peer = ?').get('pal0001')).toEqual({ total: 12_001 });
     expect(db.prepare('SELECT id FROM messages WHERE msg_id = ?').get(anchors[1])).toEqual({ id: 1 });
-    expect(db.prepare('SELECT id FROM messages WHERE msg_id = ?').get(anchors[60_000])).toEqual({ id: 60_000 });
+    expect(db.prepare('SELECT id FROM messages WHERE msg_id = ?').get(anchors[6_000])).toEqual({ id: 6_000 });
+    // The search index took every row, through the host's own tokenizer.
+    expect(db.prepare(`SELECT count(*) AS n FROM message_search WHERE message_search MATCH '"hello"'`).get()).toEqual({ n: 12_001 });
+    expect(db.prepare('SELECT total FROM peer_totals WHERE peer = ?').get('pal0003')).toEqual({ total: 10 });
     const friend = db.prepare('SELECT public_key FROM friends WHERE username = ?').get('pal0002');
     expect(Buffer.from(friend.public_key, 'base64')).toHaveLength(32);
     db.close();

@@ -14,7 +14,7 @@ const READY_TIMEOUT_MS = 20_000;
 
 /**
  * @typedef {{ pid: number, api_port: number, ws_port: number, peer_port: number, started_at: string }} HostInfo
- * @typedef {{ username?: string, dataDir?: string, args?: string[], env?: Record<string, string>, entry?: string }} HostOptions
+ * @typedef {{ username?: string, dataDir?: string, args?: string[], env?: Record<string, string>, entry?: string, readyTimeoutMs?: number }} HostOptions
  */
 
 /** One running host process of the bench. */
@@ -122,7 +122,7 @@ export class HostNet {
   /** @param {HostOptions} options */
   async startNow(options) {
     const host = this.spawn(options);
-    await waitForHostJson(host);
+    await waitForHostJson(host, options.readyTimeoutMs);
     return host;
   }
 
@@ -156,9 +156,10 @@ export class HostNet {
  * polling fallback) and returns the milliseconds since spawn; fills in the
  * host's info, token and client.
  * @param {BenchHost} host
+ * @param {number} [timeoutMs]
  * @returns {Promise<number>}
  */
-export async function waitForHostJson(host) {
+export async function waitForHostJson(host, timeoutMs = READY_TIMEOUT_MS) {
   const file = path.join(host.dataDir, 'host.json');
   const readyAt = await new Promise((resolve, reject) => {
     let done = false;
@@ -196,7 +197,7 @@ export async function waitForHostJson(host) {
       // the data dir does not exist yet: polling only
     }
     const poll = setInterval(check, watcher ? 50 : 5);
-    const timer = setTimeout(() => finish(new Error(`host not ready in ${READY_TIMEOUT_MS} ms: ${host.stderr}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(() => finish(new Error(`host not ready in ${timeoutMs} ms: ${host.stderr}`)), timeoutMs);
     check();
   });
   if (!host.info.api_port) return readyAt - host.spawnedAt;

@@ -65,7 +65,8 @@ export class Report {
    * @param {unknown} data
    */
   detail(section, data) {
-    this.details[section] = data;
+    // A section may report its details in parts: they are merged.
+    this.details[section] = { ...this.details[section], ...data };
   }
 
   /** The table, one line per figure. */

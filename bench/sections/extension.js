@@ -1,8 +1,10 @@
 // @ts-check
 /**
  * The extension: size of the built Chromium bundle, and the side panel's
- * first render in real Chromium with 200 contacts and a 500-message chat.
- * Skips (with the reason) when the bundle, Chromium or playwright-core is missing.
+ * first render in real Chromium with 200 contacts and a 500-message chat,
+ * then with 2,000 contacts and a 10,000-message chat, and how smoothly that
+ * chat scrolls up through its history. Skips (with the reason) when the
+ * bundle, Chromium or playwright-core is missing.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,8 +16,18 @@ import { median } from '../lib/stats.js';
 const EXT_DIR = path.join(REPO_DIR, '.output/chrome-mv3');
 const CHROMIUM = '/usr/bin/chromium';
 const EXTENSION_ID = 'ndnpjecjpchfkhblceenpbddimcaiheg';
-const CONTACTS = 200;
-const MESSAGES = 500;
+/** The sizes measured: the first is the original figure, kept for comparison. */
+const SIZES = [
+  { contacts: 200, messages: 500, suffix: '' },
+  { contacts: 2000, messages: 10_000, suffix: '_large' },
+];
+/** Rows that fill the side panel: the list is "rendered" when this many are in the DOM. */
+const ROWS_ON_SCREEN = 10;
+/** The scroll test: this many pixels per frame, for this many frames. */
+const SCROLL_STEP_PX = 300;
+const SCROLL_FRAMES = 240;
+/** Longest wait for the host to be idle before a click. */
+const QUIET_TIMEOUT_MS = 60_000;
 const RENDER_TIMEOUT_MS = 20_000;
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -61,13 +73,26 @@ export async function runExtension(net, report, options) {
     return report.skip('extension render', `playwright-core not loadable: ${/** @type {Error} */ (err).message}`);
   }
 
-  // The host the side panel talks to: CONTACTS friends, MESSAGES with the first.
-  const owner = await net.start({ username: 'ext-owner' });
+  for (const size of SIZES) await measureSize(net, report, options, playwright, size);
+  report.detail('extension', { files });
+}
+
+/**
+ * The side panel against a host with `size.contacts` friends and
+ * `size.messages` messages with the first of them.
+ * @param {import('../lib/hosts.js').HostNet} net
+ * @param {import('../lib/report.js').Report} report
+ * @param {{ quick: boolean }} options
+ * @param {typeof import('playwright-core')} playwright
+ * @param {typeof SIZES[number]} size
+ */
+async function measureSize(net, report, options, playwright, size) {
+  const owner = await net.start({ username: `ext-owner${size.suffix.replace('_', '-')}` });
   await owner.stop();
   const dbFile = path.join(owner.dataDir, 'parley.db');
-  const names = generateFriends(dbFile, 'pal', CONTACTS);
-  generateHistory(dbFile, names[0], MESSAGES);
-  const host = await net.start({ username: 'ext-owner', dataDir: owner.dataDir });
+  const names = generateFriends(dbFile, 'pal', size.contacts);
+  generateHistory(dbFile, names[0], size.messages);
+  const host = await net.start({ username: `ext-owner${size.suffix.replace('_', '-')}`, dataDir: owner.dataDir });
 
   // The browser starts its own host through native messaging; that one finds
   // the running host for the same data dir and bridges to it.
@@ -91,16 +116,29 @@ export async function runExtension(net, report, options) {
   try {
     const runs = [];
     const reps = options.quick ? 1 : 5;
-    for (let r = 0; r < reps + 1; r++) runs.push(await renderOnce(context, names));
+    for (let r = 0; r < reps + 1; r++) runs.push(await renderOnce(context, names, r === reps, () => waitQuiet(host)));
     // The first load also starts the background worker and the native host bridge.
     const [first, ...warm] = runs;
-    const m = (/** @type {'fcp' | 'contacts' | 'chat'} */ key) => median(warm.map((x) => x[key]));
-    const note = `${CONTACTS} contacts, ${MESSAGES} messages; median of ${reps} page load(s) after the first`;
-    report.add('extension', 'first_load_contacts_ms', 'first load → contact list (cold worker + host link)', first.contacts, 'ms', undefined, 'one run');
-    report.add('extension', 'fcp_ms', 'side panel first contentful paint', m('fcp'), 'ms', undefined, note);
-    report.add('extension', 'contacts_ms', `navigation → ${CONTACTS} contacts rendered`, m('contacts'), 'ms', undefined, note);
-    report.add('extension', 'chat_ms', `click → chat with ${MESSAGES} messages rendered`, m('chat'), 'ms', undefined, note);
-    report.detail('extension', { files, runs });
+    const m = (/** @type {'fcp' | 'contacts' | 'contactsRender' | 'chat' | 'chatRender' | 'busy'} */ key) => median(warm.map((x) => x[key]));
+    const { contacts, messages, suffix } = size;
+    const note = `${contacts} contacts, ${messages} messages; median of ${reps} page load(s) after the first`;
+    const id = (/** @type {string} */ name) => (suffix ? `${name.replace(/_ms$/, '')}${suffix}_ms` : name);
+    report.add('extension', id('first_load_contacts_ms'), `first load → contact list, ${contacts} contacts (cold worker + host link)`, first.contacts, 'ms', undefined, 'one run');
+    report.add('extension', id('fcp_ms'), `side panel first contentful paint, ${contacts} contacts`, m('fcp'), 'ms', undefined, note);
+    report.add('extension', id('contacts_ms'), `navigation → ${contacts} contacts list on screen`, m('contacts'), 'ms', undefined, note);
+    report.add('extension', id('contacts_render_ms'), `${contacts} contacts: GET /friends answered → list on screen`, m('contactsRender'), 'ms', undefined, note);
+    report.add('extension', id('chat_ms'), `click → chat with ${messages.toLocaleString('en')} messages rendered`, m('chat'), 'ms', undefined, note);
+    report.add('extension', id('chat_render_ms'), `${messages.toLocaleString('en')}-message chat: page answered → messages on screen`, m('chatRender'), 'ms', undefined, note);
+    report.add('extension', id('host_busy_ms'), `host busy after a page load, ${contacts} contacts (background unread scan)`, m('busy'), 'ms', undefined, 'contacts on screen → GET /status answers in < 15 ms three times running');
+    const scroll = runs.at(-1)?.scroll;
+    if (scroll && suffix) {
+      const scrollNote = `${SCROLL_FRAMES} frames scrolling up ${SCROLL_STEP_PX} px each, last page load`;
+      report.add('extension', 'scroll_frame_p50_ms', 'scrolling up a long chat: frame interval p50', scroll.p50, 'ms', undefined, scrollNote);
+      report.add('extension', 'scroll_frame_p95_ms', 'scrolling up a long chat: frame interval p95', scroll.p95, 'ms', undefined, scrollNote);
+      report.add('extension', 'scroll_frame_max_ms', 'scrolling up a long chat: longest frame', scroll.max, 'ms', undefined, scrollNote);
+      report.add('extension', 'scroll_messages', 'scrolling up a long chat: messages scrolled past', scroll.reached, '', undefined, 'from aria-posinset of the rows on screen');
+    }
+    report.detail('extension', { [`runs${suffix}`]: runs });
   } finally {
     await context.close();
     await host.stop();
@@ -108,34 +146,42 @@ export async function runExtension(net, report, options) {
 }
 
 /**
- * One load of the side panel: first contentful paint, time until every
- * contact row is on screen, then time from a click on the busy contact until
- * its messages are on screen (all from the page's own clock).
+ * One load of the side panel: first contentful paint, time until the
+ * contact list fills the screen (the first contact and ROWS_ON_SCREEN rows
+ * in the DOM: a list that renders every row has them all by then), then
+ * time from a click on the busy contact until its messages are on screen
+ * (all from the page's own clock); with `scroll`, frame intervals while
+ * scrolling that chat up.
  * @param {import('playwright-core').BrowserContext} context
  * @param {string[]} names
+ * @param {boolean} scroll
+ * @param {() => Promise<number>} settle
  */
-async function renderOnce(context, names) {
+async function renderOnce(context, names, scroll, settle) {
   const page = await context.newPage();
   try {
     await page.goto(`chrome-extension://${EXTENSION_ID}/sidepanel.html`);
-    const last = names[names.length - 1];
     const contacts = await (
       await page.waitForFunction(
-        ({ last, count }) =>
-          document.querySelector(`[data-testid="contact-${last}"]`) &&
+        ({ first, count }) =>
+          document.querySelector(`[data-testid="contact-${first}"]`) &&
           document.querySelectorAll('[data-testid="contact-list"] > li').length >= count &&
           performance.now(),
-        { last, count: names.length },
+        { first: names[0], count: Math.min(names.length, ROWS_ON_SCREEN) },
         { polling: 'raf', timeout: RENDER_TIMEOUT_MS },
       )
     ).jsonValue();
+    // Opening a page makes the background re-count unread messages, one
+    // history request per friend: the click waits for the host to be idle
+    // again, so the figure is the chat's, and the wait is reported beside it.
+    const busy = await settle();
     const chat = await page.evaluate(
       ({ peer, timeoutMs }) =>
         new Promise((resolve, reject) => {
           const start = performance.now();
           /** @type {HTMLElement | null} */ (document.querySelector(`[data-testid="contact-${peer}"]`))?.click();
           const check = () => {
-            if (document.querySelector('[data-testid="chat-messages"] [data-testid^="message-"]')) resolve(performance.now() - start);
+            if (document.querySelector('[data-testid="chat-messages"] [data-testid^="message-"]')) resolve({ start, end: performance.now() });
             else if (performance.now() - start > timeoutMs) reject(new Error('chat did not render'));
             else requestAnimationFrame(check);
           };
@@ -143,13 +189,86 @@ async function renderOnce(context, names) {
         }),
       { peer: names[0], timeoutMs: RENDER_TIMEOUT_MS },
     );
+    const { start, end } = /** @type {{ start: number, end: number }} */ (chat);
+    // The render alone: from the answer the view waited for (the last one in
+    // before its rows were on screen) to those rows on screen.
+    const answered = await page.evaluate(({ clickAt, listAt, chatAt }) => {
+      const done = (/** @type {RegExp} */ re, /** @type {number} */ after, /** @type {number} */ before) => Math.max(
+        -Infinity,
+        ...performance.getEntriesByType('resource')
+          .map((r) => /** @type {PerformanceResourceTiming} */ (r))
+          .filter((r) => re.test(r.name) && r.startTime >= after && r.responseEnd <= before)
+          .map((r) => r.responseEnd),
+      );
+      return { list: done(/\/friends$/, 0, listAt), chat: done(/\/messages\?/, clickAt, chatAt) };
+    }, { clickAt: start, listAt: Number(contacts), chatAt: end });
     const marks = await page.evaluate(() => ({
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
       marks: performance.getEntriesByType('mark').map((m) => ({ name: m.name, at: m.startTime })),
       measures: performance.getEntriesByType('measure').map((m) => ({ name: m.name, duration: m.duration })),
     }));
-    return { contacts: Number(contacts), chat: Number(chat), ...marks };
+    return {
+      contacts: Number(contacts),
+      contactsRender: Number(contacts) - answered.list,
+      chat: end - start,
+      chatRender: end - answered.chat,
+      busy,
+      ...marks,
+      scroll: scroll ? await scrollUp(page) : null,
+    };
   } finally {
     await page.close();
   }
+}
+
+/**
+ * Scrolls the open chat up SCROLL_STEP_PX per animation frame and reports
+ * the frame intervals (a long one is a visible stutter) and how many
+ * messages from the newest the view reached.
+ * @param {import('playwright-core').Page} page
+ */
+async function scrollUp(page) {
+  await page.waitForTimeout(300);
+  return page.evaluate(
+    ({ step, frames }) =>
+      new Promise((resolve) => {
+        const el = /** @type {HTMLElement} */ (document.querySelector('[data-testid="chat-messages"]'));
+        /** @type {number[]} */
+        const gaps = [];
+        let last = performance.now();
+        let left = frames;
+        const positions = () => [...document.querySelectorAll('[data-testid="chat-messages"] [aria-posinset]')].map((r) => Number(r.getAttribute('aria-posinset')));
+        const newest = Math.max(0, ...positions());
+        const tick = () => {
+          const now = performance.now();
+          gaps.push(now - last);
+          last = now;
+          el.scrollTop -= step;
+          if (--left > 0) return requestAnimationFrame(tick);
+          gaps.sort((a, b) => a - b);
+          const at = (/** @type {number} */ p) => gaps[Math.min(gaps.length - 1, Math.floor((p / 100) * gaps.length))];
+          const reached = newest ? newest - Math.min(...positions()) : NaN;
+          resolve({ p50: at(50), p95: at(95), max: gaps[gaps.length - 1], reached });
+        };
+        requestAnimationFrame(tick);
+      }),
+    { step: SCROLL_STEP_PX, frames: SCROLL_FRAMES },
+  );
+}
+
+/**
+ * Waits until the host answers GET /status quickly three times running
+ * (nothing queued ahead of it); returns how long that took.
+ * @param {import('../lib/hosts.js').BenchHost} host
+ */
+async function waitQuiet(host) {
+  const start = performance.now();
+  let quiet = 0;
+  while (quiet < 3 && performance.now() - start < QUIET_TIMEOUT_MS) {
+    const at = performance.now();
+    await host.http.ok('GET', '/status');
+    quiet = performance.now() - at < 15 ? quiet + 1 : 0;
+    if (quiet < 3) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return performance.now() - start;
 }

@@ -1,82 +1,68 @@
-import { type Ref, nextTick, onBeforeUnmount, onMounted, watch } from 'vue';
+import { type Ref, computed, nextTick, onMounted, watch } from 'vue';
+import type { Conversation } from '../stores/types.js';
+import { useVirtualList } from './use-virtual-list.js';
 
-/** Within this many pixels of the bottom the view follows new messages. */
-const STICK_PX = 80;
+/** Rows left beyond the rendered ones before the next page is asked for. */
+const PAGE_AHEAD_ROWS = 10;
+/** Where an opened chat puts its "New messages" divider: this far below the top. */
+const DIVIDER_MARGIN_PX = 12;
 
 /**
- * Scroll behaviour of a message list: starts at the newest message, follows
- * new ones while the reader is at the bottom, and loads older pages when the
- * top sentinel comes into view without moving what the reader sees.
+ * Scroll behaviour of a chat over a virtual list: opens at the newest
+ * message (or at "New messages", or at a search result), follows new
+ * messages while the reader is at the bottom, loads older pages on the way
+ * up and newer ones on the way down without moving what the reader sees.
  */
 export function useChatScroll(opts: {
   scroller: Ref<HTMLElement | null>;
-  sentinel: Ref<HTMLElement | null>;
+  list: Ref<HTMLElement | null>;
+  conversation: () => Conversation | undefined;
   count: () => number;
+  keyAt: (index: number) => string;
+  estimate: (index: number) => number;
   loadOlder: () => Promise<number>;
-  resetKey: () => unknown;
+  loadNewer: () => Promise<number>;
+  /** The view has brought the conversation's `focus` message into sight. */
+  focused: (key: string) => void;
 }) {
-  let stuck = true;
-  let observer: IntersectionObserver | null = null;
-  let loading = false;
+  const virtual = useVirtualList({ ...opts, stickToBottom: true, keepPosition: true });
+  let placed = false;
 
-  function toBottom(): void {
-    const el = opts.scroller.value;
-    if (el) el.scrollTop = el.scrollHeight;
-  }
-
-  async function older(): Promise<void> {
-    const el = opts.scroller.value;
-    if (!el || loading) return;
-    loading = true;
-    const fromBottom = el.scrollHeight - el.scrollTop;
-    try {
-      const added = await opts.loadOlder();
-      if (added > 0) {
-        await nextTick();
-        el.scrollTop = el.scrollHeight - fromBottom;
+  /** The first view of a loaded chat: a search result, else the divider, else the bottom. */
+  function place(): void {
+    const c = opts.conversation();
+    if (!c || c.state !== 'ready') return;
+    if (c.focus) {
+      const key = c.focus;
+      if (virtual.scrollToKey(key)) {
+        placed = true;
+        opts.focused(key);
       }
-    } finally {
-      loading = false;
+      return;
     }
+    if (placed) return;
+    placed = true;
+    if (c.unreadFrom) virtual.scrollToKey(c.unreadFrom, 'start', DIVIDER_MARGIN_PX);
+    else virtual.scrollToBottom();
   }
 
-  function onScroll(): void {
-    const el = opts.scroller.value;
-    if (!el) return;
-    stuck = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
-    if (el.scrollTop < 4 && typeof IntersectionObserver === 'undefined') void older();
-  }
+  onMounted(() => void nextTick(place));
+  watch(
+    () => [opts.conversation()?.state, opts.conversation()?.focus],
+    () => void nextTick(place),
+  );
 
-  watch(opts.count, async () => {
-    if (!stuck || loading) return;
-    await nextTick();
-    toBottom();
+  // Pages ahead: when the rendered rows come near either end of what is loaded.
+  watch(virtual.range, ({ start, end }) => {
+    const c = opts.conversation();
+    // Not laid out (hidden): no viewport to fill.
+    if (!c || c.state !== 'ready' || opts.count() === 0 || virtual.viewport.value === 0) return;
+    if (start < PAGE_AHEAD_ROWS && c.hasMore && c.olderState !== 'loading' && c.olderState !== 'error') void opts.loadOlder();
+    if (end > opts.count() - PAGE_AHEAD_ROWS && c.newer > 0 && c.newerState !== 'loading' && c.newerState !== 'error') void opts.loadNewer();
   });
 
-  watch(opts.resetKey, async () => {
-    stuck = true;
-    await nextTick();
-    toBottom();
-  });
+  /** Shown when the reader is away from the newest messages. */
+  const awayFromLatest = computed(() => !virtual.following.value || (opts.conversation()?.newer ?? 0) > 0);
 
-  onMounted(() => {
-    opts.scroller.value?.addEventListener('scroll', onScroll, { passive: true });
-    void nextTick(toBottom);
-    if (typeof IntersectionObserver !== 'undefined') {
-      observer = new IntersectionObserver((entries) => {
-        if (entries.some((e) => e.isIntersecting)) void older();
-      }, { root: opts.scroller.value, rootMargin: '200px 0px 0px 0px' });
-      watch(opts.sentinel, (el, prev) => {
-        if (prev) observer?.unobserve(prev);
-        if (el) observer?.observe(el);
-      }, { immediate: true });
-    }
-  });
-
-  onBeforeUnmount(() => {
-    opts.scroller.value?.removeEventListener('scroll', onScroll);
-    observer?.disconnect();
-  });
-
-  return { older, toBottom };
+  return { ...virtual, awayFromLatest };
 }

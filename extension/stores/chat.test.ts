@@ -69,7 +69,8 @@ describe('chat store', () => {
 
   it('prepends older pages and keeps has_more', async () => {
     const { chat, host } = withBob();
-    const all = Array.from({ length: 120 }, () => message('bob'));
+    // Read already: an all-unread chat opens further up, where its unread messages start.
+    const all = Array.from({ length: 120 }, () => message('bob', { read: true }));
     host.history.set('bob', all);
     chat.open('bob');
     await vi.waitFor(() => expect(chat.conversation('bob').state).toBe('ready'));

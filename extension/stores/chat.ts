@@ -5,14 +5,14 @@ import { DEFAULT_PAGE_SIZE } from '../../shared/contract.js';
 import { ExpiringFlags } from '../utils/expiring-flags.js';
 import { useContactsStore } from './contacts.js';
 import { useSessionStore } from './session.js';
+import { addNewer, addOlder, emptyConversation, firstUnread, showAround, showLatest } from './history-window.js';
 import { type ChatMessage, type Conversation, errorText } from './types.js';
+
+/** Older pages loaded, at most, to find where unread messages start when a chat opens. */
+const UNREAD_PAGES = 4;
 
 /** A peer's "typing…" is dropped if no update arrives within this time. */
 export const TYPING_CLEAR_MS = 5_000;
-
-function emptyConversation(): Conversation {
-  return { messages: [], hasMore: false, state: 'idle', olderState: 'idle', error: null };
-}
 
 export const useChatStore = defineStore('chat', () => {
   const session = useSessionStore();
@@ -39,7 +39,11 @@ export const useChatStore = defineStore('chat', () => {
 
   function open(peer: string | null): void {
     activePeer.value = peer;
-    if (peer && conversation(peer).state === 'idle') void loadLatest(peer);
+    if (!peer) return;
+    const c = conversation(peer);
+    if (!c.messages.some((m) => m.direction === 'received' && !m.read)) c.unreadFrom = null;
+    // From the contact list a chat opens at its newest messages, even if a search left it elsewhere.
+    if (c.state === 'idle' || c.newer > 0) void loadLatest(peer);
   }
 
   async function loadLatest(peer: string): Promise<void> {
@@ -47,11 +51,13 @@ export const useChatStore = defineStore('chat', () => {
     c.state = 'loading';
     try {
       const page = await session.requireApi().messages(peer, { limit: pageSize.value });
-      const known = new Set(page.messages.map((m) => m.msg_id));
-      // Keep messages that arrived or were sent while the page loaded.
-      const extra = c.messages.filter((m) => !known.has(m.msg_id));
-      c.messages = [...page.messages, ...extra];
-      c.hasMore = page.has_more;
+      showLatest(c, page);
+      // "New messages" goes where they start: when every loaded message is
+      // unread, that is further up, a few pages at most.
+      for (let i = 0; i < UNREAD_PAGES && c.hasMore && c.unreadFrom && c.unreadFrom === c.messages[0]?.msg_id; i++) {
+        if ((await loadOlder(peer)) === 0) break;
+        c.unreadFrom = firstUnread(c.messages);
+      }
       c.error = null;
       c.state = 'ready';
       contacts.setFromHistory(peer, c.messages);
@@ -69,16 +75,49 @@ export const useChatStore = defineStore('chat', () => {
     c.olderState = 'loading';
     try {
       const page = await session.requireApi().messages(peer, { limit: pageSize.value, before: oldest.msg_id });
-      const known = new Set(c.messages.map((m) => m.msg_id));
-      const older = page.messages.filter((m) => !known.has(m.msg_id));
-      c.messages = [...older, ...c.messages];
-      c.hasMore = page.has_more;
+      const added = addOlder(c, page);
       c.olderState = 'ready';
-      return older.length;
+      return added;
     } catch (err) {
       c.error = errorText(err);
       c.olderState = 'error';
       return 0;
+    }
+  }
+
+  /** Appends the page just newer than the window, when the window is not at the newest. */
+  async function loadNewer(peer: string): Promise<number> {
+    const c = conversation(peer);
+    const newest = c.messages.findLast((m) => !m.local);
+    if (c.newer === 0 || !newest || c.newerState === 'loading') return 0;
+    c.newerState = 'loading';
+    try {
+      const added = addNewer(c, await session.requireApi().messages(peer, { limit: pageSize.value, after: newest.msg_id }));
+      c.newerState = 'ready';
+      return added;
+    } catch (err) {
+      c.error = errorText(err);
+      c.newerState = 'error';
+      return 0;
+    }
+  }
+
+  /** Opens `peer`'s chat at `msgId` (a search result): the page around it, which the view brings into sight. */
+  async function openAt(peer: string, msgId: string): Promise<void> {
+    activePeer.value = peer;
+    const c = conversation(peer);
+    if (c.state === 'ready' && c.messages.some((m) => m.msg_id === msgId)) {
+      c.focus = msgId;
+      return;
+    }
+    c.state = 'loading';
+    try {
+      showAround(c, await session.requireApi().messages(peer, { limit: pageSize.value, around: msgId }), msgId);
+      c.error = null;
+      c.state = 'ready';
+    } catch (err) {
+      c.error = errorText(err);
+      c.state = 'error';
     }
   }
 
@@ -99,6 +138,8 @@ export const useChatStore = defineStore('chat', () => {
       msg_id: localId, from: session.details?.username ?? '', to: peer, text, timestamp: new Date().toISOString(),
       direction: 'sent', delivered: false, delivery_method: 'offline', status: 'queued', read: false, local: 'sending',
     });
+    // Sending from an older part of the chat brings it back to the newest, where the new message goes.
+    if (c.newer > 0) void loadLatest(peer);
     return deliver(peer, localId, text);
   }
 
@@ -108,6 +149,7 @@ export const useChatStore = defineStore('chat', () => {
       const result = await session.requireApi().send(peer, text);
       const i = c.messages.findIndex((m) => m.msg_id === localId);
       const already = c.messages.some((m) => m.msg_id === result.msg_id);
+      if (!already) c.total += 1;
       if (i >= 0 && already) c.messages.splice(i, 1);
       else if (i >= 0) {
         const { local: _l, error: _e, ...rest } = c.messages[i]!;
@@ -145,7 +187,11 @@ export const useChatStore = defineStore('chat', () => {
     const peer = m.direction === 'received' ? m.from : m.to;
     if (findMessage(m.msg_id)) return false;
     const c = conversation(peer);
-    c.messages.push(m);
+    c.total += 1;
+    // A window away from the newest grows at the bottom only when the user scrolls there.
+    if (c.newer > 0) c.newer += 1;
+    else c.messages.push(m);
+    if (m.direction === 'received' && !m.read && activePeer.value !== peer) c.unreadFrom ??= m.msg_id;
     contacts.noteIncoming(m);
     setTyping(peer, false);
     return true;
@@ -190,6 +236,7 @@ export const useChatStore = defineStore('chat', () => {
     if (!target) return;
     if (!target.local) await session.requireApi().deleteMessage(msgId);
     c.messages = c.messages.filter((m) => m.msg_id !== msgId);
+    if (!target.local) c.total -= 1;
     if (contacts.lastMessage[peer]?.msg_id === msgId) contacts.replaceLast(peer, c.messages.filter((m) => !m.local).at(-1));
   }
 
@@ -202,6 +249,6 @@ export const useChatStore = defineStore('chat', () => {
 
   return {
     activePeer, conversations, typing, pageSize,
-    conversation, open, loadLatest, loadOlder, send, retry, receive, applyStatus, markRead, setTyping, remove, forget,
+    conversation, open, loadLatest, loadOlder, loadNewer, openAt, send, retry, receive, applyStatus, markRead, setTyping, remove, forget,
   };
 });

@@ -41,6 +41,21 @@ describe('contacts store', () => {
     expect(contacts.sorted[0]!.username).toBe('bob');
   });
 
+  it('takes every preview and unread count from one summary request, then from events', async () => {
+    const { host, contacts } = setupStores();
+    host.friends = Array.from({ length: 300 }, (_, i) => contact(`pal${i}`));
+    host.history.set('pal7', Array.from({ length: 80 }, () => message('pal7')));
+    await contacts.refresh();
+    expect(host.requests).toEqual(['GET /friends', 'GET /conversations']);
+    // The true count, not only what the newest page held.
+    expect(contacts.unread.pal7).toBe(80);
+    await contacts.refresh();
+    expect(host.requests.slice(2)).toEqual(['GET /friends']);
+    host.friends.push(contact('newcomer'));
+    await contacts.refresh();
+    expect(host.requests.slice(3)).toEqual(['GET /friends', 'GET /conversations']);
+  });
+
   it('follows presence events and records last seen', async () => {
     const { host, contacts, ws } = setupStores();
     host.friends = [contact('bob'), contact('carol', { online: true })];

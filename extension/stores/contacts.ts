@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiError } from '../../shared/api-client.js';
-import type { Contact, Message } from '../../shared/contract.js';
-import { DEFAULT_PAGE_SIZE, normalizeUsername } from '../../shared/contract.js';
+import type { Contact, ConversationSummary, Message } from '../../shared/contract.js';
+import { normalizeUsername } from '../../shared/contract.js';
 import { filterContacts, sortContacts } from '../utils/sort-contacts.js';
 import { useSessionStore } from './session.js';
 import { type AsyncState, errorText } from './types.js';
@@ -20,7 +20,7 @@ export const useContactsStore = defineStore('contacts', () => {
   const query = ref('');
   const state = ref<AsyncState>('idle');
   const error = ref<string | null>(null);
-  /** Peers whose newest page has been scanned for preview and unread count. */
+  /** Peers whose preview and unread count came from the host; events keep them current after that. */
   const scanned = new Set<string>();
   let timer: ReturnType<typeof setInterval> | null = null;
 
@@ -32,7 +32,15 @@ export const useContactsStore = defineStore('contacts', () => {
     return contacts.value.find((c) => c.username === username);
   }
 
-  async function refresh(): Promise<void> {
+  let refreshing: Promise<void> | null = null;
+
+  /** Fetches the friend list again; a call while one is under way shares it. */
+  function refresh(): Promise<void> {
+    refreshing ??= load().finally(() => (refreshing = null));
+    return refreshing;
+  }
+
+  async function load(): Promise<void> {
     if (state.value !== 'ready') state.value = 'loading';
     try {
       const api = session.requireApi();
@@ -40,7 +48,7 @@ export const useContactsStore = defineStore('contacts', () => {
       contacts.value = list;
       const names = new Set(list.map((c) => c.username));
       for (const peer of [...scanned]) if (!names.has(peer)) forget(peer);
-      await Promise.all(list.filter((c) => !scanned.has(c.username)).map((c) => scan(c.username)));
+      if (list.some((c) => !scanned.has(c.username))) applySummaries(await api.conversations());
       error.value = null;
       state.value = 'ready';
     } catch (err) {
@@ -49,10 +57,23 @@ export const useContactsStore = defineStore('contacts', () => {
     }
   }
 
-  async function scan(peer: string): Promise<void> {
-    const page = await session.requireApi().messages(peer, { limit: DEFAULT_PAGE_SIZE });
-    scanned.add(peer);
-    setFromHistory(peer, page.messages);
+  /**
+   * Previews and unread counts of friends seen for the first time, from one
+   * summary of every chat, applied in one update each (thousands of
+   * friends made one copy per friend quadratic).
+   */
+  function applySummaries(summaries: readonly ConversationSummary[]): void {
+    const last = { ...lastMessage.value };
+    const counts = { ...unread.value };
+    for (const { peer, last_message: newest, unread: n } of summaries) {
+      if (scanned.has(peer)) continue;
+      scanned.add(peer);
+      const cur = last[peer];
+      if (newest && (!cur || Date.parse(newest.timestamp) >= Date.parse(cur.timestamp))) last[peer] = newest;
+      counts[peer] = n;
+    }
+    lastMessage.value = last;
+    unread.value = counts;
   }
 
   /** Takes preview and unread count from a freshly loaded newest page. */

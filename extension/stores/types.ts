@@ -9,13 +9,29 @@ export type AsyncState = 'idle' | 'loading' | 'error' | 'ready';
  */
 export type ChatMessage = Message & { local?: 'sending' | 'failed'; error?: string };
 
+/**
+ * The loaded part of one chat: a contiguous window of its history, the
+ * newest page unless the user jumped to an older message (then `newer` > 0
+ * until they scroll or jump back down).
+ */
 export interface Conversation {
   messages: ChatMessage[];
+  /** Older messages exist on the host beyond the window. */
   hasMore: boolean;
+  /** Messages on the host newer than the window (0: the window ends at the newest). */
+  newer: number;
+  /** All messages in the chat on the host. */
+  total: number;
   state: AsyncState;
   /** Loading an older page, separate from the first load. */
   olderState: AsyncState;
+  /** Loading a newer page. */
+  newerState: AsyncState;
   error: string | null;
+  /** The first message that was unread when the chat was loaded: where "New messages" goes. */
+  unreadFrom: string | null;
+  /** A message to bring into view (a search result), until the view has done so. */
+  focus: string | null;
 }
 
 /** An error's message, for showing to the user. */

@@ -88,6 +88,14 @@ export class FakeHost {
     }
     if (parts[0] === 'friends') return this.friendsRoute(method, parts, body);
     if (parts[0] === 'messages') return this.messagesRoute(method, parts, u, body);
+    if (parts[0] === 'search') return this.searchRoute(u);
+    if (parts[0] === 'conversations') {
+      return json(200, this.friends.map(({ username: peer }) => {
+        const list = this.history.get(peer) ?? [];
+        const unread = list.filter((m) => m.direction === 'received' && !m.read).length;
+        return { peer, last_message: list.at(-1) ?? null, unread, total: list.length };
+      }));
+    }
     return json(404, { error: 'Not found' });
   }
 
@@ -144,10 +152,41 @@ export class FakeHost {
     const peer = u.searchParams.get('peer') ?? '';
     const limit = Number(u.searchParams.get('limit') ?? 50);
     const all = this.history.get(peer) ?? [];
+    const at = (key: string) => all.findIndex((m) => m.msg_id === u.searchParams.get(key));
     let end = all.length - Number(u.searchParams.get('offset') ?? 0);
+    let start: number;
+    if (u.searchParams.has('after')) {
+      start = at('after') + 1;
+      end = Math.min(all.length, start + limit);
+    } else if (u.searchParams.has('around')) {
+      start = Math.max(0, at('around') - Math.floor((limit - 1) / 2));
+      end = Math.min(all.length, start + limit);
+      start = Math.max(0, end - limit);
+    } else {
+      if (u.searchParams.has('before')) end = at('before');
+      start = Math.max(0, end - limit);
+    }
+    end = Math.max(end, 0);
+    return json(200, { messages: all.slice(start, end), total: all.length, has_more: start > 0, newer: all.length - end });
+  }
+
+  /** GET /search: case-insensitive substring match of the whole query, newest first. */
+  private searchRoute(u: URL): Response {
+    const q = (u.searchParams.get('q') ?? '').trim().toLowerCase();
+    if (!q) return json(400, { error: 'Search query is empty', code: 'QUERY_EMPTY' });
+    const peer = u.searchParams.get('peer');
+    const limit = Number(u.searchParams.get('limit') ?? 50);
+    const hits = [...this.history.entries()]
+      .filter(([name]) => !peer || name === peer)
+      .flatMap(([, list]) => list)
+      .filter((m) => m.text.toLowerCase().includes(q))
+      .sort((a, b) => b.timestamp.localeCompare(a.timestamp));
     const before = u.searchParams.get('before');
-    if (before) end = all.findIndex((m) => m.msg_id === before);
-    const start = Math.max(0, end - limit);
-    return json(200, { messages: all.slice(start, Math.max(end, 0)), total: all.length, has_more: start > 0 });
+    const from = before ? hits.findIndex((m) => m.msg_id === before) + 1 : 0;
+    const page = hits.slice(from, from + limit).map((m) => {
+      const i = m.text.toLowerCase().indexOf(q);
+      return { ...m, highlights: [[i, i + q.length]] };
+    });
+    return json(200, { messages: page, has_more: from + limit < hits.length });
   }
 }

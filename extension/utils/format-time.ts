@@ -23,11 +23,12 @@ export function formatDay(ts: string, now = Date.now()): string {
   return d.toLocaleDateString(undefined, { weekday: sameYear ? 'short' : undefined, day: 'numeric', month: 'short', year: sameYear ? undefined : 'numeric' });
 }
 
-/** Time next to a contact's last message: clock today, else a short date. */
+/** Time next to a contact's last message or a search result: clock today, else a short date (with the year when it is not this one). */
 export function formatPreviewTime(ts: string, now = Date.now()): string {
   if (dayKey(ts) === dayKey(now)) return formatClock(ts);
   if (dayKey(ts) === dayKey(now - DAY)) return 'Yesterday';
-  return new Date(ts).toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+  const sameYear = new Date(ts).getFullYear() === new Date(now).getFullYear();
+  return new Date(ts).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: sameYear ? undefined : 'numeric' });
 }
 
 /** "last seen 5 min ago" style text for an offline contact. */

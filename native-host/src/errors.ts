@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'MESSAGE_NOT_FOUND'
   | 'TEXT_EMPTY'
   | 'TEXT_TOO_LONG'
+  | 'QUERY_EMPTY'
+  | 'QUERY_TOO_LONG'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
@@ -64,6 +66,8 @@ export const errors = {
   messageNotFound: (msgId: string) => new ParleyError('MESSAGE_NOT_FOUND', `Message '${msgId.slice(0, 64)}' not found`),
   textEmpty: () => new ParleyError('TEXT_EMPTY', 'Message text is empty'),
   textTooLong: (max: number) => new ParleyError('TEXT_TOO_LONG', `Message text is longer than ${max} characters`),
+  queryEmpty: () => new ParleyError('QUERY_EMPTY', 'Nothing to search for: type a word, a number or an emoji'),
+  queryTooLong: (why: string) => new ParleyError('QUERY_TOO_LONG', `Search query is ${why}`),
   payloadTooLarge: (max: number) => new ParleyError('PAYLOAD_TOO_LARGE', `Request body is larger than ${max} bytes`),
   unauthorized: () => new ParleyError('UNAUTHORIZED', 'Missing or wrong API token'),
   forbidden: (why: string) => new ParleyError('FORBIDDEN', why),

@@ -10,6 +10,8 @@ import { createEventsServer } from './api/ws-server.js';
 import { EventBus } from './chat/event-bus.js';
 import type { ChatContext } from './chat/context.js';
 import { Messenger } from './chat/messenger.js';
+import { Conversations } from './chat/conversations.js';
+import { MessageSearch } from './chat/search.js';
 import type { HostConfig } from './config/config.js';
 import { toBase64 } from './crypto/identity.js';
 import { createDirectory } from './directory/create-directory.js';
@@ -110,7 +112,12 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     cleanups.push(() => peers.close());
     const access = new AccessPolicy({ token, allowOrigins: config.allowOrigins });
     const schemas = buildSchemas(config.limits);
-    const api = createApiServer({ messenger, access, schemas, limits: config.limits, log });
+    const username = () => store.meta.get('username');
+    const readers = {
+      search: new MessageSearch({ search: store.search, messages: store.messages, friends: store.friends, limits: config.limits, username }),
+      conversations: new Conversations({ conversations: store.conversations, username }),
+    };
+    const api = createApiServer({ messenger, readers, access, schemas, limits: config.limits, log });
     const events = createEventsServer({ messenger, bus, access, schemas, limits: config.limits, log });
     const apiPort = await listen(api, config.apiPort, 'REST API');
     cleanups.push(() => closeServer(api));

@@ -2,6 +2,8 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contact, message } from '../../test-support/fake-host.js';
 import { setupStores } from '../../test-support/setup-stores.js';
+import { useDraftsStore } from '../../stores/drafts.js';
+import { useSearchStore } from '../../stores/search.js';
 import ChatView from './ChatView.vue';
 
 afterEach(() => vi.useRealTimers());
@@ -25,7 +27,7 @@ describe('ChatView', () => {
     const sent = wrapper.get(`[data-testid="message-${b!.msg_id}"]`);
     expect(sent.attributes('data-status')).toBe('read');
     expect(sent.get('[data-testid="delivery-state"]').text()).toContain('Read · direct');
-    expect(wrapper.findAll('[role="separator"]')).toHaveLength(1);
+    expect(wrapper.findAll('.day')).toHaveLength(1);
     expect(wrapper.text()).toContain('online');
   });
 
@@ -91,17 +93,91 @@ describe('ChatView', () => {
     expect(wrapper.find('[data-testid="typing-indicator"]').exists()).toBe(false);
   });
 
-  it('loads older messages from the sentinel and deletes a message', async () => {
-    const { wrapper, host } = await render(75);
-    expect(wrapper.findAll('[data-testid^="message-m"]')).toHaveLength(50);
+  it('renders only the newest rows of a long chat, each with its place in the whole chat', async () => {
+    const { wrapper, host } = await render(2000);
+    const rows = wrapper.findAll('[role="listitem"]');
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(50);
+    const last = rows.at(-1)!;
+    expect(last.attributes('aria-setsize')).toBe('2000');
+    expect(last.attributes('aria-posinset')).toBe('2000');
+    expect(rows[0]!.attributes('aria-posinset')).toBe(String(2001 - rows.length));
+    expect(last.find(`[data-testid="message-${host.history.get('bob')!.at(-1)!.msg_id}"]`).exists()).toBe(true);
+    expect(wrapper.get('[data-testid="chat-messages"] [role="list"]').attributes('aria-label')).toBe('2000 messages');
+  });
+
+  it('loads older pages and deletes a message, keeping the row count honest', async () => {
+    const { wrapper, host, chat, pinia } = await render(75);
+    expect(chat.conversations.bob!.messages).toHaveLength(50);
     await wrapper.get('[data-testid="load-older"] button').trigger('click');
     await flushPromises();
-    expect(wrapper.findAll('[data-testid^="message-m"]')).toHaveLength(75);
+    expect(chat.conversations.bob!.messages).toHaveLength(75);
     expect(wrapper.find('[data-testid="load-older"]').exists()).toBe(false);
     const last = host.history.get('bob')!.at(-1)!;
+    const search = useSearchStore(pinia);
+    search.hits = [{ ...last, highlights: [] }];
     await wrapper.get(`[data-testid="message-${last.msg_id}"] [data-testid="delete-button"]`).trigger('click');
     await flushPromises();
     expect(wrapper.find(`[data-testid="message-${last.msg_id}"]`).exists()).toBe(false);
+    expect(wrapper.findAll('[role="listitem"]').at(-1)!.attributes('aria-setsize')).toBe('74');
+    // Gone from search results too.
+    expect(search.hits).toEqual([]);
+  });
+
+  it('marks where unread messages start and announces new ones outside the list', async () => {
+    const s = setupStores();
+    s.host.friends = [contact('bob', { online: true })];
+    const history = Array.from({ length: 6 }, (_, i) => message('bob', { status: 'read', read: i < 4 }));
+    s.host.history.set('bob', history);
+    await s.contacts.refresh();
+    s.chat.open('bob');
+    const wrapper = mount(ChatView, { props: { peer: 'bob' }, global: { plugins: [s.pinia] } });
+    await flushPromises();
+    const divider = wrapper.get('[data-testid="unread-divider"]');
+    expect(divider.text()).toBe('New messages');
+    expect(wrapper.get(`[data-key="${history[4]!.msg_id}"]`).find('[data-testid="unread-divider"]').exists()).toBe(true);
+    s.ws.emit('new_message', message('bob', { text: 'are you there?' }));
+    await flushPromises();
+    expect(wrapper.get('[data-testid="chat-announcer"]').text()).toBe('bob: are you there?');
+    expect(wrapper.get('[data-testid="chat-announcer"]').attributes('role')).toBe('log');
+    expect(wrapper.get('[data-testid="chat-messages"]').attributes('role')).not.toBe('log');
+  });
+
+  it('opens at a search result in an older part of the chat and jumps back to the latest', async () => {
+    const { wrapper, host, chat } = await render(300);
+    const all = host.history.get('bob')!;
+    const target = all[40]!;
+    await chat.openAt('bob', target.msg_id);
+    await flushPromises();
+    const c = chat.conversations.bob!;
+    expect(c.newer).toBeGreaterThan(0);
+    expect(host.requests.at(-1)).toBe(`GET /messages?peer=bob&limit=50&around=${target.msg_id}`);
+    expect(c.messages.some((m) => m.msg_id === target.msg_id)).toBe(true);
+    expect(c.focus).toBeNull();
+    expect(wrapper.get('[data-testid="load-newer"]').exists()).toBe(true);
+    // Newer than anything loaded: the jump has to fetch the newest page again.
+    host.history.get('bob')!.push(message('bob', { text: 'late news' }));
+    const jump = wrapper.get('[data-testid="jump-latest"]');
+    expect(jump.attributes('aria-label')).toBe('Jump to latest messages');
+    await jump.trigger('click');
+    await flushPromises();
+    expect(c.newer).toBe(0);
+    expect(c.messages.at(-1)!.text).toBe('late news');
+  });
+
+  it('keeps a draft per chat across a remount and clears it on send', async () => {
+    const { wrapper, pinia, host } = await render(1);
+    await wrapper.get('[data-testid="composer-input"]').setValue('half a thought');
+    wrapper.unmount();
+    const again = mount(ChatView, { props: { peer: 'bob' }, global: { plugins: [pinia] } });
+    await flushPromises();
+    const box = again.get('[data-testid="composer-input"]');
+    expect((box.element as HTMLTextAreaElement).value).toBe('half a thought');
+    await box.trigger('keydown', { key: 'Enter' });
+    await flushPromises();
+    expect(host.history.get('bob')!.at(-1)!.text).toBe('half a thought');
+    expect((box.element as HTMLTextAreaElement).value).toBe('');
+    expect(useDraftsStore(pinia).get('bob')).toBe('');
   });
 
   it('warns when the contact key changed', async () => {
@@ -125,5 +201,22 @@ describe('ChatView', () => {
     await wrapper.get('[data-testid="chat-error"] button').trigger('click');
     await flushPromises();
     expect(wrapper.find('[data-testid="chat-empty"]').exists()).toBe(true);
+  });
+  it('opens a chat with more unread messages than a page at the first of them', async () => {
+    const s = setupStores();
+    s.host.friends = [contact('bob')];
+    const history = [
+      ...Array.from({ length: 30 }, () => message('bob', { read: true })),
+      ...Array.from({ length: 80 }, () => message('bob', { read: false })),
+    ];
+    s.host.history.set('bob', history);
+    await s.contacts.refresh();
+    s.chat.open('bob');
+    await flushPromises();
+    const c = s.chat.conversations.bob!;
+    expect(c.unreadFrom).toBe(history[30]!.msg_id);
+    // The newest page was all unread; one older page reached the first unread.
+    expect(c.messages).toHaveLength(100);
+    expect(s.host.requests.filter((r) => r.startsWith('GET /messages'))).toHaveLength(2);
   });
 });

@@ -1,8 +1,15 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
+import { SEARCH_DEBOUNCE_MS } from '../../stores/search.js';
 import { contact, message } from '../../test-support/fake-host.js';
 import { setupStores } from '../../test-support/setup-stores.js';
 import ContactList from './ContactList.vue';
+
+/** Past the search debounce, and the fake host's answer. */
+async function settle() {
+  await new Promise((r) => setTimeout(r, SEARCH_DEBOUNCE_MS + 20));
+  await flushPromises();
+}
 
 async function render() {
   const s = setupStores();
@@ -26,13 +33,42 @@ describe('ContactList', () => {
     expect(wrapper.get('[data-testid="contact-amy"]').attributes('aria-label')).toContain('2 unread');
   });
 
-  it('filters with the search box', async () => {
-    const { wrapper } = await render();
-    await wrapper.get('[data-testid="contact-search"]').setValue('CAR');
-    expect(wrapper.find('[data-testid="contact-carol"]').exists()).toBe(true);
+  it('searches contacts and messages from one box, highlighting the match', async () => {
+    const { wrapper, host } = await render();
+    await wrapper.get('[data-testid="contact-search"]').setValue('TOMORROW');
+    await settle();
+    expect((wrapper.get('[data-testid="contact-list"]').element.parentElement as HTMLElement).style.display).toBe('none');
+    expect(wrapper.find('[data-testid="search-contacts"]').exists()).toBe(false);
+    const hit = host.history.get('amy')![0]!;
+    const row = wrapper.get(`[data-testid="search-hit-${hit.msg_id}"]`);
+    expect(row.get('mark').text()).toBe('tomorrow');
+    expect(row.text()).toContain('amy');
+    expect(host.requests.filter((r) => r.startsWith('GET /search'))).toEqual(['GET /search?q=TOMORROW&limit=30']);
+    await row.trigger('click');
+    expect(wrapper.emitted('open')).toEqual([[expect.objectContaining({ msg_id: hit.msg_id })]]);
+
+    await wrapper.get('[data-testid="contact-search"]').setValue('car');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="search-contacts"]').find('[data-testid="contact-carol"]').exists()).toBe(true);
     expect(wrapper.find('[data-testid="contact-bob"]').exists()).toBe(false);
-    await wrapper.get('[data-testid="contact-search"]').setValue('zzz');
-    expect(wrapper.get('[data-testid="contacts-no-match"]').text()).toContain('zzz');
+    await settle();
+    expect(wrapper.get('[data-testid="search-empty"]').text()).toContain('car');
+    await wrapper.get('[data-testid="contact-search"]').trigger('keydown', { key: 'Escape' });
+    expect(wrapper.find('[data-testid="search-results"]').exists()).toBe(false);
+  });
+
+  it('renders a long friend list virtually, each row knowing its place', async () => {
+    const s = setupStores();
+    s.host.friends = Array.from({ length: 2000 }, (_, i) => contact(`pal${String(i).padStart(4, '0')}`));
+    await s.contacts.refresh();
+    const wrapper = mount(ContactList, { global: { plugins: [s.pinia] } });
+    await flushPromises();
+    const rows = wrapper.findAll('[data-testid="contact-list"] > li');
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(100);
+    expect(rows[0]!.attributes('aria-setsize')).toBe('2000');
+    expect(rows[0]!.attributes('aria-posinset')).toBe('1');
+    expect(rows[0]!.attributes('data-key')).toBe('pal0000');
   });
 
   it('emits select on click and updates live from events', async () => {

@@ -1,4 +1,6 @@
 import type { Messenger } from '../chat/messenger.js';
+import type { Conversations } from '../chat/conversations.js';
+import type { MessageSearch } from '../chat/search.js';
 import { parse, type Schemas } from './schemas.js';
 
 export interface RouteInput {
@@ -21,8 +23,14 @@ export interface Route {
   handle(input: RouteInput): RouteResult | Promise<RouteResult>;
 }
 
+/** Read-only views of the history, beside the messenger. */
+export interface HistoryReaders {
+  search: MessageSearch;
+  conversations: Conversations;
+}
+
 /** Every route of the contract, core and ext. No logic here beyond parsing. */
-export function buildRoutes(messenger: Messenger, schemas: Schemas): Route[] {
+export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schemas: Schemas): Route[] {
   const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
   const noContent: RouteResult = { status: 204 };
   const usernameParam = (params: Record<string, string>) => parse(schemas.usernameParam, params, 'username').username;
@@ -80,6 +88,12 @@ export function buildRoutes(messenger: Messenger, schemas: Schemas): Route[] {
         return ok(await messenger.send(to, text), 201);
       },
     },
+    {
+      method: 'GET',
+      path: '/search',
+      handle: ({ query }) => ok(readers.search.search(parse(schemas.searchQuery, Object.fromEntries(query), 'query'))),
+    },
+    { method: 'GET', path: '/conversations', handle: () => ok(readers.conversations.list()) },
     {
       method: 'DELETE',
       path: '/messages/:msg_id',

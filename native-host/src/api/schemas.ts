@@ -47,13 +47,26 @@ export function buildSchemas(limits: Limits) {
         limit: count(1, limits.maxPageSize).default(DEFAULT_PAGE_SIZE),
         offset: count(0, Number.MAX_SAFE_INTEGER).optional(),
         before: msgId.optional(),
+        after: msgId.optional(),
+        around: msgId.optional(),
       })
-      .refine((q) => q.offset === undefined || q.before === undefined, {
-        message: 'give offset or before, not both',
+      .refine((q) => [q.offset, q.before, q.after, q.around].filter((v) => v !== undefined).length <= 1, {
+        message: 'give at most one of offset, before, after, around',
       })
-      .transform((q) =>
-        q.before !== undefined ? { peer: q.peer, limit: q.limit, before: q.before } : { peer: q.peer, limit: q.limit, offset: q.offset ?? 0 },
-      ),
+      .transform(({ peer, limit, offset, ...keyset }) => {
+        const side = (['before', 'after', 'around'] as const).find((s) => keyset[s] !== undefined);
+        return side ? { peer, limit, anchor: keyset[side]!, side } : { peer, limit, offset: offset ?? 0 };
+      }),
+    searchQuery: z.object({
+      q: z
+        .string()
+        .optional()
+        .refine((q) => q !== undefined && q.trim().length > 0, { message: 'Search query is empty', params: { code: 'QUERY_EMPTY' } })
+        .transform((q) => q!),
+      peer: username.optional(),
+      limit: count(1, limits.maxPageSize).default(DEFAULT_PAGE_SIZE),
+      before: msgId.optional(),
+    }),
     verifyBody: z.object({ safety_number: z.string().max(200).optional() }).optional(),
   };
 }

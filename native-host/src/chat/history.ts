@@ -4,7 +4,8 @@ import type { ChatContext } from './context.js';
 import type { Contacts } from './contacts.js';
 import { toMessage } from './message-view.js';
 
-export type HistoryQuery = { limit: number; offset: number; before?: undefined } | { limit: number; before: string };
+/** An offset page, or a keyset page next to an anchor message: just older, just newer, or around it. */
+export type HistoryQuery = { limit: number; offset: number } | { limit: number; anchor: string; side: 'before' | 'after' | 'around' };
 
 /** Reading and deleting stored conversations. */
 export class History {
@@ -18,14 +19,16 @@ export class History {
     const self = this.ctx.username() ?? '';
     const repo = this.ctx.store.messages;
     let page;
-    if (query.before !== undefined) {
-      const anchor = repo.get(query.before);
-      if (!anchor || anchor.peer !== peer) throw errors.badRequest(`Unknown message '${query.before.slice(0, 64)}' for before=`);
-      page = repo.pageBefore(peer, query.limit, anchor);
+    if ('anchor' in query) {
+      const anchor = repo.get(query.anchor);
+      if (!anchor || anchor.peer !== peer) throw errors.badRequest(`Unknown message '${query.anchor.slice(0, 64)}' for ${query.side}=`);
+      if (query.side === 'before') page = repo.pageBefore(peer, query.limit, anchor);
+      else if (query.side === 'after') page = repo.pageAfter(peer, query.limit, anchor);
+      else page = repo.pageAround(peer, query.limit, anchor);
     } else {
       page = repo.pageByOffset(peer, query.limit, query.offset);
     }
-    return { messages: page.rows.map((row) => toMessage(row, self)), total: page.total, has_more: page.hasMore };
+    return { messages: page.rows.map((row) => toMessage(row, self)), total: page.total, has_more: page.hasMore, newer: page.newer };
   }
 
   delete(msgId: string): void {

@@ -1,4 +1,4 @@
-import { MAX_PAGE_SIZE, MAX_TEXT_LENGTH } from '../../../shared/contract.js';
+import { MAX_PAGE_SIZE, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_TERMS, MAX_TEXT_LENGTH } from '../../../shared/contract.js';
 
 /**
  * Every limit the host enforces, with its default. Each can be overridden
@@ -9,8 +9,11 @@ export interface Limits {
   maxBodyBytes: number;
   /** Longest message text, in characters. */
   maxTextLength: number;
-  /** Largest `limit` on GET /messages. */
+  /** Largest `limit` on GET /messages and GET /search. */
   maxPageSize: number;
+  /** Longest GET /search query in characters, and most words in one (each word is one index lookup). */
+  maxSearchQueryLength: number;
+  maxSearchTerms: number;
   /** How long POST /messages waits for the peer's ack before answering offline. */
   sendAckTimeoutMs: number;
   /** How long POST /messages waits for the mailbox before answering queued (it carries on in the background). */
@@ -48,6 +51,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxBodyBytes: 256 * 1024,
   maxTextLength: MAX_TEXT_LENGTH,
   maxPageSize: MAX_PAGE_SIZE,
+  maxSearchQueryLength: MAX_SEARCH_QUERY_LENGTH,
+  maxSearchTerms: MAX_SEARCH_TERMS,
   sendAckTimeoutMs: 2000,
   mailboxDepositWaitMs: 1500,
   wsMaxBufferedBytes: 4 * 1024 * 1024,

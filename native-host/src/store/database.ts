@@ -1,13 +1,15 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
+import { registerSearchFunctions } from './search-text.js';
 
 export type Db = Database.Database;
 
 /**
  * Opens the profile database: WAL (readers never block the writer),
  * synchronous=NORMAL (a commit survives a process crash; WAL keeps it
- * consistent after power loss), a busy timeout, foreign keys, and the
- * migrations brought up to date.
+ * consistent after power loss), a busy timeout, foreign keys, the SQL
+ * function the search index triggers call, and the migrations brought up
+ * to date.
  */
 export function openDatabase(file: string): Db {
   const db = new Database(file);
@@ -18,6 +20,7 @@ export function openDatabase(file: string): Db {
   // Checkpoints run on a timer (checkpoints below), not inside whichever
   // commit crosses SQLite's default 1000-page mark; this is only the backstop.
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+  registerSearchFunctions(db);
   migrate(db);
   return db;
 }

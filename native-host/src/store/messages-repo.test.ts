@@ -61,4 +61,28 @@ describe('history paging', () => {
     expect(page.hasMore).toBe(true);
     store.close();
   });
+  it('pages after and around an anchor, and counts what is newer than every page', () => {
+    const store = openStore();
+    const repo = store.messages;
+    for (let i = 0; i < 12; i++) repo.insertSent({ msg_id: `a${i}`, peer: 'bob', text: `${i}`, timestamp: new Date().toISOString() });
+    repo.delete('a8');
+    const ids = (p: { rows: { msg_id: string }[] }) => p.rows.map((r) => r.msg_id);
+    const after = repo.pageAfter('bob', 3, repo.get('a5')!);
+    expect(ids(after)).toEqual(['a6', 'a7', 'a9']);
+    expect(after).toMatchObject({ hasMore: true, newer: 2, total: 11 });
+    const end = repo.pageAfter('bob', 3, repo.get('a11')!);
+    expect(end).toMatchObject({ rows: [], hasMore: true, newer: 0 });
+    const around = repo.pageAround('bob', 5, repo.get('a6')!);
+    expect(ids(around)).toEqual(['a4', 'a5', 'a6', 'a7', 'a9']);
+    expect(around).toMatchObject({ hasMore: true, newer: 2 });
+    // Near the start the newer side fills the page, near the end the older side.
+    expect(ids(repo.pageAround('bob', 5, repo.get('a0')!))).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+    const late = repo.pageAround('bob', 5, repo.get('a11')!);
+    expect(ids(late)).toEqual(['a6', 'a7', 'a9', 'a10', 'a11']);
+    expect(late.newer).toBe(0);
+    expect(repo.pageBefore('bob', 2, repo.get('a9')!)).toMatchObject({ newer: 3 });
+    expect(repo.pageByOffset('bob', 2, 4)).toMatchObject({ newer: 4 });
+    expect(repo.pageBefore('bob', 2, repo.get('a0')!)).toMatchObject({ rows: [], hasMore: false, newer: 11 });
+    store.close();
+  });
 });

@@ -17,12 +17,15 @@ export interface MessageRow {
 export interface HistoryPage {
   rows: MessageRow[];
   total: number;
+  /** Older messages exist beyond this page. */
   hasMore: boolean;
+  /** How many messages are newer than this page. */
+  newer: number;
 }
 
 export type ReceiveOutcome = 'inserted' | 'duplicate' | 'conflict';
 
-const COLUMNS = 'id, msg_id, peer, seq, direction, text, timestamp, status, delivery_method, read';
+export const MESSAGE_COLUMNS = 'id, msg_id, peer, seq, direction, text, timestamp, status, delivery_method, read';
 
 /** History and delivery state of messages; one row per message on this host. */
 export class MessagesRepo {
@@ -36,14 +39,15 @@ export class MessagesRepo {
                  @direction, @text, @timestamp, @status, @delivery_method)
          RETURNING id, seq`,
       ),
-      byMsgId: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE msg_id = ?`),
+      byMsgId: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE msg_id = ?`),
       totals: db.prepare(`SELECT total, last_seq FROM peer_totals WHERE peer = ?`),
       holesFrom: db.prepare(`SELECT count(*) AS n FROM history_holes WHERE peer = ? AND seq >= ?`),
       firstFrom: db.prepare(`SELECT min(seq) AS seq FROM messages WHERE peer = ? AND seq >= ?`),
-      pageUpTo: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE peer = ? AND seq <= ? ORDER BY seq DESC LIMIT ?`),
-      pageBefore: db.prepare(`SELECT ${COLUMNS} FROM messages WHERE peer = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
+      pageUpTo: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE peer = ? AND seq <= ? ORDER BY seq DESC LIMIT ?`),
+      pageBefore: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE peer = ? AND seq < ? ORDER BY seq DESC LIMIT ?`),
+      pageAfter: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE peer = ? AND seq > ? ORDER BY seq LIMIT ?`),
       lastRead: db.prepare(
-        `SELECT ${COLUMNS} FROM messages WHERE peer = ? AND direction = 'received' AND read = 1 ORDER BY seq DESC LIMIT 1`,
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE peer = ? AND direction = 'received' AND read = 1 ORDER BY seq DESC LIMIT 1`,
       ),
       olderExists: db.prepare(`SELECT 1 FROM messages WHERE peer = ? AND seq < ? LIMIT 1`),
       delete: db.prepare(`DELETE FROM messages WHERE msg_id = ?`),
@@ -59,7 +63,7 @@ export class MessagesRepo {
       ),
       readSent: db.prepare(
         `UPDATE messages SET status = 'read'
-         WHERE peer = ? AND direction = 'sent' AND status != 'read' AND seq <= ? RETURNING ${COLUMNS}`,
+         WHERE peer = ? AND direction = 'sent' AND status != 'read' AND seq <= ? RETURNING ${MESSAGE_COLUMNS}`,
       ),
     };
   }
@@ -104,7 +108,7 @@ export class MessagesRepo {
    */
   pageByOffset(peer: string, limit: number, offset: number): HistoryPage {
     const { total, last_seq: lastSeq } = this.totals(peer);
-    if (offset >= total) return { rows: [], total, hasMore: false };
+    if (offset >= total) return { rows: [], total, hasMore: false, newer: total };
     // The (offset+1)-th newest message has the smallest seq `from` such that
     // [from, lastSeq] holds offset+1 messages: lastSeq - from + 1 minus the holes in it.
     let from = lastSeq - offset;
@@ -115,15 +119,53 @@ export class MessagesRepo {
     }
     const top = (this.stmt.firstFrom.get(peer, from) as { seq: number }).seq;
     const rows = (this.stmt.pageUpTo.all(peer, top, limit) as MessageRow[]).reverse();
-    return { rows, total, hasMore: offset + rows.length < total };
+    return { rows, total, hasMore: offset + rows.length < total, newer: offset };
   }
 
   /** The `limit` messages just older than `before`, oldest first. */
   pageBefore(peer: string, limit: number, before: MessageRow): HistoryPage {
-    const rows = (this.stmt.pageBefore.all(peer, before.seq, limit) as MessageRow[]).reverse();
+    return this.page(peer, this.older(peer, before.seq, limit), before.seq);
+  }
+
+  /** The `limit` messages just newer than `after`, oldest first. */
+  pageAfter(peer: string, limit: number, after: MessageRow): HistoryPage {
+    return this.page(peer, this.stmt.pageAfter.all(peer, after.seq, limit) as MessageRow[], after.seq + 1);
+  }
+
+  /**
+   * `anchor` with the messages around it, oldest first: up to half the page
+   * older, the rest newer; when one side runs short the other fills in.
+   */
+  pageAround(peer: string, limit: number, anchor: MessageRow): HistoryPage {
+    let older = this.older(peer, anchor.seq, Math.floor((limit - 1) / 2));
+    const newer = this.stmt.pageAfter.all(peer, anchor.seq, limit - 1 - older.length) as MessageRow[];
+    const room = limit - 1 - older.length - newer.length;
+    if (room > 0 && older.length > 0) older = [...this.older(peer, older[0]!.seq, room), ...older];
+    return this.page(peer, [...older, anchor, ...newer], anchor.seq);
+  }
+
+  /** Up to `limit` messages just older than `seq`, oldest first. */
+  private older(peer: string, seq: number, limit: number): MessageRow[] {
+    return limit > 0 ? (this.stmt.pageBefore.all(peer, seq, limit) as MessageRow[]).reverse() : [];
+  }
+
+  /** A keyset page's answer; `emptyFrom` is where newer messages start when there are no rows. */
+  private page(peer: string, rows: MessageRow[], emptyFrom: number): HistoryPage {
     const oldest = rows[0];
-    const hasMore = oldest ? this.stmt.olderExists.get(peer, oldest.seq) !== undefined : false;
-    return { rows, total: this.total(peer), hasMore };
+    const newest = rows.at(-1);
+    return {
+      rows,
+      total: this.total(peer),
+      hasMore: this.stmt.olderExists.get(peer, oldest ? oldest.seq : emptyFrom) !== undefined,
+      newer: this.countFrom(peer, newest ? newest.seq + 1 : emptyFrom),
+    };
+  }
+
+  /** How many messages with `peer` have a seq of at least `seq`, from the counters, without a scan. */
+  private countFrom(peer: string, seq: number): number {
+    const { last_seq: lastSeq } = this.totals(peer);
+    if (seq > lastSeq) return 0;
+    return lastSeq - seq + 1 - (this.stmt.holesFrom.get(peer, seq) as { n: number }).n;
   }
 
   private totals(peer: string): { total: number; last_seq: number } {

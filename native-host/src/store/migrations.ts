@@ -90,4 +90,35 @@ export const MIGRATIONS: readonly string[] = [
     published    INTEGER NOT NULL DEFAULT 0
   );
   `,
+  // Full-text search over history. Contentless (the text stays in messages
+  // only) with contentless_delete, so a row leaves the index by rowid alone,
+  // whatever tokens it was indexed with. The body column holds
+  // parley_search_text(text) (store/search-text.ts: tokens already split, so
+  // unicode61 only separates them at spaces); peer holds hex(peer) as one
+  // token, so one chat's search is an index lookup, not a filter. The
+  // triggers keep the index true on any insert, delete, edit of the text,
+  // or delete for everyone (the text becomes empty, and empty text is not
+  // indexed); the chat layer never writes to it. A change to the tokenizer
+  // needs a migration that rebuilds the index from messages.
+  `
+  CREATE VIRTUAL TABLE message_search USING fts5(
+    body, peer,
+    content = '', contentless_delete = 1,
+    tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M* So'",
+    prefix = '2 3'
+  );
+  CREATE TRIGGER message_search_insert AFTER INSERT ON messages WHEN NEW.text != '' BEGIN
+    INSERT INTO message_search (rowid, body, peer) VALUES (NEW.id, parley_search_text(NEW.text), hex(NEW.peer));
+  END;
+  CREATE TRIGGER message_search_delete AFTER DELETE ON messages BEGIN
+    DELETE FROM message_search WHERE rowid = OLD.id;
+  END;
+  CREATE TRIGGER message_search_update AFTER UPDATE OF text, peer ON messages BEGIN
+    DELETE FROM message_search WHERE rowid = OLD.id;
+    INSERT INTO message_search (rowid, body, peer)
+      SELECT NEW.id, parley_search_text(NEW.text), hex(NEW.peer) WHERE NEW.text != '';
+  END;
+  INSERT INTO message_search (rowid, body, peer)
+    SELECT id, parley_search_text(text), hex(peer) FROM messages WHERE text != '';
+  `,
 ];

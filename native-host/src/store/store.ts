@@ -1,3 +1,4 @@
+import { ConversationsRepo } from './conversations-repo.js';
 import { openDatabase, startCheckpoints, type Db } from './database.js';
 import { FriendsRepo } from './friends-repo.js';
 import { MessagesRepo } from './messages-repo.js';
@@ -5,6 +6,7 @@ import { MetaRepo } from './meta-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
 import { PrekeysRepo } from './prekeys-repo.js';
 import { ReceiptsRepo } from './receipts-repo.js';
+import { SearchRepo } from './search-repo.js';
 
 /** The profile database and its repositories. */
 export class Store {
@@ -15,6 +17,8 @@ export class Store {
   readonly outbox: OutboxRepo;
   readonly prekeys: PrekeysRepo;
   readonly receipts: ReceiptsRepo;
+  readonly search: SearchRepo;
+  readonly conversations: ConversationsRepo;
   private readonly stopCheckpoints: () => void;
 
   constructor(file: string) {
@@ -25,6 +29,8 @@ export class Store {
     this.outbox = new OutboxRepo(this.db);
     this.prekeys = new PrekeysRepo(this.db);
     this.receipts = new ReceiptsRepo(this.db);
+    this.search = new SearchRepo(this.db);
+    this.conversations = new ConversationsRepo(this.db);
     this.stopCheckpoints = startCheckpoints(this.db);
   }
 

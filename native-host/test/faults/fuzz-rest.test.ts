@@ -31,7 +31,7 @@ const username = fc.oneof(
 );
 const count = fc.oneof(fc.nat().map(String), fc.integer({ min: -5, max: 600 }).map(String), fc.integer());
 const nearValue = fc.oneof(nearString, username, count, fc.anything({ maxDepth: 2 }), fc.double(), fc.constant(null));
-const keys = ['username', 'to', 'text', 'peer', 'limit', 'offset', 'before', 'msg_id', 'safety_number', 'type', 'typing', 'msg_ids', 'timestamp'];
+const keys = ['username', 'to', 'text', 'peer', 'limit', 'offset', 'before', 'after', 'around', 'q', 'msg_id', 'safety_number', 'type', 'typing', 'msg_ids', 'timestamp'];
 const shaped = fc.dictionary(fc.constantFrom(...keys), nearValue, { maxKeys: 5 });
 const input = fc.oneof(shaped, fc.anything({ maxDepth: 3 }), fc.jsonValue({ maxDepth: 3 }));
 
@@ -42,7 +42,18 @@ const plausible: Record<string, fc.Arbitrary<unknown>> = {
   msgIdParam: fc.record({ msg_id: fc.oneof(fc.uuid(), nearString, nearValue) }, { requiredKeys: [] }),
   sendBody: fc.record({ to: fc.oneof(username, nearValue), text: fc.oneof(nearString, nearValue) }, { requiredKeys: [] }),
   historyQuery: fc.record(
-    { peer: fc.oneof(username, nearValue), limit: fc.oneof(count, nearValue), offset: count, before: fc.oneof(fc.uuid(), nearString) },
+    {
+      peer: fc.oneof(username, nearValue),
+      limit: fc.oneof(count, nearValue),
+      offset: count,
+      before: fc.oneof(fc.uuid(), nearString),
+      after: fc.oneof(fc.uuid(), nearString),
+      around: fc.oneof(fc.uuid(), nearString),
+    },
+    { requiredKeys: [] },
+  ),
+  searchQuery: fc.record(
+    { q: fc.oneof(nearString, nearValue), peer: fc.oneof(username, nearValue), limit: fc.oneof(count, nearValue), before: fc.oneof(fc.uuid(), nearString) },
     { requiredKeys: [] },
   ),
   verifyBody: fc.oneof(fc.constant(undefined), fc.record({ safety_number: fc.oneof(nearString, nearValue) }, { requiredKeys: [] })),
@@ -63,11 +74,16 @@ describe('REST validators', () => {
             expect(text.trim().length).toBeGreaterThan(0);
             expect(text.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxTextLength);
           }
-          if (name === 'historyQuery') {
+          if (name === 'historyQuery' || name === 'searchQuery') {
             expect(out.limit).toBeGreaterThanOrEqual(1);
             expect(out.limit).toBeLessThanOrEqual(DEFAULT_LIMITS.maxPageSize);
-            expect('offset' in out !== 'before' in out).toBe(true);
           }
+          if (name === 'historyQuery') {
+            // An offset page, or one keyset anchor with its side: never both, never two anchors.
+            expect('offset' in out !== 'anchor' in out).toBe(true);
+            if ('anchor' in out) expect(['before', 'after', 'around']).toContain(out.side);
+          }
+          if (name === 'searchQuery') expect((out.q as string).trim().length).toBeGreaterThan(0);
         }),
       );
     });

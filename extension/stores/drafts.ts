@@ -1,0 +1,67 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { browser } from 'wxt/browser';
+
+const DRAFTS_KEY = 'parley.drafts';
+
+/**
+ * Unsent text per chat, kept in extension storage so closing the side panel
+ * (which ends its page) loses nothing. Writes go out one at a time, the
+ * latest text winning, so a fast typist costs one write in flight.
+ */
+export const useDraftsStore = defineStore('drafts', () => {
+  const drafts = ref<Record<string, string>>({});
+  const loaded = ref(false);
+  let loading: Promise<void> | null = null;
+  let writing = false;
+  let dirty = false;
+
+  const area = () => browser.storage?.local;
+
+  /** Reads saved drafts once; later calls wait for the same read. */
+  function load(): Promise<void> {
+    loading ??= read();
+    return loading;
+  }
+
+  async function read(): Promise<void> {
+    try {
+      const saved = (await area()?.get(DRAFTS_KEY))?.[DRAFTS_KEY];
+      if (saved && typeof saved === 'object') {
+        const valid = Object.entries(saved as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string');
+        // Text typed before storage answered wins over what was saved.
+        drafts.value = { ...Object.fromEntries(valid), ...drafts.value };
+      }
+    } catch {
+      // No storage (a plain page in tests): drafts live as long as the page.
+    }
+    loaded.value = true;
+  }
+
+  async function save(): Promise<void> {
+    dirty = true;
+    if (writing) return;
+    writing = true;
+    try {
+      while (dirty) {
+        dirty = false;
+        await area()?.set({ [DRAFTS_KEY]: drafts.value }).catch(() => {});
+      }
+    } finally {
+      writing = false;
+    }
+  }
+
+  function get(peer: string): string {
+    return drafts.value[peer] ?? '';
+  }
+
+  function set(peer: string, text: string): void {
+    if (get(peer) === text) return;
+    const { [peer]: _old, ...rest } = drafts.value;
+    drafts.value = text ? { ...rest, [peer]: text } : rest;
+    void save();
+  }
+
+  return { drafts, loaded, load, get, set, clear: (peer: string) => set(peer, '') };
+});
