@@ -9,7 +9,7 @@ import { BROWSER } from './support/browser-under-test.js';
 import type { UiPage } from './support/driver.js';
 import { ParleyBrowser } from './support/parley-browser.js';
 import {
-  attrOf, BUBBLES, countOf, isVisible, panelRead, shoot, shootPanel, textOf, tid, waitForAttr, waitForCount, waitForPhase,
+  attrOf, BUBBLES, countOf, isVisible, panelRead, ROWS, shoot, shootPanel, textOf, tid, waitForAttr, waitForPhase,
   waitForText, waitGone, waitVisible,
 } from './support/ui.js';
 
@@ -239,17 +239,23 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
     await waitForText(panel, tid(`unread-${FRIEND}`), String(SEEDED));
     await snap(panel, 'conversation-14-many-unread');
 
-    // A fresh page load starts from the newest page only.
+    // A fresh page load opens the chat at its first unread message; the
+    // virtual list renders only rows near the view, each carrying its place
+    // in the whole chat.
     await panel.reload();
     await waitForPhase(panel, 'ready');
     await openChat();
-    await waitForCount(panel, BUBBLES, (n) => n === DEFAULT_PAGE_SIZE);
-    await waitVisible(panel, tid('load-older'));
+    await waitVisible(panel, tid('unread-divider'));
+    const divider = `${ROWS}:has(${tid('unread-divider')})`;
+    expect(await attrOf(panel, divider, 'aria-posinset')).toBe(String(total - SEEDED + 1));
+    expect(await attrOf(panel, divider, 'aria-setsize')).toBe(String(total));
     await snap(panel, 'conversation-15-newest-page');
 
-    await panel.evaluate((sel) => document.querySelector(sel)!.scrollTo({ top: 0 }), tid('chat-messages'));
-    const shown = await waitForCount(panel, BUBBLES, (n) => n === total, 20_000);
-    expect(shown).toBe(total);
+    const firstPos = () => attrOf(panel, ROWS, 'aria-posinset');
+    await eventually(async () => {
+      await panel.evaluate((sel) => document.querySelector(sel)!.scrollTo({ top: 0 }), tid('chat-messages'));
+      return (await firstPos()) === '1';
+    }, 20_000, 'the first message of the chat rendered at the top');
     await waitGone(panel, tid('load-older'));
     expect(await scrolledIntoView(panel, 'Hi Alice! Did the keys check out?')).toBe(true);
     await snap(panel, 'conversation-16-older-loaded');
@@ -262,7 +268,7 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
     await snap(panel, 'conversation-17-delete-hover');
     await panel.click(`${mine} ${tid('delete-button')}`);
     await waitGone(panel, mine);
-    await waitForCount(panel, BUBBLES, (n) => n === total - 1);
+    await waitForAttr(panel, ROWS, 'aria-setsize', String(total - 1));
     const left = await browser.api().messages(FRIEND, { limit: 500 });
     expect(left.messages.some((m) => m.msg_id === mineId)).toBe(false);
     expect(left.total).toBe(total - 1);

@@ -15,6 +15,8 @@ export function tid(id: string): string {
   return `[data-testid="${id}"]`;
 }
 
+/** The rendered rows of the (virtual) message list; each carries aria-posinset/aria-setsize of the whole chat. */
+export const ROWS = `${tid('chat-messages')} [role="listitem"]`;
 /** Message bubbles inside the open chat. */
 export const BUBBLES = `${tid('chat-messages')} [data-testid^="message-"]`;
 

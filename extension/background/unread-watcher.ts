@@ -1,6 +1,5 @@
 import type { ApiClient } from '../../shared/api-client.js';
 import type { Message } from '../../shared/contract.js';
-import { DEFAULT_PAGE_SIZE } from '../../shared/contract.js';
 import type { EventStream } from '../services/event-stream.js';
 
 export interface UnreadWatcherOptions {
@@ -9,8 +8,6 @@ export interface UnreadWatcherOptions {
   setBadge: (text: string) => void;
   /** Called for each incoming message; the caller decides whether to notify. */
   onMessage: (message: Message) => void;
-  /** Newest messages per friend scanned for unread ones on start. */
-  scanLimit?: number;
 }
 
 /** Badge text for a total: empty at zero, `99+` past two digits. */
@@ -20,9 +17,9 @@ export function badgeText(total: number): string {
 }
 
 /**
- * Keeps the total unread count for the toolbar badge. The host does not
- * report counts, so they come from unread received messages in recent
- * history, incoming messages, and the open pages' own counts.
+ * Keeps the total unread count for the toolbar badge: the host's counts on
+ * start and whenever the friend list changes, then incoming messages and the
+ * open pages' own counts.
  */
 export class UnreadWatcher {
   private readonly counts = new Map<string, number>();
@@ -44,17 +41,13 @@ export class UnreadWatcher {
     );
   }
 
-  /** Counts unread messages in each friend's newest page. */
+  /** Takes every friend's unread count from the host in one request. */
   async prime(): Promise<void> {
-    const { api } = this.options;
-    const limit = this.options.scanLimit ?? DEFAULT_PAGE_SIZE;
-    const friends = await api.friends();
     const next = new Map<string, number>();
-    await Promise.all(friends.map(async (f) => {
-      const page = await api.messages(f.username, { limit });
-      for (const m of page.messages) this.seen.add(m.msg_id);
-      next.set(f.username, page.messages.filter((m) => m.direction === 'received' && !m.read).length);
-    }));
+    for (const c of await this.options.api.conversations()) {
+      if (c.last_message) this.seen.add(c.last_message.msg_id);
+      next.set(c.peer, c.unread);
+    }
     this.counts.clear();
     for (const [peer, n] of next) this.counts.set(peer, n);
     this.render();
