@@ -78,6 +78,12 @@ async function main(): Promise<number> {
   });
 }
 
+// When whoever read our stderr is gone (a closed terminal, a killed parent),
+// every write fails with EPIPE. Unhandled, that error would be reported on
+// stderr again, failing again, for ever: the host spun and ignored SIGTERM.
+// The log is lost either way; the host keeps serving.
+process.stderr.on('error', () => undefined);
+
 process.on('uncaughtException', (err) => {
   process.stderr.write(`parley-host: uncaught ${err.stack ?? err}\n`);
 });

@@ -44,6 +44,19 @@ describe('host lifecycle', () => {
     expect((await second.api.status()).username).toBe('gina');
   });
 
+  it('keeps serving, without spinning, and stops cleanly when its stderr has gone away', async () => {
+    const host = await net.start({ username: 'lena', args: ['--log-level', 'debug'] });
+    // The reader of stderr goes away (a terminal closed, a parent killed): writes now fail with EPIPE.
+    host.child.stderr!.destroy();
+    for (let i = 0; i < 20; i++) await host.api.messages('nobody').catch(() => undefined);
+    expect((await host.api.status()).username).toBe('lena');
+    const before = cpuTicks(host.child.pid!);
+    await new Promise((r) => setTimeout(r, 1000));
+    // An idle host uses a few ticks a second at most; a write/error loop uses them all.
+    expect(cpuTicks(host.child.pid!) - before).toBeLessThan(20);
+    expect(await host.stop()).toBe(0);
+  });
+
   it('refuses another username on a data dir already set up', async () => {
     const first = await net.start({ username: 'hank' });
     await first.stop();
@@ -75,3 +88,9 @@ describe('host lifecycle', () => {
     expect(run.stdout).toBe('');
   });
 });
+
+/** User + system CPU time of a process so far, in clock ticks (/proc/<pid>/stat). */
+function cpuTicks(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
