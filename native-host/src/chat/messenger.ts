@@ -9,6 +9,7 @@ import { Incoming } from './incoming.js';
 import { Mailbox } from './mailbox.js';
 import { Outgoing } from './outgoing.js';
 import { Presence } from './presence.js';
+import { OwnPresence, type Reachability } from './presence-records.js';
 import { Registration } from './registration.js';
 import { Typing } from './typing.js';
 import type { PeerEvents } from './transport.js';
@@ -32,7 +33,7 @@ export class Messenger implements PeerEvents {
 
   constructor(
     private readonly ctx: ChatContext,
-    options: { version: string; addresses: () => string[] },
+    options: { version: string; reachability: () => Reachability },
   ) {
     this.version = options.version;
     this.presence = new Presence(ctx, (username, online) => {
@@ -48,7 +49,8 @@ export class Messenger implements PeerEvents {
     this.mailbox = new Mailbox(ctx, this.registration, this.incoming);
     this.outgoing = new Outgoing(ctx, this.contacts, this.mailbox);
     this.typingState = new Typing(ctx);
-    this.sync = new DirectorySync(ctx, this.contacts, this.presence, this.registration, options.addresses, () => {
+    const own = new OwnPresence(ctx.store.meta, ctx.identity.signingPrivateKey, options.reachability);
+    this.sync = new DirectorySync(ctx, this.contacts, this.presence, this.registration, (username) => own.sign(username), () => {
       this.outgoing.wake();
       void this.mailbox.poll();
     });
@@ -76,6 +78,7 @@ export class Messenger implements PeerEvents {
       friends_online: this.presence.onlineCount(),
       directory: { kind: this.ctx.directory.kind, reachable: this.sync.isReachable() },
       version: this.version,
+      network: this.ctx.transport.network(),
     };
   }
 

@@ -90,4 +90,11 @@ export const MIGRATIONS: readonly string[] = [
     published    INTEGER NOT NULL DEFAULT 0
   );
   `,
+  `
+  -- Reachability from the friend's newest signed presence record: its
+  -- HyperDHT key (base64) and issuedAt, kept so an older record is never
+  -- accepted after a newer one (addresses stay in friends.addresses).
+  ALTER TABLE friends ADD COLUMN dht_key TEXT;
+  ALTER TABLE friends ADD COLUMN presence_at TEXT;
+  `,
 ];
