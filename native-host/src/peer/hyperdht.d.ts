@@ -90,3 +90,17 @@ declare module 'hyperdht' {
 
   export = HyperDHT;
 }
+
+declare module 'hyperdht/testnet.js' {
+  import HyperDHT from 'hyperdht';
+
+  /** A small DHT network on one machine, for tests. */
+  interface Testnet {
+    nodes: HyperDHT[];
+    bootstrap: Array<{ host: string; port: number }>;
+    destroy(): Promise<void>;
+  }
+
+  function createTestnet(size?: number, options?: { host?: string; port?: number | [number, number] }): Promise<Testnet>;
+  export = createTestnet;
+}
