@@ -7,6 +7,7 @@ import { DirectorySync } from './directory-sync.js';
 import { History, type HistoryQuery } from './history.js';
 import { Incoming } from './incoming.js';
 import { Mailbox } from './mailbox.js';
+import { MailboxPace } from './mailbox-pace.js';
 import { Outgoing } from './outgoing.js';
 import { Presence } from './presence.js';
 import { OwnPresence, type Reachability } from './presence-records.js';
@@ -30,6 +31,7 @@ export class Messenger implements PeerEvents {
   private readonly registration: Registration;
   private readonly mailbox: Mailbox;
   private readonly sync: DirectorySync;
+  private readonly pace: MailboxPace;
 
   constructor(
     private readonly ctx: ChatContext,
@@ -54,18 +56,26 @@ export class Messenger implements PeerEvents {
       this.outgoing.wake();
       void this.mailbox.poll();
     });
+    this.pace = new MailboxPace({
+      bus: ctx.bus,
+      limits: ctx.limits,
+      unreachable: () => ctx.store.friends.lastSeen().some((f) => this.presence.isOnline(f.username, f) && !ctx.transport.isConnected(f.username)),
+      poll: () => this.mailbox.poll(),
+    });
   }
 
   start(): void {
     this.sync.start();
     this.outgoing.start();
     this.mailbox.start();
+    this.pace.start();
   }
 
   async stop(): Promise<void> {
     this.sync.stop();
     this.outgoing.stop();
     this.mailbox.stop();
+    this.pace.stop();
     this.typingState.stop();
   }
 
