@@ -35,8 +35,12 @@ export interface Limits {
   tcpDialTimeoutMs: number;
   /** TCP's head start before the DHT path is tried too (when TCP has not failed by then). */
   dialHeadStartMs: number;
-  /** How long a DHT dial (lookup, hole punch or relay) may take. */
+  /** How long the friend with the larger key waits before punching, so the two do not punch at once. */
+  dhtYieldMs: number;
+  /** How long a DHT dial (lookup, hole punch or relay) may take; punching through a NAT that randomises ports can take ~35 s. */
   dhtDialTimeoutMs: number;
+  /** The punch's head start before a relay is tried too (when punching has not failed by then). */
+  relayHeadStartMs: number;
   /** First wait before a relayed session tries for a direct path; doubles up to 16 times. */
   relayUpgradeMs: number;
   /** How often configured relays are checked. */
@@ -73,7 +77,9 @@ export const DEFAULT_LIMITS: Limits = {
   maxPendingHandshakes: 64,
   tcpDialTimeoutMs: 5000,
   dialHeadStartMs: 300,
-  dhtDialTimeoutMs: 20_000,
+  dhtYieldMs: 2000,
+  dhtDialTimeoutMs: 40_000,
+  relayHeadStartMs: 2000,
   relayUpgradeMs: 30_000,
   relayProbeMs: 5 * 60_000,
   retryMinMs: 1000,

@@ -50,11 +50,6 @@ export class DhtTransport {
     return this.node?.bootstrapped && this.node.host !== null ? 'online' : 'joining';
   }
 
-  /** Our NAT gives each destination another port: punching needs a relay's help. */
-  get randomized(): boolean {
-    return this.node?.randomized ?? false;
-  }
-
   /** How many configured relays answer. */
   relayCount(): number {
     return this.relays?.count() ?? 0;
@@ -83,6 +78,7 @@ export class DhtTransport {
     void this.listen();
     void node.fullyBootstrapped().then(
       () => {
+        // randomized: our NAT gives each destination another port (punching needs the friend's NAT to keep them).
         options.log.info('dht joined', { online: this.status() === 'online', address: node.host, randomized: node.randomized });
         this.relays?.start();
       },

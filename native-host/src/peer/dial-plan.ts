@@ -1,7 +1,8 @@
 import type { Limits } from '../config/limits.js';
 import type { Logger } from '../logger.js';
 import type { DhtTransport } from './dht-transport.js';
-import type { PeerLink } from './peer-link.js';
+import type { UsableRelay } from './relay-probe.js';
+import type { PeerLink, PeerPath } from './peer-link.js';
 import type { TcpTransport } from './tcp-transport.js';
 
 /** Where a friend can be reached, from their verified presence record. */
@@ -10,6 +11,13 @@ export interface DialTarget {
   addresses: string[];
   /** base64 DHT key; null when they publish none. */
   dhtKey: string | null;
+  /**
+   * Wait this long before dialling over the DHT. Two hosts punching towards
+   * each other at once spoil each other's punch when a NAT randomises ports
+   * (hyperdht lets a node run one such punch at a time and answers the
+   * other "try later"), so one of the two lets the other go first.
+   */
+  dhtDelayMs: number;
 }
 
 export interface DialDeps {
@@ -17,8 +25,8 @@ export interface DialDeps {
   dht: DhtTransport | null;
   limits: Limits;
   log: Logger;
-  /** Runs our side of the handshake over `link`; true once the session is open. */
-  handshake(link: PeerLink, signal: AbortSignal): Promise<boolean>;
+  /** Runs our side of the handshake over `link`; the session's path once it is open, null if it never opens. */
+  handshake(link: PeerLink, signal: AbortSignal): Promise<PeerPath | null>;
 }
 
 /** DHT dial failures where a relay can still get through: punching itself was the problem. */
@@ -37,16 +45,24 @@ const TCP_STAGGER_MS = 150;
 
 /**
  * Reaches one friend by the paths in order of cost: TCP to each advertised
- * address, then their DHT key (hole punching, and a blind relay when
- * punching cannot work). The DHT starts when every TCP attempt failed or
- * after `dialHeadStartMs`, whichever comes first, so an address that drops
- * packets silently costs only the head start. When our own NAT is known to
- * randomise ports the relay goes first (hyperdht keeps punching and moves
- * the stream to the direct path if it gets through). The first session to
- * open wins; every other attempt is then stopped.
+ * address, then their DHT key: hole punching, then a blind relay.
+ *
+ * Each later path gets going when the earlier ones failed or after a head
+ * start (`dialHeadStartMs` for the DHT, `relayHeadStartMs` for the relay),
+ * whichever comes first, so an address or a punch whose packets are
+ * silently dropped costs only the head start. The punch goes first even when
+ * our own NAT gives each destination another port: with the friend's NAT
+ * keeping ports it still gets through in a second or two, and when both
+ * randomise, hyperdht says so at once and the relay follows.
+ *
+ * The first session to open wins and every other attempt stops, except a
+ * direct DHT attempt when a relay won: if it still gets through, its session
+ * replaces the relayed one (session-choice.ts).
  */
 export class DialPlan {
   private readonly abort = new AbortController();
+  /** The direct DHT attempt's own: it may outlive a relayed win. */
+  private readonly direct = new AbortController();
 
   constructor(
     private readonly deps: DialDeps,
@@ -54,48 +70,59 @@ export class DialPlan {
   ) {}
 
   async run(): Promise<boolean> {
-    const tcp = anyTrue(this.target.addresses.map((address, i) => this.tcpAttempt(address, i * TCP_STAGGER_MS)));
-    const early = await Promise.race([tcp, this.sleep(this.deps.limits.dialHeadStartMs).then(() => null)]);
-    const ok = early === true || (await anyTrue([tcp, this.dhtAttempts()]));
+    const tcp = firstOpen(this.target.addresses.map((address, i) => this.tcpAttempt(address, i * TCP_STAGGER_MS)));
+    const early = await Promise.race([tcp, this.sleep(this.deps.limits.dialHeadStartMs).then(() => 'later' as const)]);
+    const winner = early !== 'later' && early !== null ? early : await firstOpen([tcp, this.dhtAttempts()]);
     this.abort.abort();
-    return ok;
+    if (winner !== 'relay') this.direct.abort();
+    return winner !== null;
   }
 
   /** Stops every attempt still running (the host is closing, or the friend went away). */
   cancel(): void {
     this.abort.abort();
+    this.direct.abort();
   }
 
-  private async tcpAttempt(address: string, after: number): Promise<boolean> {
+  private async tcpAttempt(address: string, after: number): Promise<PeerPath | null> {
     await this.sleep(after);
     const link = await this.deps.tcp.dial(address, this.deps.limits.tcpDialTimeoutMs, this.abort.signal);
-    return link !== null && this.deps.handshake(link, this.abort.signal);
+    return link === null ? null : this.deps.handshake(link, this.abort.signal);
   }
 
-  private async dhtAttempts(): Promise<boolean> {
-    const { dht, log } = this.deps;
+  private async dhtAttempts(): Promise<PeerPath | null> {
+    const { dht } = this.deps;
     const key = this.target.dhtKey;
-    if (this.abort.signal.aborted || !dht || !key || dht.status() !== 'online') return false;
-    const relayFirst = dht.randomized ? dht.pickRelay() : null;
+    if (this.abort.signal.aborted || !dht || !key) return null;
+    await this.sleep(this.target.dhtDelayMs);
+    if (this.abort.signal.aborted || dht.status() !== 'online') return null;
+
+    // 'pending' until the punch settles: then its path, 'refused' (a handshake that never opened) or the DHT's error code.
+    let punch: string = 'pending';
+    const direct = this.dhtAttempt(dht, key, null, this.direct.signal).then(
+      (path) => ((punch = path ?? 'refused'), path),
+      (err: { code?: string }) => ((punch = err.code ?? 'ERROR'), null),
+    );
+    const relayed = (async () => {
+      await Promise.race([direct, this.sleep(this.deps.limits.relayHeadStartMs)]);
+      // A relay helps while the punch is still trying, or when punching itself failed;
+      // not when it got through, nor when the friend is not on the DHT or refused us.
+      if (this.abort.signal.aborted || (punch !== 'pending' && !RELAY_CAN_HELP.has(punch))) return null;
+      const relay = dht.pickRelay();
+      return relay ? this.dhtAttempt(dht, key, relay, this.abort.signal).catch(() => null) : null;
+    })();
+    return firstOpen([direct, relayed]);
+  }
+
+  private async dhtAttempt(dht: DhtTransport, key: string, relay: UsableRelay | null, signal: AbortSignal): Promise<PeerPath | null> {
     try {
-      return await this.dhtAttempt(dht, key, relayFirst);
+      const link = await dht.dial(key, relay, signal);
+      return await this.deps.handshake(link, signal);
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'ERROR';
-      log.debug('dht dial failed', { peer: this.target.username, code, relayed: relayFirst !== null });
-      const relay = relayFirst === null && RELAY_CAN_HELP.has(code) ? dht.pickRelay() : null;
-      if (relay === null || this.abort.signal.aborted) return false;
-      try {
-        return await this.dhtAttempt(dht, key, relay);
-      } catch (again) {
-        log.debug('relayed dial failed', { peer: this.target.username, code: (again as { code?: string }).code });
-        return false;
-      }
+      if (code !== 'DIAL_ABORTED') this.deps.log.debug('dht dial failed', { peer: this.target.username, code, relayed: relay !== null });
+      throw err;
     }
-  }
-
-  private async dhtAttempt(dht: DhtTransport, key: string, relay: Parameters<DhtTransport['dial']>[1]): Promise<boolean> {
-    const link = await dht.dial(key, relay, this.abort.signal);
-    return this.deps.handshake(link, this.abort.signal);
   }
 
   /** Resolves after `ms`, or at once when the plan is stopped. */
@@ -112,16 +139,15 @@ export class DialPlan {
   }
 }
 
-/** True as soon as one promise gives true; false once all gave false (or failed). */
-export function anyTrue(promises: Array<Promise<boolean>>): Promise<boolean> {
-  if (promises.length === 0) return Promise.resolve(false);
+/** The first path to open; null once every attempt gave up (or failed). */
+export function firstOpen(attempts: Array<Promise<PeerPath | null>>): Promise<PeerPath | null> {
+  if (attempts.length === 0) return Promise.resolve(null);
   return new Promise((resolve) => {
-    let left = promises.length;
-    for (const p of promises) {
-      p.then(
-        (ok) => (ok ? resolve(true) : --left === 0 && resolve(false)),
-        () => --left === 0 && resolve(false),
-      );
-    }
+    let left = attempts.length;
+    const settle = (path: PeerPath | null) => {
+      if (path !== null) resolve(path);
+      else if (--left === 0) resolve(null);
+    };
+    for (const attempt of attempts) attempt.then(settle, () => settle(null));
   });
 }

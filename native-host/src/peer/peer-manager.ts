@@ -1,6 +1,6 @@
 import type { NetworkStatus } from '../../../shared/contract.js';
 import type { Limits } from '../config/limits.js';
-import { toBase64, type IdentityKeys } from '../crypto/identity.js';
+import { fromBase64, toBase64, type IdentityKeys } from '../crypto/identity.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { DialPlan } from './dial-plan.js';
@@ -9,6 +9,7 @@ import { PeerConnection } from './peer-connection.js';
 import { createInitiator, createResponder, type PeerHandshake, type PeerHandshakeResult } from './peer-handshake.js';
 import type { PeerLink, PeerPath } from './peer-link.js';
 import { peerMessageSchema, type PeerEvents, type PeerMessage } from './peer-protocol.js';
+import { compareBytes } from './peer-address.js';
 import { keepIncoming } from './session-choice.js';
 import type { TcpTransport } from './tcp-transport.js';
 
@@ -88,7 +89,7 @@ export class PeerManager {
     if (!self || !friend || (addresses.length === 0 && !friend.dht_key)) return;
     const plan = new DialPlan(
       { tcp: this.deps.tcp, dht: this.deps.dht, limits: this.deps.limits, log: this.deps.log, handshake: (link, signal) => this.dialled(self, username, link, signal) },
-      { username, addresses, dhtKey: friend.dht_key },
+      { username, addresses, dhtKey: friend.dht_key, dhtDelayMs: this.leadsOverDht(friend.public_key) ? 0 : this.deps.limits.dhtYieldMs },
     );
     this.dialing.set(username, plan);
     void plan.run().then((ok) => {
@@ -125,11 +126,11 @@ export class PeerManager {
     this.track(this.connection(link, handshake));
   }
 
-  /** Our side of a dialled link; resolves true once its session opened. */
-  private dialled(self: string, username: string, link: PeerLink, signal: AbortSignal): Promise<boolean> {
+  /** Our side of a dialled link; resolves with the session's path once it opened, null if it never does. */
+  private dialled(self: string, username: string, link: PeerLink, signal: AbortSignal): Promise<PeerPath | null> {
     if (signal.aborted || this.closing) {
       link.destroy();
-      return Promise.resolve(false);
+      return Promise.resolve(null);
     }
     const handshake = createInitiator({
       username: self,
@@ -142,9 +143,9 @@ export class PeerManager {
     // Another path won: a handshake still running on this one is not needed.
     const onAbort = () => (conn.isOpen ? undefined : conn.close('another path won'));
     signal.addEventListener('abort', onAbort, { once: true });
-    return new Promise<boolean>((resolve) => {
-      conn.once('open', () => resolve(true));
-      conn.once('close', () => resolve(false));
+    return new Promise<PeerPath | null>((resolve) => {
+      conn.once('open', () => resolve(conn.path));
+      conn.once('close', () => resolve(null));
     }).finally(() => signal.removeEventListener('abort', onAbort));
   }
 
@@ -188,9 +189,20 @@ export class PeerManager {
     });
   }
 
+  /**
+   * Of two friends, the one with the smaller static key punches first and
+   * tries to move a relayed session to a direct path; the other waits
+   * (DialTarget.dhtDelayMs), so their punches do not collide.
+   */
+  private leadsOverDht(friendPublicKey: string): boolean {
+    return compareBytes(this.deps.identity.publicKey, fromBase64(friendPublicKey)) < 0;
+  }
+
   /** One session per friend; which of two survives is decided alike on both sides (session-choice.ts). */
   private adopt(username: string, conn: PeerConnection): void {
     this.cancelTimer(this.redials, username);
+    // The friend reached us first: our own attempts are moot, unless only a relay got through.
+    if (!conn.initiator && conn.path !== 'relay') this.dialing.get(username)?.cancel();
     const existing = this.sessions.get(username);
     if (existing && existing.isOpen) {
       const incomingWins = keepIncoming(
@@ -211,15 +223,18 @@ export class PeerManager {
   }
 
   /**
-   * A relayed session we dialled keeps trying for a direct one, backing off:
-   * the NAT in the way may change (another network, a router restart), and
-   * a direct stream is faster and leaves the relay alone. A direct session
-   * that opens replaces the relayed one (session-choice.ts); messages in
-   * flight are covered by the outbox and the receiver's deduplication.
+   * A relayed session keeps trying for a direct one, backing off: the NAT in
+   * the way may change (another network, a router restart), and a direct
+   * stream is faster and leaves the relay alone. The end that leads over the
+   * DHT tries (a punch involves both ends anyway; two at once would spoil
+   * each other). A direct session that opens replaces the relayed one
+   * (session-choice.ts); messages in flight are covered by the outbox and
+   * the receiver's deduplication.
    */
   private planUpgrade(username: string, conn: PeerConnection): void {
     this.cancelTimer(this.upgrades, username);
-    if (conn.path !== 'relay' || !conn.initiator || !this.deps.dht) return;
+    const friend = this.deps.store.friends.get(username);
+    if (conn.path !== 'relay' || !this.deps.dht || !friend || !this.leadsOverDht(friend.public_key)) return;
     this.scheduleUpgrade(username, conn, 0);
   }
 
@@ -238,7 +253,7 @@ export class PeerManager {
     const signal = new AbortController().signal;
     try {
       const link = await dht.dial(key, null, signal);
-      if (await this.dialled(self, username, link, signal)) return;
+      if ((await this.dialled(self, username, link, signal)) !== null) return;
     } catch (err) {
       this.deps.log.debug('still no direct path', { peer: username, code: (err as { code?: string }).code });
     }
