@@ -98,4 +98,14 @@ describe('sessions over the HyperDHT', () => {
     expect(friend.addresses).not.toContain('203.0.113.66');
     expect((await dave.api.status()).username).toBe('dave');
   });
+
+  it('a DHT it cannot join leaves the host working on its other paths', async () => {
+    // Nothing answers on the discard port: the node never joins.
+    const frank = await net.start({ username: 'frank', args: ['--dht', 'on', '--dht-bootstrap', '127.0.0.1:9'] });
+    const gina = await net.start({ username: 'gina' });
+    await net.befriend(frank, gina);
+    expect(await pathTo(frank, 'gina')).toBe('tcp');
+    expect((await frank.api.status()).network).toEqual({ dht: 'joining', relays: 0 });
+    expect((await frank.api.send('gina', 'over TCP')).delivered).toBe(true);
+  });
 });

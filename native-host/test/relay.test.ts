@@ -50,12 +50,14 @@ describe('parley-relay', () => {
     const second = await start(['--host', '127.0.0.1', '--port', '0', '--bootstrap', boot.address]);
     const host = await net.start({
       username: 'alice',
-      args: ['--dht', 'on', '--dht-bootstrap', boot.address, '--relay', second.key, '--relay', boot.key],
+      args: ['--dht', 'on', '--dht-bootstrap', boot.address, '--relay', second.key, '--relay', boot.key, '--limit', 'relayProbeMs=500'],
     });
     await eventually(async () => (await host.api.status()).network.relays === 2, 20_000, 'both relays answering');
     expect((await host.api.status()).network.dht).toBe('online');
-    // A relay that goes away stops counting at the next probe; the host carries on.
+    // A relay that goes away stops counting at the next probe, and is logged; the host carries on.
     expect(await second.stop()).toBe(0);
-    expect((await host.api.status()).username).toBe('alice');
+    await eventually(async () => (await host.api.status()).network.relays === 1, 30_000, 'the stopped relay no longer counted');
+    expect(host.stderr).toMatch(/relay does not answer/);
+    expect((await host.api.status()).network.dht).toBe('online');
   });
 });

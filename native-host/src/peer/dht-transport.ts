@@ -1,5 +1,6 @@
 import HyperDHT from 'hyperdht';
 import type { Limits } from '../config/limits.js';
+import { errors } from '../errors.js';
 import { LogOnce } from '../log-once.js';
 import type { Logger } from '../logger.js';
 import { DhtLink } from './dht-link.js';
@@ -72,6 +73,7 @@ export class DhtTransport {
       ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}),
     });
     this.node = node;
+    node.on('error', (err: Error) => options.log.warn('dht node error', { err }));
     const keys = options.relays.map((hex) => Buffer.from(hex, 'hex'));
     this.relays = new RelayProbe(node, keys, options.limits.relayProbeMs, options.log.child('relay'));
     this.server = node.createServer({ firewall: (key) => this.refuse(key) }, (stream) => onLink(new DhtLink(stream, null, options.log)));
@@ -89,14 +91,16 @@ export class DhtTransport {
   /**
    * Opens a stream to a friend's DHT key: hole punched, or through `relay`
    * (hyperdht still punches and moves the stream to the direct path when it
-   * can). Rejects with the DHT's error code (PEER_NOT_FOUND, HOLEPUNCH_ABORTED, ...).
+   * can). Rejects with hyperdht's error (code PEER_NOT_FOUND,
+   * HOLEPUNCH_ABORTED, ...) or a DIAL_* ParleyError.
    */
   dial(dhtKeyB64: string, relay: UsableRelay | null, signal: AbortSignal): Promise<DhtLink> {
-    if (!this.node || this.closed) return Promise.reject(Object.assign(new Error('dht not started'), { code: 'DHT_OFF' }));
+    if (!this.node || this.closed) return Promise.reject(errors.dialFailed('the DHT is not running'));
     const stream = this.node.connect(Buffer.from(dhtKeyB64, 'base64'), { relayThrough: relay?.key ?? null });
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => fail(Object.assign(new Error('dht dial timed out'), { code: 'DIAL_TIMEOUT' })), this.options.limits.dhtDialTimeoutMs);
-      const onAbort = () => fail(Object.assign(new Error('dial aborted'), { code: 'DIAL_ABORTED' }));
+      const { dhtDialTimeoutMs } = this.options.limits;
+      const timer = setTimeout(() => fail(errors.dialTimedOut(dhtDialTimeoutMs)), dhtDialTimeoutMs);
+      const onAbort = () => fail(errors.dialAborted());
       const cleanup = () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
@@ -108,7 +112,7 @@ export class DhtTransport {
         stream.destroy();
         reject(err);
       };
-      const onClose = () => fail(Object.assign(new Error('dht stream closed before opening'), { code: 'CLOSED' }));
+      const onClose = () => fail(errors.dialFailed('the stream closed before it opened'));
       stream.once('error', fail);
       stream.once('close', onClose);
       stream.once('open', () => {

@@ -10,13 +10,11 @@ import { createInitiator, createResponder, type PeerHandshake, type PeerHandshak
 import type { PeerLink, PeerPath } from './peer-link.js';
 import { peerMessageSchema, type PeerEvents, type PeerMessage } from './peer-protocol.js';
 import { compareBytes } from './peer-address.js';
+import { Redials } from './redials.js';
+import { RelayUpgrades } from './relay-upgrades.js';
 import { keepIncoming } from './session-choice.js';
 import type { TcpTransport } from './tcp-transport.js';
 
-/** Quick redials after a session drops (a restart, a blip), before waiting for the directory. */
-const REDIAL_DELAYS_MS = [250, 1000, 2000, 4000, 8000];
-/** Tries from a relayed session to a direct one back off up to this many times the first delay. */
-const UPGRADE_BACKOFF_MAX = 16;
 
 /**
  * Every peer connection of this host, whatever carries it: the TCP listener
@@ -27,8 +25,11 @@ const UPGRADE_BACKOFF_MAX = 16;
 export class PeerManager {
   private readonly sessions = new Map<string, PeerConnection>();
   private readonly dialing = new Map<string, DialPlan>();
-  private readonly redials = new Map<string, { attempt: number; timer: NodeJS.Timeout }>();
-  private readonly upgrades = new Map<string, { attempt: number; timer: NodeJS.Timeout }>();
+  private readonly redials = new Redials((username) => {
+    const friend = this.deps.store.friends.get(username);
+    if (friend) this.connect(username, JSON.parse(friend.addresses) as string[]);
+  });
+  private readonly upgrades: RelayUpgrades | null;
   private readonly pending = new Set<PeerConnection>();
   private events: PeerEvents | undefined;
   private closing = false;
@@ -47,6 +48,14 @@ export class PeerManager {
     },
   ) {
     this.schema = peerMessageSchema(deps.limits.maxTextLength);
+    this.upgrades = deps.dht
+      ? new RelayUpgrades({
+          firstWaitMs: deps.limits.relayUpgradeMs,
+          log: deps.log,
+          stillRelayed: (username, conn) => !this.closing && this.sessions.get(username) === conn && conn.path === 'relay',
+          tryDirect: (username) => this.tryDirect(username),
+        })
+      : null;
   }
 
   attach(events: PeerEvents): void {
@@ -101,16 +110,16 @@ export class PeerManager {
   }
 
   disconnect(username: string): void {
-    this.cancelTimer(this.redials, username);
-    this.cancelTimer(this.upgrades, username);
+    this.redials.cancel(username);
+    this.upgrades?.cancel(username);
     this.dialing.get(username)?.cancel();
     this.sessions.get(username)?.close('disconnected locally');
   }
 
   async close(): Promise<void> {
     this.closing = true;
-    for (const username of [...this.redials.keys()]) this.cancelTimer(this.redials, username);
-    for (const username of [...this.upgrades.keys()]) this.cancelTimer(this.upgrades, username);
+    this.redials.cancelAll();
+    this.upgrades?.cancelAll();
     for (const plan of this.dialing.values()) plan.cancel();
     for (const conn of [...this.sessions.values(), ...this.pending]) conn.close('host shutting down');
     await Promise.all([this.deps.tcp.close(), this.deps.dht?.close()]);
@@ -176,14 +185,14 @@ export class PeerManager {
     conn.on('path', (path: PeerPath) => {
       if (!conn.username || this.sessions.get(conn.username) !== conn) return;
       this.deps.log.info('session path changed', { peer: conn.username, path });
-      if (path !== 'relay') this.cancelTimer(this.upgrades, conn.username);
+      if (path !== 'relay') this.upgrades?.cancel(conn.username);
     });
     conn.once('close', () => {
       this.pending.delete(conn);
       const username = conn.username;
       if (!username || this.sessions.get(username) !== conn) return;
       this.sessions.delete(username);
-      this.cancelTimer(this.upgrades, username);
+      this.upgrades?.cancel(username);
       this.events?.sessionDown(username);
       if (!this.closing && this.deps.store.friends.get(username)) this.scheduleRedial(username);
     });
@@ -200,7 +209,7 @@ export class PeerManager {
 
   /** One session per friend; which of two survives is decided alike on both sides (session-choice.ts). */
   private adopt(username: string, conn: PeerConnection): void {
-    this.cancelTimer(this.redials, username);
+    this.redials.cancel(username);
     // The friend reached us first: our own attempts are moot, unless only a relay got through.
     if (!conn.initiator && conn.path !== 'relay') this.dialing.get(username)?.cancel();
     const existing = this.sessions.get(username);
@@ -222,63 +231,25 @@ export class PeerManager {
     this.events?.sessionUp(username);
   }
 
-  /**
-   * A relayed session keeps trying for a direct one, backing off: the NAT in
-   * the way may change (another network, a router restart), and a direct
-   * stream is faster and leaves the relay alone. The end that leads over the
-   * DHT tries (a punch involves both ends anyway; two at once would spoil
-   * each other). A direct session that opens replaces the relayed one
-   * (session-choice.ts); messages in flight are covered by the outbox and
-   * the receiver's deduplication.
-   */
+  /** A relayed session tries for a direct one, from the end that leads over the DHT. */
   private planUpgrade(username: string, conn: PeerConnection): void {
-    this.cancelTimer(this.upgrades, username);
+    this.upgrades?.cancel(username);
     const friend = this.deps.store.friends.get(username);
-    if (conn.path !== 'relay' || !this.deps.dht || !friend || !this.leadsOverDht(friend.public_key)) return;
-    this.scheduleUpgrade(username, conn, 0);
+    if (conn.path === 'relay' && friend && this.leadsOverDht(friend.public_key)) this.upgrades?.start(username, conn);
   }
 
-  private scheduleUpgrade(username: string, conn: PeerConnection, attempt: number): void {
-    const delay = this.deps.limits.relayUpgradeMs * Math.min(2 ** attempt, UPGRADE_BACKOFF_MAX);
-    const timer = setTimeout(() => void this.tryUpgrade(username, conn, attempt), delay);
-    timer.unref();
-    this.upgrades.set(username, { attempt, timer });
-  }
-
-  private async tryUpgrade(username: string, conn: PeerConnection, attempt: number): Promise<void> {
-    const dht = this.deps.dht!;
+  /** One hole punch to the friend's DHT key; true once its session opened. */
+  private async tryDirect(username: string): Promise<boolean> {
     const self = this.deps.username();
     const key = this.deps.store.friends.get(username)?.dht_key;
-    if (this.closing || this.sessions.get(username) !== conn || conn.path !== 'relay' || !self || !key) return;
+    if (this.closing || !self || !key || !this.deps.dht) return false;
     const signal = new AbortController().signal;
-    try {
-      const link = await dht.dial(key, null, signal);
-      if ((await this.dialled(self, username, link, signal)) !== null) return;
-    } catch (err) {
-      this.deps.log.debug('still no direct path', { peer: username, code: (err as { code?: string }).code });
-    }
-    if (this.sessions.get(username) === conn && conn.path === 'relay') this.scheduleUpgrade(username, conn, attempt + 1);
+    const link = await this.deps.dht.dial(key, null, signal);
+    return (await this.dialled(self, username, link, signal)) !== null;
   }
 
   private scheduleRedial(username: string): void {
-    if (this.closing || this.sessions.has(username)) return;
-    const attempt = (this.redials.get(username)?.attempt ?? -1) + 1;
-    clearTimeout(this.redials.get(username)?.timer);
-    if (attempt >= REDIAL_DELAYS_MS.length) {
-      this.redials.delete(username);
-      return;
-    }
-    const timer = setTimeout(() => {
-      const friend = this.deps.store.friends.get(username);
-      if (friend) this.connect(username, JSON.parse(friend.addresses) as string[]);
-    }, REDIAL_DELAYS_MS[attempt]);
-    timer.unref();
-    this.redials.set(username, { attempt, timer });
-  }
-
-  private cancelTimer(timers: Map<string, { timer: NodeJS.Timeout }>, username: string): void {
-    clearTimeout(timers.get(username)?.timer);
-    timers.delete(username);
+    if (!this.closing && !this.sessions.has(username)) this.redials.schedule(username);
   }
 
   private connection(link: PeerLink, handshake: PeerHandshake): PeerConnection {

@@ -38,6 +38,11 @@ async function main(): Promise<number> {
   });
 }
 
+// A relay serves many pairs: one that trips an unexpected error must not stop the others.
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`parley-relay: uncaught ${err.stack ?? err}\n`);
+});
+
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {

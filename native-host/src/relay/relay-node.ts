@@ -34,6 +34,7 @@ export async function startRelay(options: RelayOptions, seed: Buffer, log: Logge
           firewalled: false,
           ...(options.host ? { host: options.host } : {}),
         });
+  node.on('error', (err: Error) => log.warn('dht node error', { err }));
   try {
     await node.fullyBootstrapped();
     const relay = new BlindRelayServer({ createStream: (opts) => node.createRawStream({ ...(opts as object), framed: true }) });

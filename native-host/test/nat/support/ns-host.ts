@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ApiClient } from '../../../../shared/api-client.js';
 import type { HostInfo } from '../../../../shared/contract.js';
 import { EventClient } from '../../support/event-client.js';
-import { HOST_ENTRY } from '../../support/testnet.js';
+import { HOST_ENTRY, waitForHostInfo } from '../../support/testnet.js';
 
 /**
  * Forwards a Unix socket to a loopback TCP port inside a namespace: the
@@ -77,25 +77,12 @@ export class NsHost {
   }
 
   private async ready(timeoutMs = 20_000): Promise<void> {
-    const file = path.join(this.dataDir, 'host.json');
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`host exited with ${this.child.exitCode}: ${this.stderr}`);
-      if (fs.existsSync(file)) {
-        const info = JSON.parse(fs.readFileSync(file, 'utf8')) as HostInfo;
-        if (info.pid === this.child.pid) {
-          this.info = info;
-          const tokenFile = path.join(this.dataDir, 'api-token');
-          this.token = fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : null;
-          await this.bridge('api', info.api_port);
-          await this.bridge('ws', info.ws_port);
-          this.api = new ApiClient({ baseUrl: `http://127.0.0.1:${info.api_port}`, token: this.token, fetch: unixFetch(this.socket('api')) });
-          return;
-        }
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`host not ready in ${timeoutMs} ms: ${this.stderr}`);
+    const { info, token } = await waitForHostInfo(this.dataDir, this.child, () => this.stderr, timeoutMs);
+    this.info = info;
+    this.token = token;
+    await this.bridge('api', info.api_port);
+    await this.bridge('ws', info.ws_port);
+    this.api = new ApiClient({ baseUrl: `http://127.0.0.1:${info.api_port}`, token, fetch: unixFetch(this.socket('api')) });
   }
 
   private socket(kind: 'api' | 'ws'): string {
