@@ -94,6 +94,8 @@ export class Testnet {
       ['--advertise', '127.0.0.1'],
       ['--directory', 'local'],
       ['--directory-path', this.directoryPath],
+      // Never the public HyperDHT (a Supabase directory would turn it on): tests that want a DHT give their own.
+      ['--dht', 'off'],
       ['--heartbeat-ms', '500'],
       ['--presence-timeout-ms', '2000'],
       ['--log-level', 'debug'],
