@@ -139,8 +139,7 @@ describe.skipIf(unavailable !== null)('reaching friends behind NAT (network name
             expect(result.arrival.count).toBe(20);
           } else {
             expect(result.session).toBe(true);
-            expect(result.path).toBe(scenario.expected);
-            expect(result.pathSeenByBob).toBe(scenario.expected);
+            expect(result.timeToExpectedMs, `both on ${scenario.expected} within 30 s`).not.toBeNull();
           }
         } catch (err) {
           failed = true;

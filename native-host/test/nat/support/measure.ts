@@ -40,6 +40,12 @@ export interface ScenarioResult {
   path: PeerPath | null;
   pathSeenByBob: PeerPath | null;
   timeToSessionMs: number | null;
+  /**
+   * From the same moment until both sides are on the scenario's expected
+   * path (a punch through a NAT that randomises ports may take seconds, the
+   * session being relayed meanwhile); null if not within 30 s.
+   */
+  timeToExpectedMs: number | null;
   dht: { alice: string; bob: string };
   /** Send (POST) to bob's new_message event. */
   arrival: { p50: number | null; p95: number | null; count: number };
@@ -52,6 +58,7 @@ export interface ScenarioResult {
 export const BURST_SIZE = 200;
 const BURST_INTERVAL_MS = 100;
 const SAMPLES = 20;
+const EXPECTED_PATH_MS = 30_000;
 /** When, into the burst, the switch begins and ends, and router a restarts. */
 const SWITCH_AT_MS = 3000;
 const SWITCH_END_MS = 10_000;
@@ -130,6 +137,16 @@ export async function measure(scenario: Scenario, lab: NatLab, alice: NsHost, bo
     await sleep(50);
   }
   const pathAtSession = await pathOf(alice, 'bob');
+  let timeToExpectedMs: number | null = null;
+  if (timeToSessionMs !== null) {
+    while (Date.now() - added < EXPECTED_PATH_MS) {
+      if ((await pathOf(alice, 'bob')) === scenario.expected && (await pathOf(bob, 'alice')) === scenario.expected) {
+        timeToExpectedMs = Date.now() - added;
+        break;
+      }
+      await sleep(50);
+    }
+  }
 
   const bobEvents = await bob.events();
   const aliceEvents = await alice.events();
@@ -160,6 +177,7 @@ export async function measure(scenario: Scenario, lab: NatLab, alice: NsHost, bo
       path,
       pathSeenByBob,
       timeToSessionMs,
+      timeToExpectedMs,
       dht,
       arrival: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), count: latencies.length },
       ackRoundTripP50: percentile(acks, 50),

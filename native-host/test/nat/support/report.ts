@@ -17,12 +17,13 @@ const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
 
 /** The scenario table, one row per scenario. */
 export function formatTable(report: NatReport): string {
-  const header = ['scenario', 'session', 'path (a/b)', 'to session', 'p50 arrival', 'ack RTT p50', 'typing', 'burst paths', 'lost/dup', 'drain', 'direct again'];
+  const header = ['scenario', 'session', 'path (a/b)', 'to session', 'to expected path', 'p50 arrival', 'ack RTT p50', 'typing', 'burst paths', 'lost/dup', 'drain', 'direct again'];
   const rows = report.scenarios.map((r) => [
     r.name,
     r.session ? 'yes' : 'no',
     r.session ? `${r.pathAtSession === r.path ? '' : `${r.pathAtSession}→`}${r.path}/${r.pathSeenByBob}` : 'none',
     ms(r.timeToSessionMs),
+    r.session ? `${ms(r.timeToExpectedMs)} (${r.expected})` : '—',
     ms(r.arrival.p50),
     ms(r.ackRoundTripP50),
     r.typingMs === null ? 'no' : ms(r.typingMs),
