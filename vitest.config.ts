@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'host',
           include: ['native-host/test/**/*.test.ts'],
-          exclude: ['native-host/test/faults/**'],
+          exclude: ['native-host/test/faults/**', 'native-host/test/nat/**'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -31,6 +31,16 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'nat',
+          include: ['native-host/test/nat/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

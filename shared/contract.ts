@@ -8,6 +8,14 @@ export type DeliveryMethod = 'direct' | 'offline';
 export type MessageStatus = 'queued' | 'stored' | 'delivered' | 'read';
 export type Direction = 'sent' | 'received';
 export type DirectoryKind = 'local' | 'supabase';
+/** How a live session reaches the friend: direct TCP, UDP hole punched through NAT, or a blind relay. */
+export type PeerPath = 'tcp' | 'holepunch' | 'relay';
+
+/** `StatusResponse.network` (ext): the HyperDHT node, and how many configured relays answer. */
+export interface NetworkStatus {
+  dht: 'off' | 'joining' | 'online';
+  relays: number;
+}
 
 export interface StatusResponse {
   username: string | null;
@@ -17,6 +25,7 @@ export interface StatusResponse {
   friends_online: number;
   directory: { kind: DirectoryKind; reachable: boolean };
   version: string;
+  network: NetworkStatus;
 }
 
 export interface Contact {
@@ -30,6 +39,8 @@ export interface Contact {
   fingerprint: string;
   verified: boolean;
   key_changed: boolean;
+  /** The live session's path; null without one (then messages go through the mailbox). */
+  path: PeerPath | null;
 }
 
 export interface Message {

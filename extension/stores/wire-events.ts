@@ -9,8 +9,15 @@ type ContactsStore = ReturnType<typeof useContactsStore>;
 export function wireEvents(stream: EventStream, chat: ChatStore, contacts: ContactsStore): () => void {
   const offs = [
     stream.on('new_message', (m) => void chat.receive(m)),
-    stream.on('friend_online', ({ username }) => contacts.setOnline(username, true)),
-    stream.on('friend_offline', ({ username }) => contacts.setOnline(username, false)),
+    // The host's list also says whether a connection reaches them now (path): fetch it with the change.
+    stream.on('friend_online', ({ username }) => {
+      contacts.setOnline(username, true);
+      void contacts.refresh();
+    }),
+    stream.on('friend_offline', ({ username }) => {
+      contacts.setOnline(username, false);
+      void contacts.refresh();
+    }),
     stream.on('typing', ({ username, typing }) => chat.setTyping(username, typing)),
     stream.on('message_status', (ev) => chat.applyStatus(ev)),
     stream.on('friends_changed', () => void contacts.refresh()),

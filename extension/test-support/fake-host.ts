@@ -14,6 +14,7 @@ export function contact(username: string, extra: Partial<Contact> = {}): Contact
     fingerprint: 'abcd ef01',
     verified: false,
     key_changed: false,
+    path: null,
     ...extra,
   };
 }
@@ -70,7 +71,7 @@ export class FakeHost {
   }
 
   status(): StatusResponse {
-    return { username: this.username, fingerprint: 'ffff', uptime: 1, peer_count: 0, friends_online: 0, directory: { kind: 'local', reachable: true }, version: '0.1.0' };
+    return { username: this.username, fingerprint: 'ffff', uptime: 1, peer_count: 0, friends_online: 0, directory: { kind: 'local', reachable: true }, version: '0.1.0', network: { dht: 'off', relays: 0 } };
   }
 
   private async handle(url: string, init?: RequestInit): Promise<Response> {

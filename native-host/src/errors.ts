@@ -32,6 +32,9 @@ export type ErrorCode =
   | 'FRAME_INVALID'
   | 'FRAME_TOO_LARGE'
   | 'ENVELOPE_INVALID'
+  | 'DIAL_TIMEOUT'
+  | 'DIAL_ABORTED'
+  | 'DIAL_FAILED'
   | 'INTERNAL';
 
 export class ParleyError extends Error {
@@ -85,4 +88,9 @@ export const errors = {
   frameTooLarge: (length: number, max: number) =>
     new ParleyError('FRAME_TOO_LARGE', `Frame of ${length} bytes exceeds the limit of ${max}`),
   envelopeInvalid: (why: string) => new ParleyError('ENVELOPE_INVALID', `Envelope rejected: ${why}`),
+  /** A dial to a friend's host gave up after its time limit. */
+  dialTimedOut: (ms: number) => new ParleyError('DIAL_TIMEOUT', `No connection within ${ms} ms`),
+  /** A dial was stopped: another path won, or the host is closing. */
+  dialAborted: () => new ParleyError('DIAL_ABORTED', 'Dial stopped'),
+  dialFailed: (why: string) => new ParleyError('DIAL_FAILED', `Dial failed: ${why}`),
 };

@@ -16,7 +16,9 @@ import type { HostConfig } from './config/config.js';
 import { toBase64 } from './crypto/identity.js';
 import { createDirectory } from './directory/create-directory.js';
 import type { Logger } from './logger.js';
+import type { DhtTransport } from './peer/dht-transport.js';
 import { PeerManager } from './peer/peer-manager.js';
+import { TcpTransport } from './peer/tcp-transport.js';
 import {
   acquireLock,
   DATABASE_FILE,
@@ -27,6 +29,7 @@ import {
   writeHostInfo,
 } from './store/data-dir.js';
 import { loadOrCreateIdentity } from './store/identity-file.js';
+import { loadOrCreateSeed } from './store/seed-file.js';
 import { Store } from './store/store.js';
 import { hostVersion } from './version.js';
 
@@ -86,7 +89,29 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     if (config.username && stored && config.username !== stored) {
       throw new HostStartError(`this data dir belongs to '${stored}', not '${config.username}'`, 2);
     }
-    const peers = new PeerManager({ identity, store, limits: config.limits, log: log.child('peer'), username: () => store.meta.get('username') });
+    const peerLog = log.child('peer');
+    // Loaded on demand: hyperdht and its native parts cost memory a host without the DHT does not need.
+    const dht: DhtTransport | null = config.dht.enabled
+      ? new (await import('./peer/dht-transport.js')).DhtTransport({
+          seed: loadOrCreateSeed(path.join(config.dataDir, DHT_SEED_FILE)),
+          bootstrap: config.dht.bootstrap,
+          relays: config.dht.relays,
+          host: config.peerHost,
+          limits: config.limits,
+          log: log.child('dht'),
+          friendOf: (key) => store.friends.byDhtKey(key),
+        })
+      : null;
+    const peers = new PeerManager({
+      identity,
+      store,
+      limits: config.limits,
+      log: peerLog,
+      username: () => store.meta.get('username'),
+      tcp: new TcpTransport(peerLog),
+      dht,
+    });
+    cleanups.push(() => peers.close());
     const ctx: ChatContext = {
       store,
       bus,
@@ -103,13 +128,12 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     let peerPort = 0;
     const messenger = new Messenger(ctx, {
       version: hostVersion(),
-      addresses: () => advertisedAddresses(config, peerPort),
+      reachability: () => ({ addresses: advertisedAddresses(config, peerPort), dhtKey: dht?.publicKey ?? null }),
     });
     peers.attach(messenger);
     if (config.username && !stored) await messenger.setup(config.username);
 
     peerPort = await peers.listen(config.peerPort, config.peerHost);
-    cleanups.push(() => peers.close());
     const access = new AccessPolicy({ token, allowOrigins: config.allowOrigins });
     const schemas = buildSchemas(config.limits);
     const username = () => store.meta.get('username');
@@ -134,6 +158,7 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     log.info(`ready: api 127.0.0.1:${apiPort}, events 127.0.0.1:${wsPort}/events, peers ${config.peerHost}:${peerPort}`, {
       data_dir: config.dataDir,
       directory: config.directory,
+      dht: dht ? { key: dht.publicKey, relays: config.dht.relays.length } : 'off',
     });
     return {
       messenger,
@@ -165,6 +190,9 @@ function closeServer(server: http.Server): Promise<void> {
     server.closeAllConnections();
   });
 }
+
+/** The seed of this profile's HyperDHT key pair (not its identity key), 0600. */
+export const DHT_SEED_FILE = 'dht-seed';
 
 /**
  * Where friends should dial us. The local directory serves one machine, so

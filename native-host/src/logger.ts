@@ -15,7 +15,7 @@ export interface Logger {
  * Line-oriented logs to stderr or a file. Never stdout: when the browser
  * launches the host, stdout carries native-messaging frames only.
  */
-export function createLogger(level: LogLevel, file?: string): Logger {
+export function createLogger(level: LogLevel, file?: string, scope = 'host'): Logger {
   const threshold = LOG_LEVELS.indexOf(level);
   const write = file
     ? (line: string) => fs.appendFileSync(file, line, { mode: 0o600 })
@@ -34,7 +34,7 @@ export function createLogger(level: LogLevel, file?: string): Logger {
       child: (sub) => make(`${scope}:${sub}`),
     };
   };
-  return make('host');
+  return make(scope);
 }
 
 function safeJson(fields: Record<string, unknown>): string {

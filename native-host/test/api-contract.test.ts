@@ -29,7 +29,9 @@ describe('REST + WebSocket contract', () => {
     const { status, body } = await call(alice, 'GET', '/status');
     expect(status).toBe(200);
     const s = body as StatusResponse;
-    expect(Object.keys(s).sort()).toEqual(['directory', 'fingerprint', 'friends_online', 'peer_count', 'uptime', 'username', 'version'].sort());
+    expect(Object.keys(s).sort()).toEqual(['directory', 'fingerprint', 'friends_online', 'network', 'peer_count', 'uptime', 'username', 'version'].sort());
+    // The local directory serves one machine: no DHT unless asked for.
+    expect(s.network).toEqual({ dht: 'off', relays: 0 });
     expect(s.username).toBe('alice');
     expect(s.fingerprint).toMatch(/^[0-9a-f]{4}( [0-9a-f]{4})+$/);
     expect(s.directory).toEqual({ kind: 'local', reachable: true });
@@ -50,6 +52,7 @@ describe('REST + WebSocket contract', () => {
     expect(c.public_key).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(c.signing_key).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(c).toMatchObject({ verified: false, key_changed: false });
+    expect(c.path === null || c.path === 'tcp').toBe(true);
     expect(typeof c.online).toBe('boolean');
     expect(Date.parse(c.added_at)).not.toBeNaN();
     const bobStatus = (await call(bob, 'GET', '/status')).body as StatusResponse;

@@ -72,9 +72,11 @@ describe('ContactList', () => {
   });
 
   it('emits select on click and updates live from events', async () => {
-    const { wrapper, ws } = await render();
+    const { wrapper, ws, host } = await render();
     await wrapper.get('[data-testid="contact-carol"]').trigger('click');
     expect(wrapper.emitted('select')).toEqual([['carol']]);
+    // The host's list agrees with its event: the store fetches it again on presence changes.
+    host.friends.find((f) => f.username === 'carol')!.online = true;
     ws.emit('friend_online', { username: 'carol' });
     ws.emit('new_message', message('carol', { text: 'ping' }));
     await flushPromises();
@@ -82,6 +84,18 @@ describe('ContactList', () => {
     expect(wrapper.get('[data-testid="unread-carol"]').text()).toBe('1');
     const first = wrapper.findAll('button[data-testid^="contact-"]')[0]!;
     expect(first.attributes('data-testid')).toBe('contact-carol');
+  });
+
+  it('tells an online friend no connection reaches apart from one that it does', async () => {
+    const s = setupStores();
+    s.host.friends = [contact('amy', { online: true, path: 'relay' }), contact('bob', { online: true, path: null })];
+    await s.contacts.refresh();
+    const wrapper = mount(ContactList, { global: { plugins: [s.pinia] } });
+    expect(wrapper.get('[data-testid="contact-amy"]').text()).toContain('online');
+    expect(wrapper.get('[data-testid="contact-amy"]').text()).not.toContain('not reachable');
+    expect(wrapper.get('[data-testid="contact-bob"]').text()).toContain('online, not reachable');
+    expect(wrapper.get('[data-testid="presence-bob"]').attributes('aria-label')).toBe('online, not reachable');
+    expect(wrapper.get('[data-testid="presence-amy"]').attributes('aria-label')).toBe('online');
   });
 
   it('shows an empty state with an add button', async () => {

@@ -7,15 +7,19 @@ import { errors } from '../errors.js';
 import type { FriendRow } from '../store/friends-repo.js';
 import type { ChatContext } from './context.js';
 import type { Presence } from './presence.js';
+import { FriendPresence } from './presence-records.js';
 
 /** Friends: adding (with key pinning), removing, verification and key changes. */
 export class Contacts {
   private readonly fingerprints = new Map<string, string>();
+  private readonly records: FriendPresence;
 
   constructor(
     private readonly ctx: ChatContext,
     private readonly presence: Presence,
-  ) {}
+  ) {
+    this.records = new FriendPresence(ctx.store.friends, ctx.log);
+  }
 
   list(): Contact[] {
     return this.ctx.store.friends.all().map((row) => this.toContact(row));
@@ -43,14 +47,16 @@ export class Contacts {
       username,
       public_key: entry.publicKey,
       signing_key: entry.signingKey,
-      addresses: JSON.stringify(entry.addresses),
+      addresses: '[]',
       last_seen: entry.lastSeen,
       last_ip: entry.lastIp,
       added_at: new Date().toISOString(),
     });
+    this.records.adopt({ username, signing_key: entry.signingKey }, entry.presence);
     this.ctx.bus.emit('friends_changed', {});
-    if (this.presence.refresh(username)) this.ctx.transport.connect(username, entry.addresses);
-    return this.toContact(this.require(username));
+    const row = this.require(username);
+    if (this.presence.refresh(username)) this.ctx.transport.connect(username, JSON.parse(row.addresses) as string[]);
+    return this.toContact(row);
   }
 
   remove(username: string): void {
@@ -71,8 +77,10 @@ export class Contacts {
     if (!row) return;
     const same = entry.publicKey === row.public_key && entry.signingKey === row.signing_key;
     if (same) {
-      // Presence and addresses are believed only from a record with the pinned keys.
-      this.ctx.store.friends.updatePresence(row.username, entry.addresses, entry.lastSeen, entry.lastIp);
+      // Presence is believed only from a record with the pinned keys, and
+      // reachability only from a presence record they signed.
+      this.ctx.store.friends.updateSeen(row.username, entry.lastSeen, entry.lastIp);
+      this.records.adopt(row, entry.presence);
       if (row.seen_public_key !== null) this.ctx.store.friends.setSeenKeys(row.username, null);
       return;
     }
@@ -148,6 +156,7 @@ export class Contacts {
       fingerprint: this.fingerprint(row.public_key, row.signing_key),
       verified: row.verified === 1,
       key_changed: this.isHeld(row),
+      path: this.ctx.transport.path(row.username),
     };
   }
 

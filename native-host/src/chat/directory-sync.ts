@@ -1,3 +1,4 @@
+import type { SignedPresence } from '../directory/directory.js';
 import { verifyKeyRecord } from '../directory/records.js';
 import { isParleyError } from '../errors.js';
 import type { ChatContext } from './context.js';
@@ -22,7 +23,7 @@ export class DirectorySync {
     private readonly contacts: Contacts,
     private readonly presence: Presence,
     private readonly registration: Registration,
-    private readonly addresses: () => string[],
+    private readonly ownPresence: (username: string) => SignedPresence,
     private readonly onRecovered: () => void,
   ) {}
 
@@ -52,7 +53,7 @@ export class DirectorySync {
           await this.registration.reassert();
           this.registered = true;
         }
-        await this.ctx.directory.heartbeat(username, this.registration.secret(), this.addresses());
+        await this.ctx.directory.heartbeat(username, this.registration.secret(), this.ownPresence(username));
       }
       const friends = this.ctx.store.friends.all();
       const entries = friends.length > 0 ? await this.ctx.directory.lookup(friends.map((f) => f.username)) : [];

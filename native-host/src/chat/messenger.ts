@@ -7,8 +7,10 @@ import { DirectorySync } from './directory-sync.js';
 import { History, type HistoryQuery } from './history.js';
 import { Incoming } from './incoming.js';
 import { Mailbox } from './mailbox.js';
+import { MailboxPace } from './mailbox-pace.js';
 import { Outgoing } from './outgoing.js';
 import { Presence } from './presence.js';
+import { OwnPresence, type Reachability } from './presence-records.js';
 import { Registration } from './registration.js';
 import { Typing } from './typing.js';
 import type { PeerEvents } from './transport.js';
@@ -29,10 +31,11 @@ export class Messenger implements PeerEvents {
   private readonly registration: Registration;
   private readonly mailbox: Mailbox;
   private readonly sync: DirectorySync;
+  private readonly pace: MailboxPace;
 
   constructor(
     private readonly ctx: ChatContext,
-    options: { version: string; addresses: () => string[] },
+    options: { version: string; reachability: () => Reachability },
   ) {
     this.version = options.version;
     this.presence = new Presence(ctx, (username, online) => {
@@ -48,9 +51,16 @@ export class Messenger implements PeerEvents {
     this.mailbox = new Mailbox(ctx, this.registration, this.incoming);
     this.outgoing = new Outgoing(ctx, this.contacts, this.mailbox);
     this.typingState = new Typing(ctx);
-    this.sync = new DirectorySync(ctx, this.contacts, this.presence, this.registration, options.addresses, () => {
+    const own = new OwnPresence(ctx.store.meta, ctx.identity.signingPrivateKey, options.reachability);
+    this.sync = new DirectorySync(ctx, this.contacts, this.presence, this.registration, (username) => own.sign(username), () => {
       this.outgoing.wake();
       void this.mailbox.poll();
+    });
+    this.pace = new MailboxPace({
+      bus: ctx.bus,
+      limits: ctx.limits,
+      unreachable: () => ctx.store.friends.lastSeen().some((f) => this.presence.isOnline(f.username, f) && !ctx.transport.isConnected(f.username)),
+      poll: () => this.mailbox.poll(),
     });
   }
 
@@ -58,12 +68,14 @@ export class Messenger implements PeerEvents {
     this.sync.start();
     this.outgoing.start();
     this.mailbox.start();
+    this.pace.start();
   }
 
   async stop(): Promise<void> {
     this.sync.stop();
     this.outgoing.stop();
     this.mailbox.stop();
+    this.pace.stop();
     this.typingState.stop();
   }
 
@@ -76,6 +88,7 @@ export class Messenger implements PeerEvents {
       friends_online: this.presence.onlineCount(),
       directory: { kind: this.ctx.directory.kind, reachable: this.sync.isReachable() },
       version: this.version,
+      network: this.ctx.transport.network(),
     };
   }
 

@@ -1,3 +1,4 @@
+import type { NetworkStatus, PeerPath } from '../../../shared/contract.js';
 import type { PeerMessage } from '../peer/peer-protocol.js';
 
 export type { PeerEvents } from '../peer/peer-protocol.js';
@@ -9,7 +10,15 @@ export interface PeerTransport {
   isConnected(username: string): boolean;
   /** Sends on the friend's live session; false when there is none. */
   send(username: string, message: PeerMessage): boolean;
-  /** Dials the friend at these addresses unless a session exists or is being set up. */
+  /** The live session's path, null without one. */
+  path(username: string): PeerPath | null;
+  /** The DHT node's state and how many relays answer. */
+  network(): NetworkStatus;
+  /**
+   * Reaches the friend unless a session exists or is being set up: TCP to
+   * these addresses (from their verified presence record) first, then the
+   * DHT key of that record (hole punching, then a relay).
+   */
   connect(username: string, addresses: string[]): void;
   /** Closes the friend's session (removed, or their keys changed). */
   disconnect(username: string): void;

@@ -27,7 +27,25 @@ describe('command line', () => {
       auth: 'token',
       allowOrigins: [CHROMIUM_EXTENSION_ORIGIN],
       limits: DEFAULT_LIMITS,
+      dht: { enabled: false, bootstrap: null, relays: [] },
     });
+  });
+
+  it('turns the DHT on with Supabase by default, and reads its bootstrap nodes and relays', () => {
+    const supabase = ['--supabase-url', 'https://x.supabase.co', '--supabase-key', 'k'];
+    expect(run(supabase).dht).toEqual({ enabled: true, bootstrap: null, relays: [] });
+    expect(run([...supabase, '--dht', 'off']).dht.enabled).toBe(false);
+    const relay = 'AB'.repeat(32);
+    const config = run(['--dht', 'on', '--dht-bootstrap', '203.0.113.1:49737', '--dht-bootstrap=boot.example:1', '--relay', relay]);
+    expect(config.dht).toEqual({ enabled: true, bootstrap: ['203.0.113.1:49737', 'boot.example:1'], relays: [relay.toLowerCase()] });
+    const env = run([], { PARLEY_DHT: 'on', PARLEY_DHT_BOOTSTRAP: '127.0.0.1:1, 127.0.0.1:2', PARLEY_RELAYS: `${relay},${'cd'.repeat(32)}` });
+    expect(env.dht).toEqual({ enabled: true, bootstrap: ['127.0.0.1:1', '127.0.0.1:2'], relays: [relay.toLowerCase(), 'cd'.repeat(32)] });
+  });
+
+  it('refuses malformed DHT options', () => {
+    for (const argv of [['--dht', 'yes'], ['--dht-bootstrap', 'nohost'], ['--dht-bootstrap', 'a:70000'], ['--relay', 'abc'], ['--relay', 'z'.repeat(64)]]) {
+      expect(() => run(argv)).toThrow(ConfigError);
+    }
   });
 
   it('reads options, then PARLEY_* variables, then defaults', () => {

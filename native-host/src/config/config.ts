@@ -19,6 +19,8 @@ export interface HostConfig {
   directoryPath: string;
   supabaseUrl: string | null;
   supabaseKey: string | null;
+  /** Reaching friends through the HyperDHT: hole punching, then blind relays. */
+  dht: DhtConfig;
   heartbeatMs: number;
   presenceTimeoutMs: number;
   auth: 'token' | 'none';
@@ -26,6 +28,14 @@ export interface HostConfig {
   logLevel: LogLevel;
   logFile: string | null;
   limits: Limits;
+}
+
+export interface DhtConfig {
+  enabled: boolean;
+  /** `host:port` bootstrap nodes; null for hyperdht's public ones. */
+  bootstrap: string[] | null;
+  /** Relay public keys, lower-case hex. */
+  relays: string[];
 }
 
 export type ParsedCommandLine =
@@ -86,7 +96,7 @@ function buildConfig(values: Map<string, string[]>, env: NodeJS.ProcessEnv): Hos
   const one = (name: string) => values.get(name)?.[0];
   const root = appDataRoot(env);
   const supabaseUrl = one('supabase-url') ?? null;
-  const directory = one('directory') ?? (supabaseUrl ? 'supabase' : 'local');
+  const directory = (one('directory') ?? (supabaseUrl ? 'supabase' : 'local')) as DirectoryKind;
   if (directory !== 'local' && directory !== 'supabase') {
     throw new ConfigError(`unknown directory kind '${directory}' (use local or supabase)`);
   }
@@ -123,6 +133,7 @@ function buildConfig(values: Map<string, string[]>, env: NodeJS.ProcessEnv): Hos
     directoryPath: path.resolve(one('directory-path') ?? path.join(root, 'parley', 'directory.sqlite')),
     supabaseUrl,
     supabaseKey,
+    dht: dhtConfig(one('dht'), directory, values.get('dht-bootstrap'), values.get('relay') ?? []),
     heartbeatMs: positive(one('heartbeat-ms'), 30_000, 'heartbeat-ms'),
     presenceTimeoutMs: positive(one('presence-timeout-ms'), 90_000, 'presence-timeout-ms'),
     auth,
@@ -154,6 +165,23 @@ function advertise(raw: string | undefined): HostConfig['advertise'] {
   const portNumber = match[2] === undefined ? null : Number(match[2]);
   if (portNumber !== null && (portNumber < 1 || portNumber > 65535)) throw new ConfigError(`invalid --advertise port in '${raw}'`);
   return { host: match[1]!, port: portNumber };
+}
+
+function dhtConfig(raw: string | undefined, directory: DirectoryKind, bootstrap: string[] | undefined, relays: string[]): DhtConfig {
+  if (raw !== undefined && raw !== 'on' && raw !== 'off') throw new ConfigError(`invalid --dht '${raw}' (use on or off)`);
+  for (const node of bootstrap ?? []) {
+    const match = /^([A-Za-z0-9.-]+):(\d{1,5})$/.exec(node);
+    if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) throw new ConfigError(`invalid --dht-bootstrap '${node}' (HOST:PORT)`);
+  }
+  for (const key of relays) {
+    if (!/^[0-9a-fA-F]{64}$/.test(key)) throw new ConfigError(`invalid --relay '${key}' (the 64 hex digits parley-relay prints)`);
+  }
+  return {
+    // The local directory serves one machine, where TCP always works.
+    enabled: raw === undefined ? directory === 'supabase' : raw === 'on',
+    bootstrap: bootstrap && bootstrap.length > 0 ? bootstrap : null,
+    relays: relays.map((key) => key.toLowerCase()),
+  };
 }
 
 function origin(raw: string): string {

@@ -34,12 +34,29 @@ export interface Limits {
   peerIdleTimeoutMs: number;
   /** Most simultaneous inbound peer connections still handshaking. */
   maxPendingHandshakes: number;
+  /** How long a TCP dial to an advertised address may take. */
+  tcpDialTimeoutMs: number;
+  /** TCP's head start before the DHT path is tried too (when TCP has not failed by then). */
+  dialHeadStartMs: number;
+  /** How long the friend with the larger key waits before punching, so the two do not punch at once. */
+  dhtYieldMs: number;
+  /** How long a DHT dial (lookup, hole punch or relay) may take; punching through a NAT that randomises ports can take ~35 s. */
+  dhtDialTimeoutMs: number;
+  /** The punch's head start before a relay is tried too (when punching has not failed by then). */
+  relayHeadStartMs: number;
+  /** First wait before a relayed session tries for a direct path; doubles up to 16 times. */
+  relayUpgradeMs: number;
+  /** How often configured relays are checked. */
+  relayProbeMs: number;
   /** First and largest delay between outbox retries. */
   retryMinMs: number;
   retryMaxMs: number;
   /** How often the mailbox is polled, and how many envelopes one take asks for. */
   mailboxPollMs: number;
   mailboxTakeBatch: number;
+  /** Mailbox poll while a friend is online but no session can form; backs off after `mailboxFastIdleMs` without mail. */
+  mailboxFastPollMs: number;
+  mailboxFastIdleMs: number;
   /** Prekey lifetime before rotation, and how long an old one still opens mail. */
   prekeyRotateMs: number;
   prekeyGraceMs: number;
@@ -63,10 +80,19 @@ export const DEFAULT_LIMITS: Limits = {
   peerPingMs: 15_000,
   peerIdleTimeoutMs: 45_000,
   maxPendingHandshakes: 64,
+  tcpDialTimeoutMs: 5000,
+  dialHeadStartMs: 300,
+  dhtYieldMs: 2000,
+  dhtDialTimeoutMs: 40_000,
+  relayHeadStartMs: 2000,
+  relayUpgradeMs: 30_000,
+  relayProbeMs: 5 * 60_000,
   retryMinMs: 1000,
   retryMaxMs: 60_000,
   mailboxPollMs: 15_000,
   mailboxTakeBatch: 50,
+  mailboxFastPollMs: 2000,
+  mailboxFastIdleMs: 60_000,
   prekeyRotateMs: 7 * 24 * 3600 * 1000,
   prekeyGraceMs: 30 * 24 * 3600 * 1000,
   typingClearMs: 5000,

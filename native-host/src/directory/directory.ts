@@ -30,11 +30,30 @@ export interface SignedPrekey {
   signature: string;
 }
 
+/**
+ * Where a user's host can be reached, as the owner states it. Signed, so the
+ * directory can neither invent addresses nor swap the DHT key; clients keep
+ * the newest `issuedAt` they accepted and refuse anything older.
+ */
+export interface PresenceFields {
+  /** Where the host accepts peer TCP connections, as `host:port`. */
+  addresses: string[];
+  /** base64 of the host's HyperDHT public key (not its identity key); null when the DHT is off. */
+  dhtKey: string | null;
+  /** ISO time the owner signed this record, by the owner's clock. */
+  issuedAt: string;
+}
+
+export interface SignedPresence extends PresenceFields {
+  /** base64 Ed25519 signature over presenceMessage(username, fields) */
+  signature: string;
+}
+
 export interface DirectoryEntry extends KeyRecord {
   /** Newest first; the directory keeps the current one and its predecessor. */
   prekeys: SignedPrekey[];
-  /** Where the user's host accepts peer connections, as `host:port`. */
-  addresses: string[];
+  /** The newest presence record the user's host sent, stored as given; null before the first. */
+  presence: SignedPresence | null;
   /** Last heartbeat, by the directory's clock. */
   lastSeen: string | null;
   lastIp: string | null;
@@ -78,8 +97,11 @@ export interface Directory {
    */
   register(record: KeyRecord, secret: string): Promise<void>;
 
-  /** Marks the user present now (directory time) at these addresses. */
-  heartbeat(username: string, secret: string, addresses: string[]): Promise<void>;
+  /**
+   * Marks the user present now (directory time) and stores their signed
+   * presence record. The directory checks its shape, not its signature.
+   */
+  heartbeat(username: string, secret: string, presence: SignedPresence): Promise<void>;
 
   /** Entries for the usernames that exist; unknown names are left out. */
   lookup(usernames: string[]): Promise<DirectoryEntry[]>;

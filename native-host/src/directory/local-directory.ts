@@ -10,14 +10,15 @@ import {
   type KeyRecord,
   type MailboxItem,
   type SignedPrekey,
+  type SignedPresence,
 } from './directory.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, LocalFile, isUnusableFileError } from './local-file.js';
 import { readEntries, readMailbox, type UserRow } from './local-queries.js';
 import {
   addressHost,
-  checkAddresses,
   checkKeyRecord,
   checkPrekey,
+  checkPresence,
   checkSecret,
   envelopeBytes,
   isUsername,
@@ -81,13 +82,14 @@ export class LocalDirectory implements Directory {
     });
   }
 
-  async heartbeat(username: string, secret: string, addresses: string[]): Promise<void> {
-    checkAddresses(addresses);
-    const first = addresses[0];
+  async heartbeat(username: string, secret: string, presence: SignedPresence): Promise<void> {
+    const record = checkPresence(presence);
+    const first = record.addresses[0];
     this.write((db) => {
       this.authenticate(db, username, secret);
-      db.prepare('UPDATE users SET addresses = ?, last_seen = ?, last_ip = ? WHERE username = ?').run(
-        JSON.stringify(addresses),
+      db.prepare('UPDATE users SET presence = ?, addresses = ?, last_seen = ?, last_ip = ? WHERE username = ?').run(
+        JSON.stringify(record),
+        JSON.stringify(record.addresses),
         this.now(),
         first === undefined ? null : addressHost(first),
         username,

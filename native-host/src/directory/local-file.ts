@@ -6,7 +6,7 @@ import { errors } from '../errors.js';
 /** How long a writer waits for another process's lock before giving up. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA_V1 = `
   CREATE TABLE IF NOT EXISTS users (
@@ -38,6 +38,10 @@ const SCHEMA_V1 = `
   CREATE INDEX IF NOT EXISTS mailbox_by_recipient ON mailbox (recipient, seq);
   CREATE INDEX IF NOT EXISTS mailbox_by_age ON mailbox (created_at);
 `;
+
+// Version 2: the signed presence record (JSON), stored as the host sent it.
+// `addresses` and `last_ip` are still written, from the record.
+const SCHEMA_V2 = `ALTER TABLE users ADD COLUMN presence TEXT;`;
 
 // SQLite result codes meaning the file itself cannot be used right now
 // (gone, locked too long, unreadable, not a database).
@@ -135,6 +139,7 @@ function migrate(db: Database.Database): void {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) throw new Error(`directory file schema ${version} is newer than this host`);
     if (version < 1) db.exec(SCHEMA_V1);
+    if (version < 2) db.exec(SCHEMA_V2);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   }).immediate();
 }

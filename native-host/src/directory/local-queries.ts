@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DirectoryEntry, MailboxItem, SignedPrekey } from './directory.js';
+import type { DirectoryEntry, MailboxItem, SignedPrekey, SignedPresence } from './directory.js';
 
 /** A row of the local directory's `users` table. */
 export interface UserRow {
@@ -9,6 +9,7 @@ export interface UserRow {
   signature: string;
   secret_hash: Uint8Array;
   addresses: string;
+  presence: string | null;
   last_seen: number | null;
   last_ip: string | null;
 }
@@ -46,7 +47,7 @@ export function readEntries(db: Database.Database, usernames: string[]): Directo
     signingKey: row.signing_key,
     signature: row.signature,
     prekeys: byUser.get(row.username) ?? [],
-    addresses: JSON.parse(row.addresses) as string[],
+    presence: parsePresence(row.presence),
     lastSeen: row.last_seen === null ? null : new Date(row.last_seen).toISOString(),
     lastIp: row.last_ip,
   }));
@@ -58,4 +59,14 @@ export function readMailbox(db: Database.Database, username: string, limit: numb
     .prepare('SELECT id, envelope, created_at FROM mailbox WHERE recipient = ? ORDER BY seq LIMIT ?')
     .all(username, limit) as { id: string; envelope: string; created_at: number }[];
   return rows.map((row) => ({ id: row.id, envelope: row.envelope, createdAt: new Date(row.created_at).toISOString() }));
+}
+
+/** The stored record, or null; clients verify its shape and signature again. */
+function parsePresence(json: string | null): SignedPresence | null {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json) as SignedPresence;
+  } catch {
+    return null;
+  }
 }

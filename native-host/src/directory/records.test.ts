@@ -3,10 +3,13 @@ import { loadSodium } from '../crypto/sodium.js';
 import {
   keyRecordMessage,
   prekeyMessage,
+  presenceMessage,
   signKeyRecord,
   signPrekey,
+  signPresence,
   verifyKeyRecord,
   verifyPrekey,
+  verifyPresence,
 } from './records.js';
 
 const sodium = await loadSodium();
@@ -88,5 +91,53 @@ describe('prekeys', () => {
       { ...prekey, createdAt: 'soon' }, { ...prekey, publicKey: 'AAAA' }, { ...prekey, signature: 42 }];
     for (const input of cases) expect(verifyPrekey('alice', alice.fields.signingKey, input)).toBe(false);
     expect(verifyPrekey('alice', 'garbage', prekey)).toBe(false);
+  });
+});
+
+describe('presence records', () => {
+  const dhtKey = b64(sodium.randombytes_buf(32));
+  const fields = { addresses: ['198.18.1.2:9100', '[fe80::1]:9100'], dhtKey, issuedAt: '2026-12-01T10:00:00.000Z' };
+
+  it('signs one unambiguous, domain-separated encoding', () => {
+    expect(sodium.to_string(presenceMessage('alice', fields))).toBe(
+      `parley/1 presence\nalice\n2026-12-01T10:00:00.000Z\n${dhtKey}\n2\n198.18.1.2:9100\n[fe80::1]:9100`,
+    );
+    expect(sodium.to_string(presenceMessage('alice', { addresses: [], dhtKey: null, issuedAt: fields.issuedAt }))).toBe(
+      'parley/1 presence\nalice\n2026-12-01T10:00:00.000Z\n-\n0',
+    );
+  });
+
+  it('verifies only under the signer key, for the signer name, with every field intact', () => {
+    const { fields: id, privateKey } = identity('alice');
+    const other = identity('alice');
+    const record = signPresence('alice', fields, privateKey);
+    expect(record).toMatchObject(fields);
+    expect(verifyPresence('alice', id.signingKey, record)).toBe(true);
+    expect(verifyPresence('alicf', id.signingKey, record)).toBe(false);
+    expect(verifyPresence('alice', other.fields.signingKey, record)).toBe(false);
+    expect(verifyPresence('alice', id.signingKey, { ...record, addresses: ['198.18.1.2:9100'] })).toBe(false);
+    expect(verifyPresence('alice', id.signingKey, { ...record, dhtKey: null })).toBe(false);
+    expect(verifyPresence('alice', id.signingKey, { ...record, dhtKey: other.fields.publicKey })).toBe(false);
+    expect(verifyPresence('alice', id.signingKey, { ...record, issuedAt: '2026-12-01T10:00:00.001Z' })).toBe(false);
+    expect(verifyPresence('alice', id.signingKey, { ...record, signature: signPresence('alice', fields, other.privateKey).signature })).toBe(false);
+  });
+
+  it('refuses malformed records without throwing', () => {
+    const { fields: id, privateKey } = identity('alice');
+    const record = signPresence('alice', fields, privateKey);
+    for (const bad of [
+      null,
+      'x',
+      { ...record, addresses: 'x' },
+      { ...record, addresses: ['a\nb:1'] },
+      { ...record, addresses: Array(9).fill('1.2.3.4:5') },
+      { ...record, dhtKey: 'AAAA' },
+      { ...record, dhtKey: undefined },
+      { ...record, issuedAt: 'soon' },
+      { ...record, signature: 42 },
+    ]) {
+      expect(verifyPresence('alice', id.signingKey, bad)).toBe(false);
+    }
+    expect(verifyPresence('alice', 'not a key', record)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { USERNAME_PATTERN } from '../../../shared/contract.js';
 import { loadSodium } from '../crypto/sodium.js';
-import type { KeyRecord, SignedPrekey } from './directory.js';
+import type { KeyRecord, PresenceFields, SignedPrekey, SignedPresence } from './directory.js';
+import { ADDRESS_PATTERN, ISO_TIME_PATTERN, MAX_ADDRESSES } from './validation.js';
 
 const sodium = await loadSodium();
 const B64 = sodium.base64_variants.ORIGINAL;
@@ -25,6 +26,16 @@ export function keyRecordMessage(username: string, publicKey: string, signingKey
 /** The exact bytes a prekey's signature covers, bound to its owner's username. */
 export function prekeyMessage(username: string, prekey: PrekeyFields): Uint8Array {
   return sodium.from_string(`parley/1 prekey\n${username}\n${prekey.id}\n${prekey.publicKey}\n${prekey.createdAt}`);
+}
+
+/**
+ * The exact bytes a presence record's signature covers, bound to its owner's
+ * username. Addresses cannot contain a newline (ADDRESS_PATTERN), so the
+ * count and one address per line make the encoding unambiguous.
+ */
+export function presenceMessage(username: string, presence: PresenceFields): Uint8Array {
+  const lines = ['parley/1 presence', username, presence.issuedAt, presence.dhtKey ?? '-', String(presence.addresses.length), ...presence.addresses];
+  return sodium.from_string(lines.join('\n'));
 }
 
 /** Signs a key record with the owner's Ed25519 private key (64 bytes, libsodium format). */
@@ -82,6 +93,37 @@ export function verifyPrekey(username: string, signingKeyB64: string, prekey: un
   const sig = decodeExact(signature, SIGNATURE_BYTES);
   if (signer === null || sig === null) return false;
   const message = prekeyMessage(username, { id, publicKey: publicKey as string, createdAt });
+  return safeVerify(sig, message, signer);
+}
+
+/** Signs our own presence record with our Ed25519 private key. */
+export function signPresence(username: string, presence: PresenceFields, signingPrivateKey: Uint8Array): SignedPresence {
+  const signature = sodium.crypto_sign_detached(presenceMessage(username, presence), signingPrivateKey);
+  return {
+    addresses: [...presence.addresses],
+    dhtKey: presence.dhtKey,
+    issuedAt: presence.issuedAt,
+    signature: sodium.to_base64(signature, B64),
+  };
+}
+
+/**
+ * True when `presence` is well formed (at most MAX_ADDRESSES `host:port`
+ * addresses, a 32-byte DHT key or null, an ISO time) and signed by
+ * `signingKeyB64` for `username`. The caller passes the friend's pinned key
+ * and checks `issuedAt` against the newest record it holds. Never throws.
+ */
+export function verifyPresence(username: string, signingKeyB64: string, presence: unknown): presence is SignedPresence {
+  if (!isObject(presence) || typeof username !== 'string') return false;
+  const { addresses, dhtKey, issuedAt, signature } = presence;
+  if (!Array.isArray(addresses) || addresses.length > MAX_ADDRESSES) return false;
+  if (!addresses.every((a) => typeof a === 'string' && ADDRESS_PATTERN.test(a))) return false;
+  if (dhtKey !== null && decodeExact(dhtKey, KEY_BYTES) === null) return false;
+  if (typeof issuedAt !== 'string' || !ISO_TIME_PATTERN.test(issuedAt) || Number.isNaN(Date.parse(issuedAt))) return false;
+  const signer = decodeExact(signingKeyB64, KEY_BYTES);
+  const sig = decodeExact(signature, SIGNATURE_BYTES);
+  if (signer === null || sig === null) return false;
+  const message = presenceMessage(username, { addresses: addresses as string[], dhtKey: dhtKey as string | null, issuedAt });
   return safeVerify(sig, message, signer);
 }
 

@@ -1,7 +1,7 @@
 import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { errors, type ParleyError } from '../errors.js';
-import type { Directory, DirectoryEntry, KeyRecord, MailboxItem, SignedPrekey } from './directory.js';
+import type { Directory, DirectoryEntry, KeyRecord, MailboxItem, SignedPrekey, SignedPresence } from './directory.js';
 
 /** How long one directory call may take before it counts as unreachable. */
 export const DEFAULT_SUPABASE_TIMEOUT_MS = 10_000;
@@ -51,8 +51,8 @@ export class SupabaseDirectory implements Directory {
     });
   }
 
-  async heartbeat(username: string, secret: string, addresses: string[]): Promise<void> {
-    await this.call('parley_heartbeat', { p_username: username, p_secret: secret, p_addresses: addresses });
+  async heartbeat(username: string, secret: string, presence: SignedPresence): Promise<void> {
+    await this.call('parley_heartbeat_presence', { p_username: username, p_secret: secret, p_presence: presence });
   }
 
   async lookup(usernames: string[]): Promise<DirectoryEntry[]> {
@@ -134,7 +134,7 @@ function toEntry(row: unknown): DirectoryEntry[] {
       signingKey: r.signing_key,
       signature: r.signature,
       prekeys: Array.isArray(r.prekeys) ? r.prekeys.flatMap(toPrekey) : [],
-      addresses: Array.isArray(r.addresses) ? r.addresses.filter(isString) : [],
+      presence: toPresence(r.presence),
       lastSeen: toIso(r.last_seen),
       lastIp: isString(r.last_ip) ? r.last_ip : null,
     },
@@ -146,6 +146,13 @@ function toPrekey(value: unknown): SignedPrekey[] {
   const p = value as Record<string, unknown>;
   if (typeof p.id !== 'number' || !isString(p.publicKey) || !isString(p.createdAt) || !isString(p.signature)) return [];
   return [{ id: p.id, publicKey: p.publicKey, createdAt: p.createdAt, signature: p.signature }];
+}
+
+/** Only the record's four fields, as sent; their shape and signature are the client's to verify. */
+function toPresence(value: unknown): SignedPresence | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const p = value as Record<string, unknown>;
+  return { addresses: p.addresses, dhtKey: p.dhtKey, issuedAt: p.issuedAt, signature: p.signature } as SignedPresence;
 }
 
 function toMailboxItem(row: unknown): MailboxItem[] {

@@ -1,6 +1,6 @@
 import { USERNAME_PATTERN } from '../../../shared/contract.js';
 import { errors } from '../errors.js';
-import type { KeyRecord, SignedPrekey } from './directory.js';
+import type { KeyRecord, SignedPrekey, SignedPresence } from './directory.js';
 
 // The shape rules every directory enforces. The SQL functions in
 // supabase/migrations/ spell the same patterns and numbers, so the local and
@@ -69,6 +69,26 @@ export function checkAddresses(addresses: unknown): asserts addresses is string[
       throw errors.directoryRejected('Malformed address: use host:port');
     }
   }
+}
+
+/**
+ * Checks a presence record's shape (its signature is for clients to verify)
+ * and returns exactly its four fields, so nothing else is ever stored.
+ */
+export function checkPresence(presence: unknown): SignedPresence {
+  if (typeof presence !== 'object' || presence === null || Array.isArray(presence)) {
+    throw errors.directoryRejected('Malformed presence record');
+  }
+  const { addresses, dhtKey, issuedAt, signature } = presence as Record<string, unknown>;
+  checkAddresses(addresses);
+  const ok =
+    (dhtKey === null || (typeof dhtKey === 'string' && KEY_B64_PATTERN.test(dhtKey))) &&
+    typeof issuedAt === 'string' &&
+    ISO_TIME_PATTERN.test(issuedAt) &&
+    typeof signature === 'string' &&
+    SIGNATURE_B64_PATTERN.test(signature);
+  if (!ok) throw errors.directoryRejected('Malformed presence record');
+  return { addresses: [...addresses], dhtKey, issuedAt, signature };
 }
 
 /** The host part of `host:port` / `[v6]:port`, as the directory reports `lastIp`. */

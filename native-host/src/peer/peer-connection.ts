@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type net from 'node:net';
 import type { Limits } from '../config/limits.js';
 import type { Logger } from '../logger.js';
 import { encodeFrame, FrameDecoder } from './framing.js';
 import type { PeerHandshake, PeerHandshakeResult } from './peer-handshake.js';
+import type { PeerLink, PeerPath } from './peer-link.js';
 import type { PeerMessage, PeerMessageSchema } from './peer-protocol.js';
 import type { TransportCipher } from './transport-cipher.js';
 
@@ -11,17 +11,27 @@ import type { TransportCipher } from './transport-cipher.js';
 export type Authorize = (result: PeerHandshakeResult) => string | null;
 
 /**
- * One TCP connection to a peer: framing, the Noise handshake, then the
- * encrypted session. Every defect (oversized or stalled frame, failed
+ * One connection to a peer over any link: framing, the Noise handshake, then
+ * the encrypted session. Every defect (oversized or stalled frame, failed
  * handshake, forged or corrupted frame, bad message) closes this connection
- * and nothing else. Emits 'open' (username), 'message' (PeerMessage), 'close'.
+ * and nothing else. Emits 'open' (username), 'message' (PeerMessage),
+ * 'path' (PeerPath), 'close'.
+ *
+ * On a DHT link only the dialler can tell a relayed stream from a direct
+ * one, so it sends a `path` frame first (and whenever the path changes), and
+ * the listener opens the session only once it has it: both sides then weigh
+ * the session the same way when choosing between two (session-choice.ts).
  */
 export class PeerConnection extends EventEmitter {
   username: string | null = null;
   /** Static key of the side that dialled, to break ties between two connections. */
   initiatorKey: Uint8Array | null = null;
   readonly openedAt = Date.now();
+  path: PeerPath;
   private readonly decoder: FrameDecoder;
+  private readonly announcesPath: boolean;
+  private readonly awaitsPath: boolean;
+  private pathPending = false;
   private transport: TransportCipher | null = null;
   private closed = false;
   private handshakeTimer: NodeJS.Timeout | undefined;
@@ -32,7 +42,7 @@ export class PeerConnection extends EventEmitter {
   private corked = false;
 
   constructor(
-    private readonly socket: net.Socket,
+    private readonly link: PeerLink,
     private readonly handshake: PeerHandshake,
     private readonly authorize: Authorize,
     private readonly ownKey: Uint8Array,
@@ -42,20 +52,33 @@ export class PeerConnection extends EventEmitter {
   ) {
     super();
     this.decoder = new FrameDecoder({ maxFrameBytes: limits.maxFrameBytes });
-    socket.setNoDelay(true);
-    socket.on('data', (chunk) => this.onData(chunk));
-    socket.on('error', (err) => this.log.debug('socket error', { err: err.message }));
-    socket.on('close', () => this.close('socket closed'));
+    this.path = link.path;
+    this.announcesPath = handshake.initiator && link.transport === 'dht';
+    this.awaitsPath = !handshake.initiator && link.transport === 'dht';
+    link.attach({
+      data: (chunk) => this.onData(chunk),
+      close: () => this.close('link closed'),
+      path: (path) => this.onLinkPath(path),
+    });
     this.handshakeTimer = setTimeout(() => this.close('handshake timed out'), limits.handshakeTimeoutMs);
     if (handshake.initiator) this.step(null);
   }
 
   get isOpen(): boolean {
-    return this.transport !== null && !this.closed;
+    return this.transport !== null && !this.closed && !this.pathPending;
+  }
+
+  /** True when this side dialled. */
+  get initiator(): boolean {
+    return this.handshake.initiator;
   }
 
   send(message: PeerMessage): boolean {
     if (!this.isOpen) return false;
+    return this.seal(message);
+  }
+
+  private seal(message: PeerMessage): boolean {
     try {
       this.write(this.transport!.seal(message));
       return true;
@@ -71,8 +94,8 @@ export class PeerConnection extends EventEmitter {
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.stallTimer);
     clearInterval(this.pingTimer);
-    this.log.debug('connection closed', { peer: this.username, reason });
-    this.socket.destroy();
+    this.log.debug('connection closed', { peer: this.username, path: this.path, reason });
+    this.link.destroy();
     this.emit('close', reason);
   }
 
@@ -81,16 +104,16 @@ export class PeerConnection extends EventEmitter {
     // Frames written in one tick (acks for a burst, a queue flush) leave in one syscall.
     if (!this.corked) {
       this.corked = true;
-      this.socket.cork();
+      this.link.cork();
       process.nextTick(() => {
         this.corked = false;
-        this.socket.uncork();
+        this.link.uncork();
       });
     }
-    this.socket.write(encodeFrame(body));
+    this.link.write(encodeFrame(body));
   }
 
-  private onData(chunk: Buffer): void {
+  private onData(chunk: Uint8Array): void {
     if (this.closed) return;
     let frames: Uint8Array[];
     try {
@@ -129,20 +152,53 @@ export class PeerConnection extends EventEmitter {
         this.write(step.send);
       }
     } catch (err) {
-      this.log.info('handshake refused', { reason: (err as Error).message, remote: this.socket.remoteAddress });
+      this.log.info('handshake refused', { reason: (err as Error).message, remote: this.link.remote });
       this.close('handshake failed');
     }
   }
 
   private establish(username: string, result: PeerHandshakeResult): void {
-    clearTimeout(this.handshakeTimer);
     this.lastReceived = Date.now();
     this.username = username;
     this.transport = result.transport;
     this.initiatorKey = this.handshake.initiator ? this.ownKey : result.remoteStatic;
     this.pingTimer = setInterval(() => this.keepAlive(), Math.max(100, Math.floor(this.limits.peerPingMs / 2)));
     this.pingTimer.unref();
+    // The listener on a DHT link opens once the dialler said how its stream
+    // goes; that frame follows message 3 at once (the handshake timer runs on).
+    if (this.awaitsPath) {
+      this.pathPending = true;
+      return;
+    }
+    clearTimeout(this.handshakeTimer);
+    if (this.announcesPath) this.seal({ type: 'path', path: this.dhtPath() });
     this.emit('open', username);
+  }
+
+  private dhtPath(): 'holepunch' | 'relay' {
+    return this.path === 'relay' ? 'relay' : 'holepunch';
+  }
+
+  /** The link itself saw the path change (hyperdht punched through a relayed stream). */
+  private onLinkPath(path: PeerPath): void {
+    if (this.closed || path === this.path) return;
+    this.path = path;
+    if (this.pathPending) return;
+    if (this.transport !== null && this.announcesPath) this.seal({ type: 'path', path: this.dhtPath() });
+    if (this.transport !== null) this.emit('path', path);
+  }
+
+  private onPathFrame(path: 'holepunch' | 'relay'): void {
+    if (!this.awaitsPath) return this.close('unexpected path frame');
+    const changed = path !== this.path;
+    this.path = path;
+    if (this.pathPending) {
+      this.pathPending = false;
+      clearTimeout(this.handshakeTimer);
+      this.emit('open', this.username);
+    } else if (changed) {
+      this.emit('path', path);
+    }
   }
 
   private receive(frame: Uint8Array): void {
@@ -158,7 +214,9 @@ export class PeerConnection extends EventEmitter {
       this.close('bad frame');
       return;
     }
-    if (message.type === 'ping') this.send({ type: 'pong' });
+    if (message.type === 'path') this.onPathFrame(message.path);
+    else if (this.pathPending) this.close('the dialler did not say its path first');
+    else if (message.type === 'ping') this.send({ type: 'pong' });
     else if (message.type !== 'pong') this.emit('message', message);
   }
 

@@ -1,27 +1,36 @@
-import net, { type AddressInfo } from 'node:net';
+import type { NetworkStatus } from '../../../shared/contract.js';
 import type { Limits } from '../config/limits.js';
-import { toBase64, type IdentityKeys } from '../crypto/identity.js';
+import { fromBase64, toBase64, type IdentityKeys } from '../crypto/identity.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
+import { DialPlan } from './dial-plan.js';
+import type { DhtTransport } from './dht-transport.js';
 import { PeerConnection } from './peer-connection.js';
 import { createInitiator, createResponder, type PeerHandshake, type PeerHandshakeResult } from './peer-handshake.js';
+import type { PeerLink, PeerPath } from './peer-link.js';
 import { peerMessageSchema, type PeerEvents, type PeerMessage } from './peer-protocol.js';
-import { compareBytes, parseAddress } from './peer-address.js';
+import { compareBytes } from './peer-address.js';
+import { Redials } from './redials.js';
+import { RelayUpgrades } from './relay-upgrades.js';
+import { keepIncoming } from './session-choice.js';
+import type { TcpTransport } from './tcp-transport.js';
 
-const DIAL_TIMEOUT_MS = 5000;
-/** Quick redials after a session drops (a restart, a blip), before waiting for the directory. */
-const REDIAL_DELAYS_MS = [250, 1000, 2000, 4000, 8000];
 
 /**
- * Every peer connection of this host: the listener, dialling, one session
- * per friend, and redialling a friend whose session dropped.
+ * Every peer connection of this host, whatever carries it: the TCP listener
+ * and the DHT server, dialling a friend by every path they publish, one
+ * session per friend, redialling a friend whose session dropped, and moving
+ * a relayed session to a direct path when a punch gets through.
  */
 export class PeerManager {
   private readonly sessions = new Map<string, PeerConnection>();
-  private readonly dialing = new Set<string>();
-  private readonly redials = new Map<string, { attempt: number; timer: NodeJS.Timeout }>();
+  private readonly dialing = new Map<string, DialPlan>();
+  private readonly redials = new Redials((username) => {
+    const friend = this.deps.store.friends.get(username);
+    if (friend) this.connect(username, JSON.parse(friend.addresses) as string[]);
+  });
+  private readonly upgrades: RelayUpgrades | null;
   private readonly pending = new Set<PeerConnection>();
-  private server: net.Server | undefined;
   private events: PeerEvents | undefined;
   private closing = false;
   /** Built once: every connection validates frames with it, strangers' included. */
@@ -34,26 +43,30 @@ export class PeerManager {
       limits: Limits;
       log: Logger;
       username: () => string | null;
+      tcp: TcpTransport;
+      dht: DhtTransport | null;
     },
   ) {
     this.schema = peerMessageSchema(deps.limits.maxTextLength);
+    this.upgrades = deps.dht
+      ? new RelayUpgrades({
+          firstWaitMs: deps.limits.relayUpgradeMs,
+          log: deps.log,
+          stillRelayed: (username, conn) => !this.closing && this.sessions.get(username) === conn && conn.path === 'relay',
+          tryDirect: (username) => this.tryDirect(username),
+        })
+      : null;
   }
 
   attach(events: PeerEvents): void {
     this.events = events;
   }
 
-  listen(port: number, host: string): Promise<number> {
-    const server = net.createServer((socket) => this.accept(socket));
-    server.maxConnections = this.deps.limits.maxPendingHandshakes * 4 + 1024;
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve((server.address() as AddressInfo).port);
-      });
-    });
+  /** Binds the TCP listener and starts the DHT node (which joins in the background). */
+  async listen(port: number, host: string): Promise<number> {
+    const bound = await this.deps.tcp.listen(port, host, this.deps.limits.maxPendingHandshakes * 4 + 1024, (link) => this.accept(link));
+    this.deps.dht?.start((link) => this.accept(link));
+    return bound;
   }
 
   sessionCount(): number {
@@ -64,6 +77,16 @@ export class PeerManager {
     return this.sessions.get(username)?.isOpen ?? false;
   }
 
+  path(username: string): PeerPath | null {
+    const conn = this.sessions.get(username);
+    return conn?.isOpen ? conn.path : null;
+  }
+
+  network(): NetworkStatus {
+    const dht = this.deps.dht;
+    return { dht: dht ? dht.status() : 'off', relays: dht ? dht.relayCount() : 0 };
+  }
+
   send(username: string, message: PeerMessage): boolean {
     return this.sessions.get(username)?.send(message) ?? false;
   }
@@ -72,50 +95,67 @@ export class PeerManager {
     if (this.closing || this.sessions.has(username) || this.dialing.has(username)) return;
     const self = this.deps.username();
     const friend = this.deps.store.friends.get(username);
-    if (!self || !friend || addresses.length === 0) return;
-    this.dialing.add(username);
-    void this.dial(self, username, addresses).finally(() => this.dialing.delete(username));
+    if (!self || !friend || (addresses.length === 0 && !friend.dht_key)) return;
+    const plan = new DialPlan(
+      { tcp: this.deps.tcp, dht: this.deps.dht, limits: this.deps.limits, log: this.deps.log, handshake: (link, signal) => this.dialled(self, username, link, signal) },
+      { username, addresses, dhtKey: friend.dht_key, dhtDelayMs: this.leadsOverDht(friend.public_key) ? 0 : this.deps.limits.dhtYieldMs },
+    );
+    this.dialing.set(username, plan);
+    void plan.run().then((ok) => {
+      this.dialing.delete(username);
+      if (ok) return;
+      this.deps.log.debug('no path to friend for now', { peer: username });
+      this.scheduleRedial(username);
+    });
   }
 
   disconnect(username: string): void {
-    this.cancelRedial(username);
+    this.redials.cancel(username);
+    this.upgrades?.cancel(username);
+    this.dialing.get(username)?.cancel();
     this.sessions.get(username)?.close('disconnected locally');
   }
 
   async close(): Promise<void> {
     this.closing = true;
-    for (const username of [...this.redials.keys()]) this.cancelRedial(username);
+    this.redials.cancelAll();
+    this.upgrades?.cancelAll();
+    for (const plan of this.dialing.values()) plan.cancel();
     for (const conn of [...this.sessions.values(), ...this.pending]) conn.close('host shutting down');
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await Promise.all([this.deps.tcp.close(), this.deps.dht?.close()]);
   }
 
-  private accept(socket: net.Socket): void {
+  private accept(link: PeerLink): void {
     const self = this.deps.username();
     if (this.closing || !self || this.pending.size >= this.deps.limits.maxPendingHandshakes) {
-      socket.destroy();
+      link.destroy();
       return;
     }
     const handshake = createResponder({ username: self, staticKeys: this.staticKeys(), signingKeys: this.signingKeys() });
-    this.track(this.connection(socket, handshake));
+    this.track(this.connection(link, handshake));
   }
 
-  private async dial(self: string, username: string, addresses: string[]): Promise<void> {
-    for (const address of addresses) {
-      const target = parseAddress(address);
-      if (!target) continue;
-      const socket = await openSocket(target.host, target.port);
-      if (!socket) continue;
-      const handshake = createInitiator({
-        username: self,
-        staticKeys: this.staticKeys(),
-        signingKeys: this.signingKeys(),
-        expectedRemoteUsername: username,
-      });
-      const conn = this.connection(socket, handshake);
-      this.track(conn);
-      if (await opened(conn)) return;
+  /** Our side of a dialled link; resolves with the session's path once it opened, null if it never does. */
+  private dialled(self: string, username: string, link: PeerLink, signal: AbortSignal): Promise<PeerPath | null> {
+    if (signal.aborted || this.closing) {
+      link.destroy();
+      return Promise.resolve(null);
     }
-    this.scheduleRedial(username, addresses);
+    const handshake = createInitiator({
+      username: self,
+      staticKeys: this.staticKeys(),
+      signingKeys: this.signingKeys(),
+      expectedRemoteUsername: username,
+    });
+    const conn = this.connection(link, handshake);
+    this.track(conn);
+    // Another path won: a handshake still running on this one is not needed.
+    const onAbort = () => (conn.isOpen ? undefined : conn.close('another path won'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    return new Promise<PeerPath | null>((resolve) => {
+      conn.once('open', () => resolve(conn.path));
+      conn.once('close', () => resolve(null));
+    }).finally(() => signal.removeEventListener('abort', onAbort));
   }
 
   /** The pin check: the peer must be a friend and present exactly the pinned keys. */
@@ -142,58 +182,78 @@ export class PeerManager {
     conn.on('message', (message: PeerMessage) => {
       if (conn.username) this.events?.message(conn.username, message);
     });
+    conn.on('path', (path: PeerPath) => {
+      if (!conn.username || this.sessions.get(conn.username) !== conn) return;
+      this.deps.log.info('session path changed', { peer: conn.username, path });
+      if (path !== 'relay') this.upgrades?.cancel(conn.username);
+    });
     conn.once('close', () => {
       this.pending.delete(conn);
       const username = conn.username;
       if (!username || this.sessions.get(username) !== conn) return;
       this.sessions.delete(username);
+      this.upgrades?.cancel(username);
       this.events?.sessionDown(username);
-      const friend = this.deps.store.friends.get(username);
-      if (friend && !this.closing) this.scheduleRedial(username, JSON.parse(friend.addresses) as string[]);
+      if (!this.closing && this.deps.store.friends.get(username)) this.scheduleRedial(username);
     });
   }
 
   /**
-   * One session per friend. When both hosts dial at once, both keep the
-   * connection dialled by the host with the smaller static key, so they
-   * agree without talking. A second connection from the same dialler
-   * replaces the first: the dialler restarted or lost the old one.
+   * Of two friends, the one with the smaller static key punches first and
+   * tries to move a relayed session to a direct path; the other waits
+   * (DialTarget.dhtDelayMs), so their punches do not collide.
    */
+  private leadsOverDht(friendPublicKey: string): boolean {
+    return compareBytes(this.deps.identity.publicKey, fromBase64(friendPublicKey)) < 0;
+  }
+
+  /** One session per friend; which of two survives is decided alike on both sides (session-choice.ts). */
   private adopt(username: string, conn: PeerConnection): void {
-    this.cancelRedial(username);
+    this.redials.cancel(username);
+    // The friend reached us first: our own attempts are moot, unless only a relay got through.
+    if (!conn.initiator && conn.path !== 'relay') this.dialing.get(username)?.cancel();
     const existing = this.sessions.get(username);
     if (existing && existing.isOpen) {
-      const sameDialler = compareBytes(existing.initiatorKey!, conn.initiatorKey!) === 0;
-      const keepExisting = !sameDialler && compareBytes(existing.initiatorKey!, conn.initiatorKey!) < 0;
-      const [winner, loser] = keepExisting ? [existing, conn] : [conn, existing];
+      const incomingWins = keepIncoming(
+        { path: existing.path, initiatorKey: existing.initiatorKey! },
+        { path: conn.path, initiatorKey: conn.initiatorKey! },
+      );
+      const [winner, loser] = incomingWins ? [conn, existing] : [existing, conn];
       this.sessions.set(username, winner);
+      if (incomingWins) this.deps.log.info('session moved', { peer: username, from: existing.path, to: conn.path });
       loser.close('duplicate session');
+      this.planUpgrade(username, winner);
       return;
     }
     this.sessions.set(username, conn);
+    this.deps.log.info('session open', { peer: username, path: conn.path, dialled: conn.initiator });
+    this.planUpgrade(username, conn);
     this.events?.sessionUp(username);
   }
 
-  private scheduleRedial(username: string, addresses: string[]): void {
-    if (this.closing || this.sessions.has(username)) return;
-    const attempt = (this.redials.get(username)?.attempt ?? -1) + 1;
-    clearTimeout(this.redials.get(username)?.timer);
-    if (attempt >= REDIAL_DELAYS_MS.length) {
-      this.redials.delete(username);
-      return;
-    }
-    const timer = setTimeout(() => this.connect(username, addresses), REDIAL_DELAYS_MS[attempt]);
-    timer.unref();
-    this.redials.set(username, { attempt, timer });
+  /** A relayed session tries for a direct one, from the end that leads over the DHT. */
+  private planUpgrade(username: string, conn: PeerConnection): void {
+    this.upgrades?.cancel(username);
+    const friend = this.deps.store.friends.get(username);
+    if (conn.path === 'relay' && friend && this.leadsOverDht(friend.public_key)) this.upgrades?.start(username, conn);
   }
 
-  private cancelRedial(username: string): void {
-    clearTimeout(this.redials.get(username)?.timer);
-    this.redials.delete(username);
+  /** One hole punch to the friend's DHT key; true once its session opened. */
+  private async tryDirect(username: string): Promise<boolean> {
+    const self = this.deps.username();
+    const key = this.deps.store.friends.get(username)?.dht_key;
+    if (this.closing || !self || !key || !this.deps.dht) return false;
+    const signal = new AbortController().signal;
+    const link = await this.deps.dht.dial(key, null, signal);
+    return (await this.dialled(self, username, link, signal)) !== null;
   }
 
-  private connection(socket: net.Socket, handshake: PeerHandshake): PeerConnection {
-    return new PeerConnection(socket, handshake, (r) => this.authorize(r), this.deps.identity.publicKey, this.schema, this.deps.limits, this.deps.log);
+  private scheduleRedial(username: string): void {
+    if (!this.closing && !this.sessions.has(username)) this.redials.schedule(username);
+  }
+
+  private connection(link: PeerLink, handshake: PeerHandshake): PeerConnection {
+    return new PeerConnection(link, handshake, (r) => this.authorize(r), this.deps.identity.publicKey, this.schema, this.deps.limits, this.deps.log);
   }
 
   private staticKeys() {
@@ -203,27 +263,4 @@ export class PeerManager {
   private signingKeys() {
     return { publicKey: this.deps.identity.signingPublicKey, privateKey: this.deps.identity.signingPrivateKey };
   }
-}
-
-function openSocket(host: string, port: number): Promise<net.Socket | null> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const timer = setTimeout(() => done(null), DIAL_TIMEOUT_MS);
-    const done = (result: net.Socket | null) => {
-      clearTimeout(timer);
-      socket.off('error', onError);
-      if (!result) socket.destroy();
-      resolve(result);
-    };
-    const onError = () => done(null);
-    socket.once('error', onError);
-    socket.once('connect', () => done(socket));
-  });
-}
-
-function opened(conn: PeerConnection): Promise<boolean> {
-  return new Promise((resolve) => {
-    conn.once('open', () => resolve(true));
-    conn.once('close', () => resolve(false));
-  });
 }

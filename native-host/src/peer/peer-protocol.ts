@@ -19,6 +19,12 @@ export function peerMessageSchema(maxTextLength: number) {
     z.object({ type: z.literal('typing'), typing: z.boolean() }),
     /** The reader saw everything up to and including msg_id. */
     z.object({ type: z.literal('read'), msg_id: msgId }),
+    /**
+     * How the dialler's DHT stream reaches us: its first frame on a DHT link
+     * and again when that changes. Never sent on TCP (hosts without the DHT
+     * would not know it).
+     */
+    z.object({ type: z.literal('path'), path: z.enum(['holepunch', 'relay']) }),
     z.object({ type: z.literal('ping') }),
     z.object({ type: z.literal('pong') }),
   ]);

@@ -7,9 +7,7 @@ export type Db = Database.Database;
 /**
  * Opens the profile database: WAL (readers never block the writer),
  * synchronous=NORMAL (a commit survives a process crash; WAL keeps it
- * consistent after power loss), a busy timeout, foreign keys, the SQL
- * function the search index triggers call, and the migrations brought up
- * to date.
+ * consistent after power loss), a busy timeout, foreign keys, and the migrations brought up to date.
  */
 export function openDatabase(file: string): Db {
   const db = new Database(file);
@@ -20,7 +18,6 @@ export function openDatabase(file: string): Db {
   // Checkpoints run on a timer (checkpoints below), not inside whichever
   // commit crosses SQLite's default 1000-page mark; this is only the backstop.
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
-  registerSearchFunctions(db);
   migrate(db);
   return db;
 }
@@ -41,7 +38,12 @@ export function startCheckpoints(db: Db, intervalMs = CHECKPOINT_INTERVAL_MS): (
   return () => clearInterval(timer);
 }
 
+/**
+ * Brings the schema up to date. Registers the SQL functions the schema's
+ * triggers call first: every connection that migrates also writes messages.
+ */
 export function migrate(db: Db): void {
+  registerSearchFunctions(db);
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new Error(`database schema version ${current} is newer than this host (${MIGRATIONS.length})`);

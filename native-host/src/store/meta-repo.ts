@@ -1,6 +1,6 @@
 import type { Db } from './database.js';
 
-export type MetaKey = 'username' | 'directory_secret' | 'registered_directory';
+export type MetaKey = 'username' | 'directory_secret' | 'registered_directory' | 'presence_issued_at';
 
 /** Small named values of this profile (its username, its directory secret). */
 export class MetaRepo {

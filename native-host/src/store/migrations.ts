@@ -121,4 +121,14 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO message_search (rowid, body, peer)
     SELECT id, parley_search_text(text), hex(peer) FROM messages WHERE text != '';
   `,
+  `
+  -- Reachability from the friend's newest signed presence record: its
+  -- HyperDHT key (base64) and issuedAt, kept so an older record is never
+  -- accepted after a newer one (addresses stay in friends.addresses).
+  -- Addresses learnt before, unsigned, are dropped: only a friend's own
+  -- record says where to dial them now.
+  ALTER TABLE friends ADD COLUMN dht_key TEXT;
+  ALTER TABLE friends ADD COLUMN presence_at TEXT;
+  UPDATE friends SET addresses = '[]';
+  `,
 ];

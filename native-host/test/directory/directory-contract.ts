@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Directory, DirectoryLimits } from '../../src/directory/directory.js';
-import { verifyKeyRecord, verifyPrekey } from '../../src/directory/records.js';
-import { envelope, makePrekey, makeUser, sleep } from './directory-fixtures.js';
+import { verifyKeyRecord, verifyPrekey, verifyPresence } from '../../src/directory/records.js';
+import { envelope, makePrekey, makePresence, makeUser, randomKey, sleep } from './directory-fixtures.js';
 
 /** Opens a fresh, empty directory with these caps (defaults for the rest). */
 export type MakeDirectory = (
@@ -34,7 +34,7 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
       await dir.register(alice.record, alice.secret);
       const [entry, ...rest] = await dir.lookup(['alice']);
       expect(rest).toEqual([]);
-      expect(entry).toEqual({ ...alice.record, prekeys: [], addresses: [], lastSeen: null, lastIp: null });
+      expect(entry).toEqual({ ...alice.record, prekeys: [], presence: null, lastSeen: null, lastIp: null });
       expect(verifyKeyRecord(entry)).toBe(true);
     });
 
@@ -65,36 +65,81 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
       const dir = await open();
       const alice = makeUser('alice');
       await dir.register(alice.record, alice.secret);
-      await rejectsWith(dir.heartbeat('alice', 'wrong-secret-0123456789', ['10.0.0.1:9100']), 'DIRECTORY_REJECTED');
-      await rejectsWith(dir.heartbeat('alice', '', ['10.0.0.1:9100']), 'DIRECTORY_REJECTED');
-      await rejectsWith(dir.heartbeat('nobody', alice.secret, ['10.0.0.1:9100']), 'DIRECTORY_REJECTED');
+      const presence = makePresence(alice);
+      await rejectsWith(dir.heartbeat('alice', 'wrong-secret-0123456789', presence), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.heartbeat('alice', '', presence), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.heartbeat('nobody', alice.secret, presence), 'DIRECTORY_REJECTED');
       const [entry] = await dir.lookup(['alice']);
       expect(entry?.lastSeen).toBeNull();
-      expect(entry?.addresses).toEqual([]);
+      expect(entry?.presence).toBeNull();
     });
 
-    it('records heartbeats by its own clock with the advertised addresses', async () => {
+    it('records heartbeats by its own clock and serves the signed presence record as sent', async () => {
       const dir = await open();
       const alice = makeUser('alice');
       await dir.register(alice.record, alice.secret);
+      const presence = makePresence(alice, { addresses: ['192.168.1.20:9100', 'alice.example:443'], dhtKey: randomKey() });
       const before = Date.now();
-      await dir.heartbeat('alice', alice.secret, ['192.168.1.20:9100', 'alice.example:443']);
+      await dir.heartbeat('alice', alice.secret, presence);
       const after = Date.now();
       const [entry] = await dir.lookup(['alice']);
-      expect(entry?.addresses).toEqual(['192.168.1.20:9100', 'alice.example:443']);
+      expect(entry?.presence).toEqual(presence);
+      expect(verifyPresence('alice', alice.record.signingKey, entry?.presence)).toBe(true);
       expect(entry?.lastIp).toBe('192.168.1.20');
       // Same machine: the directory's clock is ours, give or take rounding.
       const seen = Date.parse(entry?.lastSeen ?? '');
       expect(seen).toBeGreaterThanOrEqual(before - 1000);
       expect(seen).toBeLessThanOrEqual(after + 1000);
 
-      await dir.heartbeat('alice', alice.secret, ['[fe80::1]:9100']);
-      const [v6] = await dir.lookup(['alice']);
-      expect(v6?.lastIp).toBe('fe80::1');
-      expect(v6?.addresses).toEqual(['[fe80::1]:9100']);
+      const v6 = makePresence(alice, { addresses: ['[fe80::1]:9100'] });
+      await dir.heartbeat('alice', alice.secret, v6);
+      const [again] = await dir.lookup(['alice']);
+      expect(again?.lastIp).toBe('fe80::1');
+      expect(again?.presence).toEqual(v6);
 
-      await rejectsWith(dir.heartbeat('alice', alice.secret, ['no port']), 'DIRECTORY_REJECTED');
-      await rejectsWith(dir.heartbeat('alice', alice.secret, Array(9).fill('1.2.3.4:5')), 'DIRECTORY_REJECTED');
+      const none = makePresence(alice, { addresses: [] });
+      await dir.heartbeat('alice', alice.secret, none);
+      const [empty] = await dir.lookup(['alice']);
+      expect(empty?.presence).toEqual(none);
+      expect(empty?.lastIp).toBeNull();
+    });
+
+    it('keeps only the four fields of a presence record', async () => {
+      const dir = await open();
+      const alice = makeUser('alice');
+      await dir.register(alice.record, alice.secret);
+      const presence = makePresence(alice);
+      await dir.heartbeat('alice', alice.secret, { ...presence, extra: 'x'.repeat(100) } as typeof presence);
+      expect((await dir.lookup(['alice']))[0]?.presence).toEqual(presence);
+    });
+
+    it('refuses malformed presence records, keeping the last good one', async () => {
+      const dir = await open();
+      const alice = makeUser('alice');
+      await dir.register(alice.record, alice.secret);
+      const good = makePresence(alice);
+      await dir.heartbeat('alice', alice.secret, good);
+      const bad: unknown[] = [
+        null,
+        'not a record',
+        [good],
+        { ...good, addresses: ['no port'] },
+        { ...good, addresses: Array(9).fill('1.2.3.4:5') },
+        { ...good, addresses: '1.2.3.4:5' },
+        { ...good, addresses: [42] },
+        { ...good, dhtKey: 'AAAA' },
+        { ...good, dhtKey: 7 },
+        { ...good, dhtKey: undefined },
+        { ...good, issuedAt: 'yesterday' },
+        { ...good, issuedAt: undefined },
+        { ...good, signature: good.dhtKey },
+        { ...good, signature: 'x'.repeat(88) },
+        { addresses: good.addresses, dhtKey: null, issuedAt: good.issuedAt },
+      ];
+      for (const record of bad) {
+        await rejectsWith(dir.heartbeat('alice', alice.secret, record as typeof good), 'DIRECTORY_REJECTED');
+      }
+      expect((await dir.lookup(['alice']))[0]?.presence).toEqual(good);
     });
 
     it('looks up many users at once, leaving unknown names out', async () => {

@@ -1,6 +1,6 @@
 import { loadSodium } from '../../src/crypto/sodium.js';
-import type { KeyRecord, SignedPrekey } from '../../src/directory/directory.js';
-import { signKeyRecord, signPrekey } from '../../src/directory/records.js';
+import type { KeyRecord, PresenceFields, SignedPrekey, SignedPresence } from '../../src/directory/directory.js';
+import { signKeyRecord, signPrekey, signPresence } from '../../src/directory/records.js';
 
 const sodium = await loadSodium();
 const b64 = (bytes: Uint8Array) => sodium.to_base64(bytes, sodium.base64_variants.ORIGINAL);
@@ -29,6 +29,20 @@ export function makePrekey(user: TestUser, id: number): SignedPrekey {
     { id, publicKey: b64(key.publicKey), createdAt: new Date().toISOString() },
     user.signingPrivateKey,
   );
+}
+
+/** A presence record signed by `user`; fields default to one address, no DHT key, now. */
+export function makePresence(user: TestUser, fields: Partial<PresenceFields> = {}): SignedPresence {
+  return signPresence(
+    user.record.username,
+    { addresses: ['192.168.1.20:9100'], dhtKey: null, issuedAt: new Date().toISOString(), ...fields },
+    user.signingPrivateKey,
+  );
+}
+
+/** base64 of 32 random bytes, shaped like a public key. */
+export function randomKey(): string {
+  return b64(sodium.randombytes_buf(32));
 }
 
 /** A base64 envelope of exactly `bytes` random bytes. */

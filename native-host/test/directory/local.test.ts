@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalDirectory } from '../../src/directory/local-directory.js';
 import { bundleScript } from '../support/bundle-script.js';
 import { runDirectoryContract } from './directory-contract.js';
-import { envelope, makeUser } from './directory-fixtures.js';
+import { envelope, makePresence, makeUser } from './directory-fixtures.js';
 
 function tempPath(): { dir: string; file: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-dir-'));
@@ -109,14 +110,14 @@ describe('local directory file', () => {
 
     fs.renameSync(file, `${file}.moved`);
     await expect(directory.lookup(['alice'])).rejects.toMatchObject({ code: 'DIRECTORY_UNREACHABLE' });
-    await expect(directory.heartbeat('alice', alice.secret, [])).rejects.toMatchObject({
+    await expect(directory.heartbeat('alice', alice.secret, makePresence(alice))).rejects.toMatchObject({
       code: 'DIRECTORY_UNREACHABLE',
     });
     expect(fs.existsSync(file)).toBe(false);
 
     fs.renameSync(`${file}.moved`, file);
     expect((await directory.lookup(['alice'])).map((e) => e.username)).toEqual(['alice']);
-    await directory.heartbeat('alice', alice.secret, ['127.0.0.1:9100']);
+    await directory.heartbeat('alice', alice.secret, makePresence(alice, { addresses: ['127.0.0.1:9100'] }));
   });
 
   it('notices a file replaced under the same path', async () => {
@@ -153,12 +154,34 @@ describe('local directory file', () => {
     opened.push(directory);
     const bob = makeUser('bob');
     await directory.register(bob.record, bob.secret);
-    await directory.heartbeat('bob', bob.secret, ['10.1.2.3:9100']);
+    await directory.heartbeat('bob', bob.secret, makePresence(bob, { addresses: ['10.1.2.3:9100'] }));
     expect((await directory.lookup(['bob']))[0]?.lastSeen).toBe('2026-06-15T10:00:00.000Z');
     await directory.mailboxPut('bob', envelope(8));
     now += 60_000;
     expect(await directory.mailboxTake('bob', bob.secret, 10)).toHaveLength(1);
     now += 1;
     expect(await directory.mailboxTake('bob', bob.secret, 10)).toEqual([]);
+  });
+
+  it('moves a file from schema 1 (addresses only) to presence records, keeping every user', async () => {
+    const { dir, file } = tempPath();
+    dirs.push(dir);
+    const first = open(file);
+    const alice = makeUser('alice');
+    await first.register(alice.record, alice.secret);
+    await first.close();
+    opened.pop();
+    // Turn it back into the schema-1 file an older host wrote.
+    const raw = new Database(file);
+    raw.exec(`ALTER TABLE users DROP COLUMN presence; UPDATE users SET addresses = '["10.0.0.9:9100"]', last_seen = 1`);
+    raw.pragma('user_version = 1');
+    raw.close();
+
+    const upgraded = open(file);
+    const [before] = await upgraded.lookup(['alice']);
+    expect(before).toMatchObject({ username: 'alice', presence: null, lastSeen: new Date(1).toISOString() });
+    const presence = makePresence(alice);
+    await upgraded.heartbeat('alice', alice.secret, presence);
+    expect((await upgraded.lookup(['alice']))[0]?.presence).toEqual(presence);
   });
 });

@@ -5,6 +5,7 @@ import { pgEngine } from '../support/sql-engine.js';
 import { runDirectoryContract } from './directory-contract.js';
 import { startSqlDirectory, type SqlDirectoryFixture } from './sql-directory-fixture.js';
 import { runSqlSecurityChecks } from './sql-security-checks.js';
+import { runSqlUpgradeChecks } from './sql-upgrade-checks.js';
 
 // Real PostgreSQL (CI: scripts/start-postgres.sh, then `npm run test:pg`).
 // The URL's database is only used to create and drop a fresh one per run.
@@ -31,4 +32,18 @@ describe.skipIf(!baseUrl)('directory on PostgreSQL', () => {
 
   runDirectoryContract('supabase on PostgreSQL', (limits) => fixture.makeDirectory(limits));
   runSqlSecurityChecks('PostgreSQL', () => fixture);
+  runSqlUpgradeChecks('PostgreSQL', async () => {
+    const name = `${database}_upgrade`;
+    await admin.query(`create database ${name}`);
+    const url = new URL(baseUrl!);
+    url.pathname = `/${name}`;
+    const engine = pgEngine(new pg.Pool({ connectionString: url.toString(), max: 4 }));
+    return {
+      engine,
+      dispose: async () => {
+        await engine.close();
+        await admin.query(`drop database if exists ${name} with (force)`);
+      },
+    };
+  });
 });

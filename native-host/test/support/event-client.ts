@@ -15,7 +15,12 @@ export class EventClient {
 
   static connect(port: number, token: string | null, headers: Record<string, string> = {}): Promise<EventClient> {
     const query = token ? `?token=${encodeURIComponent(token)}` : '';
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/events${query}`, { headers });
+    return EventClient.connectUrl(`ws://127.0.0.1:${port}/events${query}`, headers);
+  }
+
+  /** Any URL `ws` accepts, `ws+unix:` included. */
+  static connectUrl(url: string, headers: Record<string, string> = {}): Promise<EventClient> {
+    const socket = new WebSocket(url, { headers });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new EventClient(socket)));
       socket.once('error', reject);

@@ -4,11 +4,17 @@ import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
-/** The directory migration, applied as-is by every SQL-backed test. */
-export const MIGRATION_PATH = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../supabase/migrations/20261127000000_parley_directory.sql',
-);
+/** The directory migrations, applied as-is and in order by every SQL-backed test. */
+export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../supabase/migrations');
+
+/** Migration files in the order they apply (their names start with a timestamp). */
+export function migrationFiles(): string[] {
+  return fs
+    .readdirSync(MIGRATIONS_DIR)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()
+    .map((name) => path.join(MIGRATIONS_DIR, name));
+}
 
 export type Row = Record<string, unknown>;
 
@@ -79,6 +85,7 @@ export function pgEngine(pool: pg.Pool): SqlEngine {
   };
 }
 
-export async function applyMigration(engine: SqlEngine): Promise<void> {
-  await engine.exec(fs.readFileSync(MIGRATION_PATH, 'utf8'));
+/** Applies every migration, or only the first `count` (a directory still on an older schema). */
+export async function applyMigration(engine: SqlEngine, count = Infinity): Promise<void> {
+  for (const file of migrationFiles().slice(0, count)) await engine.exec(fs.readFileSync(file, 'utf8'));
 }

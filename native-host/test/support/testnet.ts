@@ -94,6 +94,8 @@ export class Testnet {
       ['--advertise', '127.0.0.1'],
       ['--directory', 'local'],
       ['--directory-path', this.directoryPath],
+      // Never the public HyperDHT (a Supabase directory would turn it on): tests that want a DHT give their own.
+      ['--dht', 'off'],
       ['--heartbeat-ms', '500'],
       ['--presence-timeout-ms', '2000'],
       ['--log-level', 'debug'],
@@ -134,23 +136,33 @@ export function spawnHost(dataDir: string, args: string[], env: Record<string, s
 }
 
 async function waitReady(host: TestHost, timeoutMs = 15_000): Promise<void> {
-  const file = path.join(host.dataDir, 'host.json');
+  const ready = await waitForHostInfo(host.dataDir, host.child, () => host.stderr, timeoutMs);
+  host.info = ready.info;
+  host.token = ready.token;
+  host.api = new ApiClient({ baseUrl: host.apiUrl, token: host.token });
+}
+
+/** Waits until `child` (a host on `dataDir`) wrote its host.json; returns it and the API token. */
+export async function waitForHostInfo(
+  dataDir: string,
+  child: ChildProcess,
+  stderr: () => string,
+  timeoutMs = 15_000,
+): Promise<{ info: HostInfo; token: string | null }> {
+  const file = path.join(dataDir, 'host.json');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (host.child.exitCode !== null) throw new Error(`host exited with ${host.child.exitCode}: ${host.stderr}`);
+    if (child.exitCode !== null) throw new Error(`host exited with ${child.exitCode}: ${stderr()}`);
     if (fs.existsSync(file)) {
       const info = JSON.parse(fs.readFileSync(file, 'utf8')) as HostInfo;
-      if (info.pid === host.child.pid) {
-        host.info = info;
-        const tokenFile = path.join(host.dataDir, 'api-token');
-        host.token = fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : null;
-        host.api = new ApiClient({ baseUrl: host.apiUrl, token: host.token });
-        return;
+      if (info.pid === child.pid) {
+        const tokenFile = path.join(dataDir, 'api-token');
+        return { info, token: fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : null };
       }
     }
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`host not ready in ${timeoutMs} ms: ${host.stderr}`);
+  throw new Error(`host not ready in ${timeoutMs} ms: ${stderr()}`);
 }
 
 /** Polls `check` until it returns a truthy value or the time is up. */
