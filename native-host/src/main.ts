@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, parseCommandLine } from './config/config.js';
 import { helpText } from './config/options.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import { HostStartError, startHost } from './host.js';
 import { createLogger } from './logger.js';
 import { detectBrowserLaunch } from './native/launch-mode.js';
@@ -8,23 +9,23 @@ import { runBrowserLaunched } from './native/native-launch.js';
 import { hostVersion } from './version.js';
 
 /** Entry point: parse the command line, start the host, stop it on signals. Only wiring. */
-async function main(): Promise<number> {
+async function main(): Promise<ExitCode> {
   let parsed;
   try {
     parsed = parseCommandLine(process.argv.slice(2));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`parley-host: ${err.message}\n`);
-    return 2;
+    return EXIT.usage;
   }
   // --help and --version print to stderr: stdout belongs to native messaging.
   if (parsed.kind === 'help') {
     process.stderr.write(helpText(hostVersion()));
-    return 0;
+    return EXIT.ok;
   }
   if (parsed.kind === 'version') {
     process.stderr.write(`${hostVersion()}\n`);
-    return 0;
+    return EXIT.ok;
   }
   const { config } = parsed;
   process.umask(0o077);
@@ -36,12 +37,12 @@ async function main(): Promise<number> {
       return await runBrowserLaunched(config, log);
     } catch (err) {
       log.error((err as Error).message, err instanceof HostStartError ? undefined : { stack: (err as Error).stack });
-      return err instanceof HostStartError ? err.exitCode : 1;
+      return err instanceof HostStartError ? err.exitCode : EXIT.failed;
     }
   }
   if (parsed.positionals.length > 0) {
     process.stderr.write(`parley-host: unexpected argument '${parsed.positionals[0]}' (see --help)\n`);
-    return 2;
+    return EXIT.usage;
   }
   let host;
   try {
@@ -52,15 +53,15 @@ async function main(): Promise<number> {
       return err.exitCode;
     }
     log.error('failed to start', { err, stack: (err as Error).stack });
-    return 1;
+    return EXIT.failed;
   }
-  return new Promise<number>((resolve) => {
+  return new Promise<ExitCode>((resolve) => {
     let stopping = false;
     const shutdown = (signal: string) => {
       if (stopping) return;
       stopping = true;
       log.info(`stopping (${signal})`);
-      void host.stop().then(() => resolve(0));
+      void host.stop().then(() => resolve(EXIT.ok));
     };
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -75,6 +76,6 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`parley-host: ${(err as Error).stack ?? err}\n`);
-    process.exit(1);
+    process.exit(EXIT.failed);
   },
 );
