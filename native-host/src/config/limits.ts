@@ -1,4 +1,5 @@
 import { MAX_PAGE_SIZE, MAX_TEXT_LENGTH } from '../../../shared/contract.js';
+import { TYPING_CLEAR_MS } from '../../../shared/typing.js';
 
 /**
  * Every limit the host enforces, with its default. Each can be overridden
@@ -11,7 +12,7 @@ export interface Limits {
   maxTextLength: number;
   /** Largest `limit` on GET /messages. */
   maxPageSize: number;
-  /** How long POST /messages waits for the peer's ack before answering offline. */
+  /** How long a friend has to ack an item sent on a session before the mailbox is tried too (and POST /messages waits). */
   sendAckTimeoutMs: number;
   /** How long POST /messages waits for the mailbox before answering queued (it carries on in the background). */
   mailboxDepositWaitMs: number;
@@ -64,7 +65,7 @@ export const DEFAULT_LIMITS: Limits = {
   mailboxTakeBatch: 50,
   prekeyRotateMs: 7 * 24 * 3600 * 1000,
   prekeyGraceMs: 30 * 24 * 3600 * 1000,
-  typingClearMs: 5000,
+  typingClearMs: TYPING_CLEAR_MS,
 };
 
 /** Applies `name=value` overrides; unknown names and non-positive numbers are errors. */

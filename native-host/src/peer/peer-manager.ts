@@ -36,7 +36,7 @@ export class PeerManager {
       username: () => string | null;
     },
   ) {
-    this.schema = peerMessageSchema(deps.limits.maxTextLength);
+    this.schema = peerMessageSchema();
   }
 
   attach(events: PeerEvents): void {
@@ -149,7 +149,7 @@ export class PeerManager {
       this.sessions.delete(username);
       this.events?.sessionDown(username);
       const friend = this.deps.store.friends.get(username);
-      if (friend && !this.closing) this.scheduleRedial(username, JSON.parse(friend.addresses) as string[]);
+      if (friend && !this.closing) this.scheduleRedial(username, friend.addresses);
     });
   }
 

@@ -3,6 +3,9 @@ import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
 
+/** A domain row as SQLite returns it: booleans are stored as 0 and 1. */
+export type SqliteRow<T> = { [K in keyof T]: T[K] extends boolean ? number : T[K] };
+
 /**
  * Opens the profile database: WAL (readers never block the writer),
  * synchronous=NORMAL (a commit survives a process crash; WAL keeps it

@@ -4,10 +4,11 @@ export interface FriendRow {
   username: string;
   public_key: string;
   signing_key: string;
-  verified: number;
+  verified: boolean;
   seen_public_key: string | null;
   seen_signing_key: string | null;
-  addresses: string;
+  /** Where the friend's host accepts peer connections, as the directory last showed them. */
+  addresses: string[];
   last_seen: string | null;
   last_ip: string | null;
   added_at: string;
@@ -37,7 +38,7 @@ export class FriendsRepo {
   }
 
   all(): FriendRow[] {
-    return this.stmt.all.all() as FriendRow[];
+    return (this.stmt.all.all() as StoredFriend[]).map(toFriend);
   }
 
   /** Just what presence needs, for every friend. */
@@ -46,11 +47,12 @@ export class FriendsRepo {
   }
 
   get(username: string): FriendRow | undefined {
-    return this.stmt.get.get(username) as FriendRow | undefined;
+    const stored = this.stmt.get.get(username) as StoredFriend | undefined;
+    return stored && toFriend(stored);
   }
 
   insert(row: Omit<FriendRow, 'verified' | 'seen_public_key' | 'seen_signing_key'>): void {
-    this.stmt.insert.run(row);
+    this.stmt.insert.run({ ...row, addresses: JSON.stringify(row.addresses) });
   }
 
   remove(username: string): boolean {
@@ -69,5 +71,22 @@ export class FriendsRepo {
   /** The user verified the friend: pin the given keys and clear any warning. */
   pinVerified(username: string, publicKey: string, signingKey: string): void {
     this.stmt.repin.run(publicKey, signingKey, username);
+  }
+}
+
+/** The row as stored: addresses as a JSON array, verified as 0/1. */
+type StoredFriend = Omit<FriendRow, 'addresses' | 'verified'> & { addresses: string; verified: number };
+
+function toFriend(stored: StoredFriend): FriendRow {
+  return { ...stored, verified: stored.verified === 1, addresses: parseAddresses(stored.addresses) };
+}
+
+/** Written only by this repository, but a damaged value must not break every friend lookup. */
+function parseAddresses(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((a): a is string => typeof a === 'string') : [];
+  } catch {
+    return [];
   }
 }
