@@ -59,10 +59,11 @@ export class MessagesRepo {
       olderExists: db.prepare(`SELECT 1 FROM messages WHERE peer = ? AND seq < ? LIMIT 1`),
       delete: db.prepare(`DELETE FROM messages WHERE msg_id = ?`),
       // Status only moves forward (shared/message-status.ts): @from lists the states before @to.
+      // `+peer` keeps SQLite on the msg_id index: the peer index would walk the whole conversation.
       advance: db.prepare(
         `UPDATE messages SET status = @to,
            delivery_method = iif(status IN (SELECT value FROM json_each(@unsealed)), @via, delivery_method)
-         WHERE msg_id IN (SELECT value FROM json_each(@ids)) AND peer = @peer AND direction = 'sent'
+         WHERE msg_id IN (SELECT value FROM json_each(@ids)) AND +peer = @peer AND direction = 'sent'
            AND status IN (SELECT value FROM json_each(@from))
          RETURNING msg_id, peer, status, delivery_method`,
       ),

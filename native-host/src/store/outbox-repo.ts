@@ -48,7 +48,8 @@ export class OutboxRepo {
       park: db.prepare(`UPDATE outbox_items SET next_attempt_at = ? WHERE peer = ? AND stored = 0 AND next_attempt_at < ?`),
       stored: db.prepare(`UPDATE outbox_items SET stored = 1 WHERE id = ? AND stored = 0 RETURNING ${COLUMNS}`),
       confirm: db.prepare(
-        `DELETE FROM outbox_items WHERE peer = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id, kind, stored`,
+        // `+peer`: look items up by id, not by walking the friend's queue.
+        `DELETE FROM outbox_items WHERE +peer = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id, kind, stored`,
       ),
       wake: db.prepare(`UPDATE outbox_items SET next_attempt_at = 0 WHERE peer = ? AND stored = 0`),
       duePeers: db.prepare(`SELECT DISTINCT peer FROM outbox_items WHERE stored = 0 AND next_attempt_at <= ?`),
