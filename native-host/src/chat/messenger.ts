@@ -10,6 +10,7 @@ import { Contacts } from './contacts.js';
 import { DeliveryStatus } from './delivery-status.js';
 import { DirectorySync } from './directory-sync.js';
 import type { EventBus } from './event-bus.js';
+import { GroupCommit } from './group-commit.js';
 import { History, type HistoryQuery } from './history.js';
 import { Incoming } from './incoming.js';
 import { ItemKinds } from './item-kinds.js';
@@ -120,7 +121,15 @@ export class Messenger implements PeerEvents {
       limits,
       log,
     });
-    this.sender = new MessageSender({ messages: store.messages, outbox: this.outbox, contacts: this.contacts, transaction, self, limits });
+    const commits = new GroupCommit(transaction);
+    this.sender = new MessageSender({
+      messages: store.messages,
+      outbox: this.outbox,
+      contacts: this.contacts,
+      commit: (write) => commits.run(write),
+      self,
+      limits,
+    });
     this.reads = new ReadReceipts({ messages: store.messages, transport });
     this.typing = new Typing({ transport, bus, clearMs: limits.typingClearMs });
     this.sync = new DirectorySync({

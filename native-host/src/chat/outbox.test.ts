@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import { backoff } from './backoff.js';
 import { DeliveryStatus } from './delivery-status.js';
 import { EventBus } from './event-bus.js';
+import { GroupCommit } from './group-commit.js';
 import { MessageSender } from './message-sender.js';
 import { Outbox } from './outbox.js';
 import { countingTransaction, FakeMailbox, FakeTransport, fastLimits, friendRow, memoryStore, nextTick } from './test-support.js';
@@ -40,11 +41,12 @@ function rig(store = memoryStore()) {
     limits,
     log: memoryLogger(),
   });
+  const commits = new GroupCommit(tx.run);
   const sender = new MessageSender({
     messages: store.messages,
     outbox,
     contacts: { require: () => store.friends.get('bob')! },
-    transaction: tx.run,
+    commit: (write) => commits.run(write),
     self: () => 'alice',
     limits,
   });

@@ -41,6 +41,14 @@ interface PeerQueue {
   checkDue: boolean;
   /** Items up to this seq went out on the current session. */
   sentUpTo: number;
+  /**
+   * Items committed since the last pass, handed over by `drain`: on a live
+   * session they go out without reading back what was just written. When
+   * the queue cannot be sure it knows every unsent item (a new session,
+   * items added without being handed over), `resync` reads them from the store.
+   */
+  fresh: OutboxItem[];
+  resync: boolean;
 }
 
 /**
@@ -81,9 +89,9 @@ export class Outbox {
     return this.outcomes.waiters;
   }
 
-  /** Queues an item; call inside the transaction that commits what it belongs to, then `drain`. */
-  add(item: NewItem): void {
-    this.deps.repo.add({
+  /** Queues an item; call inside the transaction that commits what it belongs to, then `drain` it after the commit. */
+  add(item: NewItem): OutboxItem {
+    return this.deps.repo.add({
       id: item.id,
       peer: item.peer,
       kind: item.kind,
@@ -96,15 +104,23 @@ export class Outbox {
   /**
    * Waits until the item is confirmed, sealed into the mailbox or left
    * waiting for a route: at most the ack and mailbox budgets. Register
-   * before `drain`, so no outcome is missed.
+   * before the item is committed, so no outcome is missed.
    */
   settle(id: string, peer: string): Promise<Settled> {
     const { sendAckTimeoutMs, mailboxDepositWaitMs } = this.deps.limits;
     return this.waiters.wait(id, peer, sendAckTimeoutMs + mailboxDepositWaitMs);
   }
 
-  /** Runs the friend's queue for items just added. */
-  drain(peer: string): void {
+  /** Stops waiting on an item that was never committed. */
+  abandon(id: string): void {
+    this.waiters.settle(id, { state: 'pending' });
+  }
+
+  /** Runs the friend's queue for items just committed (all of them, in the order added; or none, to read them back). */
+  drain(peer: string, committed?: readonly OutboxItem[]): void {
+    const q = this.queue(peer);
+    if (committed) q.fresh.push(...committed);
+    else q.resync = true;
     this.run(peer, false);
   }
 
@@ -119,7 +135,9 @@ export class Outbox {
 
   /** A new session: everything unconfirmed goes out on it, sealed items too (mail can expire unread). */
   sessionUp(peer: string): void {
-    this.queue(peer).sentUpTo = 0;
+    const q = this.queue(peer);
+    q.sentUpTo = 0;
+    q.resync = true;
     this.run(peer, true);
   }
 
@@ -149,7 +167,7 @@ export class Outbox {
 
   private queue(peer: string): PeerQueue {
     let q = this.queues.get(peer);
-    if (!q) this.queues.set(peer, (q = { running: false, again: false, checkDue: false, sentUpTo: 0 }));
+    if (!q) this.queues.set(peer, (q = { running: false, again: false, checkDue: false, sentUpTo: 0, fresh: [], resync: true }));
     return q;
   }
 
@@ -186,6 +204,8 @@ export class Outbox {
     if (!this.deps.canSend(peer)) return this.park(peer);
     const live = this.deps.transport.isConnected(peer);
     if (live) this.sendNew(peer, q);
+    // Without a session the store is the truth; the next session reads it back.
+    else q.fresh = [];
     // On a session only overdue items need the mailbox, and only a due check finds them.
     if (!live || checkDue) await this.seal(peer, q, live);
   }
@@ -193,6 +213,18 @@ export class Outbox {
   /** Sends every item not yet sent on this session, in order. */
   private sendNew(peer: string, q: PeerQueue): void {
     const ackDue = Date.now() + this.deps.limits.sendAckTimeoutMs;
+    if (!q.resync) {
+      const items = q.fresh.filter((item) => item.seq > q.sentUpTo);
+      q.fresh = [];
+      for (const item of items) {
+        if (!this.deps.transport.send(peer, frameOf(item))) return;
+        q.sentUpTo = item.seq;
+      }
+      if (items.length > 0) this.timer.at(ackDue);
+      return;
+    }
+    q.resync = false;
+    q.fresh = [];
     for (;;) {
       const items = this.deps.repo.after(peer, q.sentUpTo, BATCH);
       let sent = 0;

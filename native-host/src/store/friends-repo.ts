@@ -14,9 +14,15 @@ export interface FriendRow {
   added_at: string;
 }
 
-/** Friends with their pinned keys (TOFU at add time) and last known presence. */
+/**
+ * Friends with their pinned keys (TOFU at add time) and last known presence.
+ * Rows read by name are kept (frozen) until this repository changes them:
+ * every message sent or received looks its friend up. Only friends are kept,
+ * never a miss, so strangers' names cannot fill the cache.
+ */
 export class FriendsRepo {
   private readonly stmt;
+  private readonly byName = new Map<string, FriendRow>();
 
   constructor(db: Db) {
     this.stmt = {
@@ -47,29 +53,40 @@ export class FriendsRepo {
   }
 
   get(username: string): FriendRow | undefined {
+    const cached = this.byName.get(username);
+    if (cached) return cached;
     const stored = this.stmt.get.get(username) as StoredFriend | undefined;
-    return stored && toFriend(stored);
+    if (!stored) return undefined;
+    const row = toFriend(stored);
+    Object.freeze(row.addresses);
+    this.byName.set(username, Object.freeze(row));
+    return row;
   }
 
   insert(row: Omit<FriendRow, 'verified' | 'seen_public_key' | 'seen_signing_key'>): void {
+    this.byName.delete(row.username);
     this.stmt.insert.run({ ...row, addresses: JSON.stringify(row.addresses) });
   }
 
   remove(username: string): boolean {
+    this.byName.delete(username);
     return this.stmt.remove.run(username).changes > 0;
   }
 
   updatePresence(username: string, addresses: string[], lastSeen: string | null, lastIp: string | null): void {
+    this.byName.delete(username);
     this.stmt.presence.run(JSON.stringify(addresses), lastSeen, lastIp, username);
   }
 
   /** Records keys the directory shows that differ from the pinned ones (null: they match again). */
   setSeenKeys(username: string, keys: { publicKey: string; signingKey: string } | null): void {
+    this.byName.delete(username);
     this.stmt.seenKeys.run(keys?.publicKey ?? null, keys?.signingKey ?? null, username);
   }
 
   /** The user verified the friend: pin the given keys and clear any warning. */
   pinVerified(username: string, publicKey: string, signingKey: string): void {
+    this.byName.delete(username);
     this.stmt.repin.run(publicKey, signingKey, username);
   }
 }

@@ -2,7 +2,7 @@ import type { Db, SqliteRow } from './database.js';
 
 /** A peer frame waiting for the friend's confirmation. */
 export interface OutboxItem {
-  /** Send order across all friends; a friend's items leave in this order. */
+  /** Send order: a friend's items leave in this order. Never reused while the host runs. */
   seq: number;
   id: string;
   peer: string;
@@ -24,14 +24,22 @@ export type ConfirmedItem = Pick<OutboxItem, 'id' | 'kind' | 'stored'>;
 
 const COLUMNS = 'seq, id, peer, kind, body, msg_id, stored, attempts, next_attempt_at';
 
-/** The outbox: every item the friend has not confirmed, queued or sealed into the mailbox. */
+/**
+ * The outbox: every item the friend has not confirmed, queued or sealed into
+ * the mailbox. Seqs are handed out here, above every seq in the table: only
+ * this process writes the profile (the data dir lock), so a seq is never
+ * reused while it runs, even once the outbox empties — the drain loop's
+ * "sent up to seq N" relies on that.
+ */
 export class OutboxRepo {
   private readonly stmt;
+  private lastSeq: number;
 
   constructor(db: Db) {
     this.stmt = {
       add: db.prepare(
-        `INSERT INTO outbox_items (id, peer, kind, body, msg_id, next_attempt_at) VALUES (@id, @peer, @kind, @body, @msg_id, @next_attempt_at)`,
+        `INSERT INTO outbox_items (peer, seq, id, kind, body, msg_id, next_attempt_at)
+         VALUES (@peer, @seq, @id, @kind, @body, @msg_id, @next_attempt_at)`,
       ),
       after: db.prepare(`SELECT ${COLUMNS} FROM outbox_items WHERE peer = ? AND seq > ? ORDER BY seq LIMIT ?`),
       unstoredUpTo: db.prepare(
@@ -57,10 +65,15 @@ export class OutboxRepo {
       nextDue: db.prepare(`SELECT min(next_attempt_at) AS at FROM outbox_items WHERE stored = 0`),
       byId: db.prepare(`SELECT ${COLUMNS} FROM outbox_items WHERE id = ?`),
     };
+    this.lastSeq = (db.prepare(`SELECT coalesce(max(seq), 0) AS seq FROM outbox_items`).get() as { seq: number }).seq;
   }
 
-  add(item: NewOutboxItem): void {
-    this.stmt.add.run(item);
+  /** Adds an item and returns it as stored, without reading it back. */
+  add(item: NewOutboxItem): OutboxItem {
+    const added = { ...item, seq: this.lastSeq + 1, stored: false, attempts: 0 };
+    this.stmt.add.run(added);
+    this.lastSeq = added.seq;
+    return added;
   }
 
   get(id: string): OutboxItem | undefined {

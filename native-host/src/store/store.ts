@@ -16,6 +16,8 @@ export class Store {
   readonly prekeys: PrekeysRepo;
   readonly receipts: ReceiptsRepo;
   private readonly stopCheckpoints: () => void;
+  /** Built once: better-sqlite3 wraps a function in four transaction variants each time it is asked. */
+  private readonly runInTransaction: (fn: () => unknown) => unknown;
 
   constructor(file: string) {
     this.db = openDatabase(file);
@@ -26,10 +28,12 @@ export class Store {
     this.prekeys = new PrekeysRepo(this.db);
     this.receipts = new ReceiptsRepo(this.db);
     this.stopCheckpoints = startCheckpoints(this.db);
+    this.runInTransaction = this.db.transaction((fn: () => unknown) => fn());
   }
 
+  /** Runs `fn` in a transaction, or in a savepoint when one is already open. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.runInTransaction(fn) as T;
   }
 
   close(): void {
