@@ -27,6 +27,5 @@ describe('group commit', () => {
     // Alone in its tick, a write runs in a transaction of its own, without a savepoint.
     await expect(commits.run(() => 'next tick, next transaction')).resolves.toBe('next tick, next transaction');
     expect(tx.count()).toBe(5);
-    store.close();
   });
 });

@@ -1,23 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../../shared/contract.js';
 import { memoryLogger } from '../logger.js';
 import { MAX_ACK_IDS, type ItemFrame } from '../peer/peer-protocol.js';
-import type { Store } from '../store/store.js';
 import { EventBus } from './event-bus.js';
 import { Incoming } from './incoming.js';
 import { ItemKinds } from './item-kinds.js';
 import { messageItem } from './message-item.js';
 import { countingTransaction, FakeTransport, fastLimits, friendRow, memoryStore, nextTick } from './test-support.js';
 
-const stores: Store[] = [];
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
-});
 
 /** bob's receive pipeline, with alice and carol as friends. */
 function rig() {
   const store = memoryStore();
-  stores.push(store);
   for (const name of ['alice', 'carol']) store.friends.insert(friendRow(name));
   const bus = new EventBus();
   const events: HostEvent[] = [];

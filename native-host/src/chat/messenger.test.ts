@@ -62,10 +62,7 @@ async function node(name: string, directory: Directory): Promise<Node> {
     addresses: () => [],
   });
   await messenger.setup(name);
-  cleanups.push(async () => {
-    await messenger.stop();
-    store.close();
-  });
+  cleanups.push(() => messenger.stop());
   return { name, store, events, transport, messenger, identity };
 }
 

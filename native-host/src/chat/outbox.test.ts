@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../../shared/contract.js';
 import { memoryLogger } from '../logger.js';
-import type { Store } from '../store/store.js';
 import { backoff } from './backoff.js';
 import { DeliveryStatus } from './delivery-status.js';
 import { EventBus } from './event-bus.js';
@@ -11,13 +10,9 @@ import { Outbox } from './outbox.js';
 import { countingTransaction, FakeMailbox, FakeTransport, fastLimits, friendRow, memoryStore, nextTick } from './test-support.js';
 
 const limits = fastLimits();
-const open: Array<{ outbox: Outbox; store: Store }> = [];
-
+const outboxes: Outbox[] = [];
 afterEach(() => {
-  for (const { outbox, store } of open.splice(0)) {
-    outbox.stop();
-    store.close();
-  }
+  for (const outbox of outboxes.splice(0)) outbox.stop();
 });
 
 /** alice's outbox with bob as a friend; the transport and the mailbox are the test's. */
@@ -51,7 +46,7 @@ function rig(store = memoryStore()) {
     limits,
   });
   outbox.start();
-  open.push({ outbox, store });
+  outboxes.push(outbox);
   const statuses = () => events.flatMap((e) => (e.event === 'message_status' ? [`${e.data.msg_id}:${e.data.status}`] : []));
   const itemIds = () => transport.framesOf('item').map((f) => f.id);
   return { store, transport, mailbox, outbox, sender, tx, state, events, statuses, itemIds, send: (text: string) => sender.send('bob', text) };

@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HostEvent } from '../../../shared/contract.js';
-import type { Store } from '../store/store.js';
 import { EventBus } from './event-bus.js';
 import { Presence } from './presence.js';
 import { friendRow, memoryStore } from './test-support.js';
 
 const TIMEOUT_MS = 60_000;
-const stores: Store[] = [];
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
-});
 
 function rig() {
   const store = memoryStore();
-  stores.push(store);
   const bus = new EventBus();
   const events: string[] = [];
   bus.subscribe((e: HostEvent) => {

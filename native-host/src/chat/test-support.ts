@@ -1,3 +1,4 @@
+import { onTestFinished } from 'vitest';
 import { DEFAULT_LIMITS, type Limits } from '../config/limits.js';
 import type { PeerMessage } from '../peer/peer-protocol.js';
 import type { FriendRow } from '../store/friends-repo.js';
@@ -26,9 +27,11 @@ export function fastLimits(overrides: Partial<Limits> = {}): Limits {
   };
 }
 
-/** A profile database in memory. */
+/** A profile database in memory, closed when the test that opened it ends. */
 export function memoryStore(): Store {
-  return new Store(':memory:');
+  const store = new Store(':memory:');
+  onTestFinished(() => store.close());
+  return store;
 }
 
 /** A friend row as `Contacts.add` writes it. */
