@@ -20,6 +20,7 @@ export interface Arrival {
  */
 export class Incoming {
   private readonly live = new TickBatch<Arrival>((arrivals) => this.commitAndAck(arrivals));
+  private stopped = false;
 
   constructor(
     private readonly deps: {
@@ -33,7 +34,8 @@ export class Incoming {
 
   /** An item frame from a live session. */
   receive(from: string, frame: ItemFrame): void {
-    this.live.push({ from, frame, via: 'direct' });
+    // After stop, frames still arriving while sessions close are left unacked: the senders keep them.
+    if (!this.stopped) this.live.push({ from, frame, via: 'direct' });
   }
 
   /**
@@ -71,9 +73,10 @@ export class Incoming {
     return acks;
   }
 
-  /** Commits what is pending now (shutting down). */
-  flush(): void {
+  /** Commits and acks what is pending now; takes nothing more (shutting down). */
+  stop(): void {
     this.live.flushNow();
+    this.stopped = true;
   }
 
   private commitAndAck(arrivals: Arrival[]): void {

@@ -157,7 +157,7 @@ export class Messenger implements PeerEvents {
 
   async stop(): Promise<void> {
     this.sync.stop();
-    this.incoming.flush();
+    this.incoming.stop();
     this.outbox.stop();
     this.mailbox.stop();
     this.typing.stop();

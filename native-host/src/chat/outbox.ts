@@ -143,7 +143,8 @@ export class Outbox {
 
   /** The friend confirmed items: by ack (direct) or delivery receipt (offline). Applied once per tick. */
   confirm(peer: string, ids: readonly string[], via: DeliveryMethod): void {
-    this.confirmations.push({ peer, ids, via });
+    // After stop the store may be closing; the items stay and the friend confirms them again.
+    if (!this.stopped) this.confirmations.push({ peer, ids, via });
   }
 
   /** Items confirmed by other means (a read receipt) and already off the outbox. */
