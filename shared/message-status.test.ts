@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDelivered, isUnread, MESSAGE_STATUSES, maxStatus, sendResultStatus, statusesBefore, statusRank } from './message-status.js';
+import { isDelivered, isRead, isUnread, MESSAGE_STATUSES, maxStatus, sendResultStatus, statusesBefore, statusRank } from './message-status.js';
 
 describe('message status', () => {
   it('orders queued → stored → delivered → read', () => {
@@ -21,6 +21,7 @@ describe('message status', () => {
 
   it('delivered covers read; unread is only a received message not yet seen', () => {
     expect(MESSAGE_STATUSES.filter(isDelivered)).toEqual(['delivered', 'read']);
+    expect(MESSAGE_STATUSES.filter(isRead)).toEqual(['read']);
     expect(isUnread({ direction: 'received', read: false })).toBe(true);
     expect(isUnread({ direction: 'received', read: true })).toBe(false);
     expect(isUnread({ direction: 'sent', read: false })).toBe(false);

@@ -35,6 +35,11 @@ export function isDelivered(status: MessageStatus): boolean {
   return statusRank(status) >= statusRank('delivered');
 }
 
+/** The friend has seen our message. */
+export function isRead(status: MessageStatus): boolean {
+  return statusRank(status) >= statusRank('read');
+}
+
 /** A message from a friend that the user has not seen yet. */
 export function isUnread(message: Pick<Message, 'direction' | 'read'>): boolean {
   return message.direction === 'received' && !message.read;

@@ -1,5 +1,5 @@
 import type { Message, MessageStatusEvent, SendResult } from '../../../shared/contract.js';
-import { isDelivered, sendResultStatus } from '../../../shared/message-status.js';
+import { isDelivered, isRead, sendResultStatus } from '../../../shared/message-status.js';
 import type { MessageRow, StatusChange } from '../store/messages-repo.js';
 
 /** A stored row in the contract's shape, seen from `self`. */
@@ -15,7 +15,7 @@ export function toMessage(row: MessageRow, self: string): Message {
     delivered: isDelivered(row.status),
     delivery_method: row.delivery_method,
     status: row.status,
-    read: sent ? row.status === 'read' : row.read,
+    read: sent ? isRead(row.status) : row.read,
   };
 }
 
