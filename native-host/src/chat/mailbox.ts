@@ -11,7 +11,7 @@ import type { OutboxItem } from '../store/outbox-repo.js';
 import type { ReceiptsRepo } from '../store/receipts-repo.js';
 import { idsByPeer, type Arrival, type Incoming } from './incoming.js';
 import { MESSAGE_KIND } from './message-item.js';
-import { frameOf, type MailboxDrop } from './outbox.js';
+import { frameOf, type MailboxDrop } from './outbox-item.js';
 import type { Prekeys } from './prekeys.js';
 import type { Registration } from './registration.js';
 import { repeat } from './repeat.js';

@@ -1,35 +1,15 @@
 import type { DeliveryMethod } from '../../../shared/contract.js';
 import type { Limits } from '../config/limits.js';
 import type { Logger } from '../logger.js';
-import type { ItemFrame } from '../peer/peer-protocol.js';
 import type { OutboxItem, OutboxRepo } from '../store/outbox-repo.js';
 import { backoff } from './backoff.js';
 import type { DeliveryStatus } from './delivery-status.js';
 import { DueTimer } from './due-timer.js';
+import { frameOf, type MailboxDrop, type NewItem } from './outbox-item.js';
 import { OutboxOutcomes, type Confirmation } from './outbox-outcomes.js';
 import { TickBatch } from './tick-batch.js';
 import type { PeerTransport } from './transport.js';
 import type { Settled } from './waiters.js';
-
-/** Seals outbox items into a friend's mailbox. */
-export interface MailboxDrop {
-  /**
-   * Seals and stores `items` in order and returns the ids now in the
-   * mailbox. Stops at the first failure (a later item must not overtake an
-   * earlier one); skips an item too large for an envelope (it waits for a session).
-   */
-  deposit(peer: string, items: readonly OutboxItem[]): Promise<string[]>;
-}
-
-/** A new item for the outbox: a peer frame the friend must confirm. */
-export interface NewItem {
-  id: string;
-  peer: string;
-  kind: string;
-  body: Record<string, unknown>;
-  /** The chat message this item is or belongs to; deleting the message drops the item. */
-  msgId?: string;
-}
 
 const BATCH = 200;
 
@@ -296,9 +276,4 @@ export class Outbox {
       this.timer.at(now + this.deps.limits.retryMinMs);
     }
   }
-}
-
-/** The frame an item travels as, on a session or sealed in an envelope. */
-export function frameOf(item: Pick<OutboxItem, 'id' | 'kind' | 'body'>): ItemFrame {
-  return { type: 'item', id: item.id, kind: item.kind, body: JSON.parse(item.body) as Record<string, unknown> };
 }

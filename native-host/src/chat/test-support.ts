@@ -4,7 +4,7 @@ import type { PeerMessage } from '../peer/peer-protocol.js';
 import type { FriendRow } from '../store/friends-repo.js';
 import type { OutboxItem } from '../store/outbox-repo.js';
 import { Store } from '../store/store.js';
-import type { MailboxDrop } from './outbox.js';
+import type { MailboxDrop } from './outbox-item.js';
 import type { PeerTransport } from './transport.js';
 
 /**
