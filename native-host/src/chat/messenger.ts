@@ -106,7 +106,8 @@ export class Messenger implements PeerEvents {
       prekeys: this.prekeys,
       incoming: this.incoming,
       transport,
-      identity,
+      // The X25519 pair only: sealing and opening mail never needs the signing key.
+      identity: { publicKey: identity.publicKey, privateKey: identity.privateKey },
       limits,
       log,
     });
