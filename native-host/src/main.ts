@@ -68,6 +68,12 @@ async function main(): Promise<ExitCode> {
   });
 }
 
+// stderr can be a pipe whose reader is gone (the process that launched us
+// died). A failed write must not surface as an uncaught exception: the
+// handler below would write to stderr again, fail again, and spin forever,
+// starving even the signal handlers. The logs are lost either way.
+process.stderr.on('error', () => {});
+
 process.on('uncaughtException', (err) => {
   process.stderr.write(`parley-host: uncaught ${err.stack ?? err}\n`);
 });
