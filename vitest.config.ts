@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// One project per test level (DESIGN.md, "Testing levels"); each has its own
+// One project per test level (docs/architecture.md, "Testing levels"); each has its own
 // npm script. Host-level tests start the built host (dist/), so `npm test`
 // builds it first.
 export default defineConfig({

@@ -1,5 +1,5 @@
 /**
- * Types and constants of the Parley host contract (../shared/CONTRACT.md).
+ * Types and constants of the Parley host contract (docs/api.md).
  * Fields the contract marks core are fixed; ext fields may be ignored by
  * clients that do not know them.
  */

@@ -1,14 +1,11 @@
 import { onBeforeUnmount } from 'vue';
-
-/** Typing stops counting after this long without a keystroke. */
-export const TYPING_IDLE_MS = 1_000;
-/** While typing goes on, `typing: true` is repeated so the peer's 5 s auto-clear does not fire. */
-export const TYPING_REPEAT_MS = 3_000;
+import { TYPING_IDLE_MS, TYPING_REFRESH_MS } from '../../shared/typing.js';
 
 /**
  * Turns keystrokes into debounced typing notifications: one `true` when
- * typing starts (repeated while it lasts), one `false` after a 1 s pause
- * or when the message is sent.
+ * typing starts (repeated every TYPING_REFRESH_MS while it lasts, so the
+ * friend's auto-clear does not fire), one `false` after a TYPING_IDLE_MS
+ * pause or when the message is sent.
  */
 export function useTypingNotifier(send: (typing: boolean) => void) {
   let active = false;
@@ -26,7 +23,7 @@ export function useTypingNotifier(send: (typing: boolean) => void) {
 
   function keystroke(): void {
     const now = Date.now();
-    if (!active || now - lastSent >= TYPING_REPEAT_MS) {
+    if (!active || now - lastSent >= TYPING_REFRESH_MS) {
       active = true;
       lastSent = now;
       send(true);

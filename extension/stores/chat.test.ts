@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contact, message } from '../test-support/fake-host.js';
 import { setupStores } from '../test-support/setup-stores.js';
-import { TYPING_CLEAR_MS } from './chat.js';
+import { TYPING_CLEAR_MS } from '../../shared/typing.js';
 
 afterEach(() => vi.useRealTimers());
 
@@ -44,6 +44,17 @@ describe('chat store', () => {
     // The same message showing up again (history reload) stays single.
     await chat.loadLatest('bob');
     expect(chat.conversation('bob').messages.map((m) => m.msg_id)).toEqual([id]);
+  });
+
+  it('never moves a message back when a late status event arrives', async () => {
+    const { chat, host, ws } = withBob();
+    host.sendResult = { status: 'delivered', delivered: true, delivery_method: 'direct' };
+    await chat.send('bob', 'hi');
+    const id = chat.conversation('bob').messages[0]!.msg_id;
+    ws.emit('message_status', { msg_id: id, peer: 'bob', delivered: false, delivery_method: 'offline', status: 'stored' });
+    expect(chat.conversation('bob').messages[0]).toMatchObject({ status: 'delivered', delivery_method: 'direct' });
+    ws.emit('message_status', { msg_id: id, peer: 'bob', delivered: true, delivery_method: 'direct', status: 'read' });
+    expect(chat.conversation('bob').messages[0]).toMatchObject({ status: 'read' });
   });
 
   it('marks a refused send failed and retries it', async () => {

@@ -2,6 +2,8 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Message, MessageStatusEvent } from '../../shared/contract.js';
 import { DEFAULT_PAGE_SIZE } from '../../shared/contract.js';
+import { isUnread, maxStatus } from '../../shared/message-status.js';
+import { TYPING_CLEAR_MS } from '../../shared/typing.js';
 import { ExpiringFlags } from '../utils/expiring-flags.js';
 import { useContactsStore } from './contacts.js';
 import { useSessionStore } from './session.js';
@@ -11,8 +13,6 @@ import { type ChatMessage, type Conversation, errorText } from './types.js';
 /** Older pages loaded, at most, to find where unread messages start when a chat opens. */
 const UNREAD_PAGES = 4;
 
-/** A peer's "typing…" is dropped if no update arrives within this time. */
-export const TYPING_CLEAR_MS = 5_000;
 
 export const useChatStore = defineStore('chat', () => {
   const session = useSessionStore();
@@ -204,6 +204,8 @@ export const useChatStore = defineStore('chat', () => {
       return;
     }
     const m = hit.c.messages[hit.index]!;
+    // Events and the send's own answer can cross: a late report never moves a message back.
+    if (maxStatus(m.status, ev.status) !== ev.status) return;
     hit.c.messages[hit.index] = { ...m, delivered: ev.delivered, delivery_method: ev.delivery_method, status: ev.status };
   }
 
@@ -213,7 +215,7 @@ export const useChatStore = defineStore('chat', () => {
    */
   function markRead(peer: string): boolean {
     const c = conversations.value[peer];
-    const unreadMsgs = c?.messages.filter((m) => m.direction === 'received' && !m.read) ?? [];
+    const unreadMsgs = c?.messages.filter(isUnread) ?? [];
     const newest = unreadMsgs.at(-1);
     if (!newest) {
       contacts.clearUnread(peer);

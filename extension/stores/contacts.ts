@@ -3,6 +3,7 @@ import { computed, ref } from 'vue';
 import { ApiError } from '../../shared/api-client.js';
 import type { Contact, ConversationSummary, Message } from '../../shared/contract.js';
 import { normalizeUsername } from '../../shared/contract.js';
+import { isUnread } from '../../shared/message-status.js';
 import { filterContacts, sortContacts } from '../utils/sort-contacts.js';
 import { useSessionStore } from './session.js';
 import { type AsyncState, errorText } from './types.js';
@@ -80,7 +81,7 @@ export const useContactsStore = defineStore('contacts', () => {
   function setFromHistory(peer: string, messages: readonly Message[]): void {
     const newest = messages.at(-1);
     if (newest) noteMessage(newest);
-    unread.value = { ...unread.value, [peer]: messages.filter((m) => m.direction === 'received' && !m.read).length };
+    unread.value = { ...unread.value, [peer]: messages.filter(isUnread).length };
   }
 
   function forget(peer: string): void {
@@ -107,7 +108,7 @@ export const useContactsStore = defineStore('contacts', () => {
   /** A message that arrived over the event stream. */
   function noteIncoming(m: Message): void {
     noteMessage(m);
-    if (m.direction === 'received' && !m.read) unread.value = { ...unread.value, [m.from]: (unread.value[m.from] ?? 0) + 1 };
+    if (isUnread(m)) unread.value = { ...unread.value, [m.from]: (unread.value[m.from] ?? 0) + 1 };
   }
 
   /** Shows `m` (or nothing) as the preview after the old last message went away. */

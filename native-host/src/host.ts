@@ -8,12 +8,11 @@ import { createApiServer } from './api/http-server.js';
 import { buildSchemas } from './api/schemas.js';
 import { createEventsServer } from './api/ws-server.js';
 import { EventBus } from './chat/event-bus.js';
-import type { ChatContext } from './chat/context.js';
 import { Messenger } from './chat/messenger.js';
 import { Conversations } from './chat/conversations.js';
 import { MessageSearch } from './chat/search.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import type { HostConfig } from './config/config.js';
-import { toBase64 } from './crypto/identity.js';
 import { createDirectory } from './directory/create-directory.js';
 import type { Logger } from './logger.js';
 import type { DhtTransport } from './peer/dht-transport.js';
@@ -43,7 +42,7 @@ export interface RunningHost {
 export class HostStartError extends Error {
   constructor(
     message: string,
-    readonly exitCode: number,
+    readonly exitCode: ExitCode,
     readonly runningPid?: number,
   ) {
     super(message);
@@ -59,7 +58,7 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
   ensureDataDir(config.dataDir);
   const lock = acquireLock(config.dataDir);
   if (!lock.acquired) {
-    throw new HostStartError(`another Parley host (pid ${lock.pid}) is already running for ${config.dataDir}`, 3, lock.pid);
+    throw new HostStartError(`another Parley host (pid ${lock.pid}) is already running for ${config.dataDir}`, EXIT.alreadyRunning, lock.pid);
   }
   const cleanups: Array<() => Promise<void> | void> = [() => releaseLock(config.dataDir)];
   const stop = async () => {
@@ -87,7 +86,7 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     const bus = new EventBus();
     const stored = store.meta.get('username');
     if (config.username && stored && config.username !== stored) {
-      throw new HostStartError(`this data dir belongs to '${stored}', not '${config.username}'`, 2);
+      throw new HostStartError(`this data dir belongs to '${stored}', not '${config.username}'`, EXIT.usage);
     }
     const peerLog = log.child('peer');
     // Loaded on demand: hyperdht and its native parts cost memory a host without the DHT does not need.
@@ -112,21 +111,17 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
       dht,
     });
     cleanups.push(() => peers.close());
-    const ctx: ChatContext = {
+    let peerPort = 0;
+    const messenger = new Messenger({
       store,
       bus,
       transport: peers,
       directory,
       identity,
-      identityB64: { publicKey: toBase64(identity.publicKey), signingKey: toBase64(identity.signingPublicKey) },
       limits: config.limits,
-      log: log.child('chat'),
       presenceTimeoutMs: config.presenceTimeoutMs,
       heartbeatMs: config.heartbeatMs,
-      username: () => store.meta.get('username'),
-    };
-    let peerPort = 0;
-    const messenger = new Messenger(ctx, {
+      log: log.child('chat'),
       version: hostVersion(),
       reachability: () => ({ addresses: advertisedAddresses(config, peerPort), dhtKey: dht?.publicKey ?? null }),
     });
@@ -164,7 +159,7 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
       messenger,
       bus,
       stop,
-      details: () => ({ api_port: apiPort, ws_port: wsPort, token, username: ctx.username(), version: hostVersion() }),
+      details: () => ({ api_port: apiPort, ws_port: wsPort, token, username: messenger.username(), version: hostVersion() }),
     };
   } catch (err) {
     await stop();
@@ -175,7 +170,7 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
 function listen(server: http.Server, port: number, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) =>
-      reject(new HostStartError(`${what} cannot listen on 127.0.0.1:${port}: ${err.code ?? err.message}`, 1));
+      reject(new HostStartError(`${what} cannot listen on 127.0.0.1:${port}: ${err.code ?? err.message}`, EXIT.failed));
     server.once('error', onError);
     server.listen(port, '127.0.0.1', () => {
       server.off('error', onError);

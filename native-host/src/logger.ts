@@ -37,6 +37,22 @@ export function createLogger(level: LogLevel, file?: string, scope = 'host'): Lo
   return make(scope);
 }
 
+/** A logger that keeps its lines in memory, for assertions in tests. */
+export interface MemoryLogger extends Logger {
+  readonly lines: { level: string; message: string; fields?: Record<string, unknown> }[];
+}
+
+export function memoryLogger(): MemoryLogger {
+  const lines: MemoryLogger['lines'] = [];
+  const make = (): MemoryLogger => {
+    const log = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+      lines.push({ level, message, fields });
+    };
+    return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: () => make() };
+  };
+  return make();
+}
+
 function safeJson(fields: Record<string, unknown>): string {
   try {
     return JSON.stringify(fields, (_key, value: unknown) =>

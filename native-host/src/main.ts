@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, parseCommandLine } from './config/config.js';
 import { helpText } from './config/options.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import { HostStartError, startHost } from './host.js';
 import { createLogger } from './logger.js';
 import { detectBrowserLaunch } from './native/launch-mode.js';
@@ -9,11 +10,11 @@ import { judgeNode } from './node-support.js';
 import { hostVersion } from './version.js';
 
 /** Entry point: parse the command line, start the host, stop it on signals. Only wiring. */
-async function main(): Promise<number> {
+async function main(): Promise<ExitCode> {
   const node = judgeNode(process.version);
   if (node.support === 'refused') {
     process.stderr.write(`parley-host: ${node.message}. Install it, then run npm run install-host again so the launcher uses it.\n`);
-    return 2;
+    return EXIT.usage;
   }
   if (process.argv[2] === 'doctor') {
     const { runDoctor } = await import('./doctor/doctor-command.js');
@@ -25,16 +26,16 @@ async function main(): Promise<number> {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`parley-host: ${err.message}\n`);
-    return 2;
+    return EXIT.usage;
   }
   // --help and --version print to stderr: stdout belongs to native messaging.
   if (parsed.kind === 'help') {
     process.stderr.write(helpText(hostVersion()));
-    return 0;
+    return EXIT.ok;
   }
   if (parsed.kind === 'version') {
     process.stderr.write(`${hostVersion()}\n`);
-    return 0;
+    return EXIT.ok;
   }
   const { config } = parsed;
   process.umask(0o077);
@@ -47,12 +48,12 @@ async function main(): Promise<number> {
       return await runBrowserLaunched(config, log);
     } catch (err) {
       log.error((err as Error).message, err instanceof HostStartError ? undefined : { stack: (err as Error).stack });
-      return err instanceof HostStartError ? err.exitCode : 1;
+      return err instanceof HostStartError ? err.exitCode : EXIT.failed;
     }
   }
   if (parsed.positionals.length > 0) {
     process.stderr.write(`parley-host: unexpected argument '${parsed.positionals[0]}' (see --help)\n`);
-    return 2;
+    return EXIT.usage;
   }
   let host;
   try {
@@ -63,15 +64,15 @@ async function main(): Promise<number> {
       return err.exitCode;
     }
     log.error('failed to start', { err, stack: (err as Error).stack });
-    return 1;
+    return EXIT.failed;
   }
-  return new Promise<number>((resolve) => {
+  return new Promise<ExitCode>((resolve) => {
     let stopping = false;
     const shutdown = (signal: string) => {
       if (stopping) return;
       stopping = true;
       log.info(`stopping (${signal})`);
-      void host.stop().then(() => resolve(0));
+      void host.stop().then(() => resolve(EXIT.ok));
     };
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -92,6 +93,6 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`parley-host: ${(err as Error).stack ?? err}\n`);
-    process.exit(1);
+    process.exit(EXIT.failed);
   },
 );

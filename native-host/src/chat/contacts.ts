@@ -1,13 +1,15 @@
 import type { Contact, VerifyResponse } from '../../../shared/contract.js';
 import { keyFingerprint } from '../crypto/fingerprint.js';
 import { safetyNumber } from '../crypto/safety-number.js';
-import type { DirectoryEntry } from '../directory/directory.js';
+import type { Directory, DirectoryEntry } from '../directory/directory.js';
 import { verifyKeyRecord } from '../directory/records.js';
 import { errors } from '../errors.js';
-import type { FriendRow } from '../store/friends-repo.js';
-import type { ChatContext } from './context.js';
+import type { Logger } from '../logger.js';
+import type { FriendRow, FriendsRepo } from '../store/friends-repo.js';
+import type { EventBus } from './event-bus.js';
 import type { Presence } from './presence.js';
 import { FriendPresence } from './presence-records.js';
+import type { PeerTransport } from './transport.js';
 
 /** Friends: adding (with key pinning), removing, verification and key changes. */
 export class Contacts {
@@ -15,18 +17,33 @@ export class Contacts {
   private readonly records: FriendPresence;
 
   constructor(
-    private readonly ctx: ChatContext,
-    private readonly presence: Presence,
+    private readonly deps: {
+      friends: FriendsRepo;
+      directory: Pick<Directory, 'lookup'>;
+      transport: Pick<PeerTransport, 'connect' | 'disconnect' | 'path'>;
+      presence: Pick<Presence, 'isOnline' | 'refresh' | 'forget'>;
+      bus: EventBus;
+      /** Our own public keys, base64. */
+      identity: { publicKey: string; signingKey: string };
+      self: () => string | null;
+      log: Logger;
+    },
   ) {
-    this.records = new FriendPresence(ctx.store.friends, ctx.log);
+    this.records = new FriendPresence(deps.friends, deps.log);
   }
 
   list(): Contact[] {
-    return this.ctx.store.friends.all().map((row) => this.toContact(row));
+    return this.deps.friends.all().map((row) => this.toContact(row));
+  }
+
+  /** A friend may be sent to: they exist and no key change holds their items back. */
+  canSend(username: string): boolean {
+    const row = this.deps.friends.get(username);
+    return row !== undefined && !this.isHeld(row);
   }
 
   require(username: string): FriendRow {
-    const row = this.ctx.store.friends.get(username);
+    const row = this.deps.friends.get(username);
     if (!row) throw errors.notAFriend(username);
     return row;
   }
@@ -34,36 +51,36 @@ export class Contacts {
   async add(username: string): Promise<Contact> {
     const self = this.requireSelf();
     if (username === self) throw errors.selfFriend();
-    if (this.ctx.store.friends.get(username)) throw errors.alreadyFriends(username);
-    const [entry] = await this.ctx.directory.lookup([username]);
+    if (this.deps.friends.get(username)) throw errors.alreadyFriends(username);
+    const [entry] = await this.deps.directory.lookup([username]);
     if (!entry || entry.username !== username) throw errors.userNotFound(username);
     if (!verifyKeyRecord(entry)) {
-      this.ctx.log.warn('directory record with a bad signature refused', { username });
+      this.deps.log.warn('directory record with a bad signature refused', { username });
       throw errors.userNotFound(username);
     }
     // Re-checked after the await: a concurrent request may have added them.
-    if (this.ctx.store.friends.get(username)) throw errors.alreadyFriends(username);
-    this.ctx.store.friends.insert({
+    if (this.deps.friends.get(username)) throw errors.alreadyFriends(username);
+    this.deps.friends.insert({
       username,
       public_key: entry.publicKey,
       signing_key: entry.signingKey,
-      addresses: '[]',
+      addresses: [],
       last_seen: entry.lastSeen,
       last_ip: entry.lastIp,
       added_at: new Date().toISOString(),
     });
     this.records.adopt({ username, signing_key: entry.signingKey }, entry.presence);
-    this.ctx.bus.emit('friends_changed', {});
+    this.deps.bus.emit('friends_changed', {});
     const row = this.require(username);
-    if (this.presence.refresh(username)) this.ctx.transport.connect(username, JSON.parse(row.addresses) as string[]);
+    if (this.deps.presence.refresh(username)) this.deps.transport.connect(username, row.addresses);
     return this.toContact(row);
   }
 
   remove(username: string): void {
-    if (!this.ctx.store.friends.remove(username)) throw errors.notAFriend(username);
-    this.ctx.transport.disconnect(username);
-    this.presence.forget(username);
-    this.ctx.bus.emit('friends_changed', {});
+    if (!this.deps.friends.remove(username)) throw errors.notAFriend(username);
+    this.deps.transport.disconnect(username);
+    this.deps.presence.forget(username);
+    this.deps.bus.emit('friends_changed', {});
   }
 
   /**
@@ -73,28 +90,28 @@ export class Contacts {
    * until the user verifies again.
    */
   applyDirectoryEntry(entry: DirectoryEntry, signatureValid: boolean): void {
-    const row = this.ctx.store.friends.get(entry.username);
+    const row = this.deps.friends.get(entry.username);
     if (!row) return;
     const same = entry.publicKey === row.public_key && entry.signingKey === row.signing_key;
     if (same) {
       // Presence is believed only from a record with the pinned keys, and
       // reachability only from a presence record they signed.
-      this.ctx.store.friends.updateSeen(row.username, entry.lastSeen, entry.lastIp);
+      this.deps.friends.updateSeen(row.username, entry.lastSeen, entry.lastIp);
       this.records.adopt(row, entry.presence);
-      if (row.seen_public_key !== null) this.ctx.store.friends.setSeenKeys(row.username, null);
+      if (row.seen_public_key !== null) this.deps.friends.setSeenKeys(row.username, null);
       return;
     }
     if (!signatureValid) {
-      this.ctx.log.warn('ignoring directory record with a bad signature', { username: row.username });
+      this.deps.log.warn('ignoring directory record with a bad signature', { username: row.username });
       return;
     }
     if (row.seen_public_key === entry.publicKey && row.seen_signing_key === entry.signingKey) return;
-    this.ctx.log.warn('the directory shows keys other than the pinned ones; holding messages until re-verified', {
+    this.deps.log.warn('the directory shows keys other than the pinned ones; holding messages until re-verified', {
       username: row.username,
     });
-    this.ctx.store.friends.setSeenKeys(row.username, { publicKey: entry.publicKey, signingKey: entry.signingKey });
-    this.ctx.transport.disconnect(row.username);
-    this.ctx.bus.emit('key_changed', { username: row.username });
+    this.deps.friends.setSeenKeys(row.username, { publicKey: entry.publicKey, signingKey: entry.signingKey });
+    this.deps.transport.disconnect(row.username);
+    this.deps.bus.emit('key_changed', { username: row.username });
   }
 
   /**
@@ -103,7 +120,7 @@ export class Contacts {
    * nor drops the real friend's session.
    */
   reportKeyMismatch(username: string): void {
-    this.ctx.bus.emit('key_changed', { username });
+    this.deps.bus.emit('key_changed', { username });
   }
 
   isHeld(row: FriendRow): boolean {
@@ -118,7 +135,7 @@ export class Contacts {
       safety_number: this.safetyNumberWith(username, keys),
       fingerprint: keyFingerprint(keys.publicKey, keys.signingKey),
       own_fingerprint: this.ownFingerprint(),
-      verified: row.verified === 1 && !this.isHeld(row),
+      verified: row.verified && !this.isHeld(row),
       key_changed: this.isHeld(row),
     };
   }
@@ -134,14 +151,13 @@ export class Contacts {
     if (expectedSafetyNumber !== undefined && expectedSafetyNumber !== this.safetyNumberWith(username, keys)) {
       throw errors.badRequest('Safety number does not match the current keys');
     }
-    this.ctx.store.friends.pinVerified(username, keys.publicKey, keys.signingKey);
-    this.ctx.bus.emit('friends_changed', {});
-    this.ctx.store.outbox.wake(username);
+    this.deps.friends.pinVerified(username, keys.publicKey, keys.signingKey);
+    this.deps.bus.emit('friends_changed', {});
     return this.toContact(this.require(username));
   }
 
   ownFingerprint(): string {
-    return keyFingerprint(this.ctx.identityB64.publicKey, this.ctx.identityB64.signingKey);
+    return keyFingerprint(this.deps.identity.publicKey, this.deps.identity.signingKey);
   }
 
   toContact(row: FriendRow): Contact {
@@ -149,14 +165,14 @@ export class Contacts {
       username: row.username,
       public_key: row.public_key,
       signing_key: row.signing_key,
-      online: this.presence.isOnline(row.username, row),
+      online: this.deps.presence.isOnline(row.username, row),
       last_seen: row.last_seen,
       last_ip: row.last_ip,
       added_at: row.added_at,
       fingerprint: this.fingerprint(row.public_key, row.signing_key),
-      verified: row.verified === 1,
+      verified: row.verified,
       key_changed: this.isHeld(row),
-      path: this.ctx.transport.path(row.username),
+      path: this.deps.transport.path(row.username),
     };
   }
 
@@ -179,13 +195,13 @@ export class Contacts {
 
   private safetyNumberWith(username: string, keys: { publicKey: string; signingKey: string }): string {
     return safetyNumber(
-      { username: this.requireSelf(), ...this.ctx.identityB64 },
+      { username: this.requireSelf(), ...this.deps.identity },
       { username, publicKey: keys.publicKey, signingKey: keys.signingKey },
     );
   }
 
   private requireSelf(): string {
-    const self = this.ctx.username();
+    const self = this.deps.self();
     if (!self) throw errors.notSetUp();
     return self;
   }

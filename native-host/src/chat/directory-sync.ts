@@ -1,11 +1,13 @@
-import type { SignedPresence } from '../directory/directory.js';
+import type { Directory, SignedPresence } from '../directory/directory.js';
 import { verifyKeyRecord } from '../directory/records.js';
 import { isParleyError } from '../errors.js';
-import type { ChatContext } from './context.js';
+import type { Logger } from '../logger.js';
+import type { FriendsRepo } from '../store/friends-repo.js';
 import type { Contacts } from './contacts.js';
 import type { Presence } from './presence.js';
 import type { Registration } from './registration.js';
 import { repeat } from './repeat.js';
+import type { PeerTransport } from './transport.js';
 
 /**
  * The periodic conversation with the directory: our heartbeat, then one
@@ -19,12 +21,20 @@ export class DirectorySync {
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly ctx: ChatContext,
-    private readonly contacts: Contacts,
-    private readonly presence: Presence,
-    private readonly registration: Registration,
-    private readonly ownPresence: (username: string) => SignedPresence,
-    private readonly onRecovered: () => void,
+    private readonly deps: {
+      directory: Pick<Directory, 'heartbeat' | 'lookup'>;
+      friends: Pick<FriendsRepo, 'all'>;
+      contacts: Pick<Contacts, 'applyDirectoryEntry' | 'isHeld'>;
+      presence: Pick<Presence, 'refreshAll' | 'isOnline'>;
+      registration: Pick<Registration, 'username' | 'reassert' | 'secret'>;
+      transport: Pick<PeerTransport, 'isConnected' | 'connect'>;
+      heartbeatMs: number;
+      /** Our signed presence record (addresses, DHT key), sent with every heartbeat. */
+      ownPresence: (username: string) => SignedPresence;
+      /** The directory answers again after a failure. */
+      onRecovered: () => void;
+      log: Logger;
+    },
   ) {}
 
   isReachable(): boolean {
@@ -32,7 +42,7 @@ export class DirectorySync {
   }
 
   start(): void {
-    this.loop = repeat(() => this.tick(), this.ctx.heartbeatMs);
+    this.loop = repeat(() => this.tick(), this.deps.heartbeatMs);
   }
 
   stop(): void {
@@ -46,37 +56,38 @@ export class DirectorySync {
   }
 
   private async round(): Promise<void> {
-    const username = this.ctx.username();
+    const { directory, friends, contacts, presence, registration, transport } = this.deps;
+    const username = registration.username();
     try {
       if (username) {
         if (!this.registered) {
-          await this.registration.reassert();
+          await registration.reassert();
           this.registered = true;
         }
-        await this.ctx.directory.heartbeat(username, this.registration.secret(), this.ownPresence(username));
+        await directory.heartbeat(username, registration.secret(), this.deps.ownPresence(username));
       }
-      const friends = this.ctx.store.friends.all();
-      const entries = friends.length > 0 ? await this.ctx.directory.lookup(friends.map((f) => f.username)) : [];
-      for (const entry of entries) this.contacts.applyDirectoryEntry(entry, verifyKeyRecord(entry));
+      const all = friends.all();
+      const entries = all.length > 0 ? await directory.lookup(all.map((f) => f.username)) : [];
+      for (const entry of entries) contacts.applyDirectoryEntry(entry, verifyKeyRecord(entry));
       this.setReachable(true);
-      this.presence.refreshAll();
+      presence.refreshAll();
       // Keep dialling friends the directory shows present while no session exists.
-      for (const friend of this.ctx.store.friends.all()) {
-        if (this.contacts.isHeld(friend) || this.ctx.transport.isConnected(friend.username)) continue;
-        if (this.presence.isOnline(friend.username)) this.ctx.transport.connect(friend.username, JSON.parse(friend.addresses) as string[]);
+      for (const friend of friends.all()) {
+        if (contacts.isHeld(friend) || transport.isConnected(friend.username)) continue;
+        if (presence.isOnline(friend.username, friend)) transport.connect(friend.username, friend.addresses);
       }
       return;
     } catch (err) {
       if (isParleyError(err, 'DIRECTORY_REJECTED')) this.registered = false;
-      this.ctx.log.warn('directory round failed', { err });
+      this.deps.log.warn('directory round failed', { err });
       this.setReachable(!isParleyError(err, 'DIRECTORY_UNREACHABLE'));
     }
-    this.presence.refreshAll();
+    presence.refreshAll();
   }
 
   private setReachable(reachable: boolean): void {
     const recovered = reachable && !this.reachable;
     this.reachable = reachable;
-    if (recovered) this.onRecovered();
+    if (recovered) this.deps.onRecovered();
   }
 }

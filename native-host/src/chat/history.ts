@@ -1,6 +1,6 @@
 import type { MessagesResponse } from '../../../shared/contract.js';
 import { errors } from '../errors.js';
-import type { ChatContext } from './context.js';
+import type { MessagesRepo } from '../store/messages-repo.js';
 import type { Contacts } from './contacts.js';
 import { toMessage } from './message-view.js';
 
@@ -10,14 +10,17 @@ export type HistoryQuery = { limit: number; offset: number } | { limit: number; 
 /** Reading and deleting stored conversations. */
 export class History {
   constructor(
-    private readonly ctx: ChatContext,
-    private readonly contacts: Contacts,
+    private readonly deps: {
+      messages: Pick<MessagesRepo, 'get' | 'pageBefore' | 'pageAfter' | 'pageAround' | 'pageByOffset' | 'delete'>;
+      contacts: Pick<Contacts, 'require'>;
+      self: () => string | null;
+    },
   ) {}
 
   page(peer: string, query: HistoryQuery): MessagesResponse {
-    this.contacts.require(peer);
-    const self = this.ctx.username() ?? '';
-    const repo = this.ctx.store.messages;
+    this.deps.contacts.require(peer);
+    const self = this.deps.self() ?? '';
+    const repo = this.deps.messages;
     let page;
     if ('anchor' in query) {
       const anchor = repo.get(query.anchor);
@@ -32,6 +35,6 @@ export class History {
   }
 
   delete(msgId: string): void {
-    if (!this.ctx.store.messages.delete(msgId)) throw errors.messageNotFound(msgId);
+    if (!this.deps.messages.delete(msgId)) throw errors.messageNotFound(msgId);
   }
 }

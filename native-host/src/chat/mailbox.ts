@@ -1,31 +1,51 @@
-import { fromBase64, generateX25519, toBase64 } from '../crypto/identity.js';
-import { openEnvelope, sealEnvelope } from '../crypto/envelope.js';
-import { signPrekey, verifyPrekey } from '../directory/records.js';
+import type { Limits } from '../config/limits.js';
+import { openEnvelope, sealEnvelope, type OpenedEnvelope } from '../crypto/envelope.js';
+import { fromBase64, toBase64, type IdentityKeys } from '../crypto/identity.js';
+import type { Directory, SignedPrekey } from '../directory/directory.js';
+import { verifyPrekey } from '../directory/records.js';
 import { isParleyError } from '../errors.js';
-import type { MessageRow } from '../store/messages-repo.js';
-import type { ChatContext } from './context.js';
-import type { Incoming } from './incoming.js';
-import type { MailboxDrop } from './outgoing.js';
+import type { Logger } from '../logger.js';
+import { itemFrameSchema, type ItemFrame } from '../peer/peer-protocol.js';
+import type { FriendRow, FriendsRepo } from '../store/friends-repo.js';
+import type { OutboxItem } from '../store/outbox-repo.js';
+import type { ReceiptsRepo } from '../store/receipts-repo.js';
+import { idsByPeer, type Arrival, type Incoming } from './incoming.js';
+import { MESSAGE_KIND } from './message-item.js';
+import { frameOf, type MailboxDrop } from './outbox-item.js';
+import type { Prekeys } from './prekeys.js';
 import type { Registration } from './registration.js';
 import { repeat } from './repeat.js';
+import type { PeerTransport } from './transport.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The offline path through the directory's mailbox: our signed prekeys
- * (rotated, old private halves kept for a grace period), sealing messages
- * for friends who are away, and taking, opening and acking our own mail.
+ * The offline path through the directory's mailbox: sealing outbox items
+ * for friends who are away, and taking, opening, committing and acking our
+ * own mail, which we confirm with delivery receipts once a session is up.
  */
 export class Mailbox implements MailboxDrop {
   private loop: { stop(): void } | undefined;
   private polling: Promise<void> | undefined;
 
   constructor(
-    private readonly ctx: ChatContext,
-    private readonly registration: Registration,
-    private readonly incoming: Incoming,
+    private readonly deps: {
+      directory: Pick<Directory, 'lookup' | 'mailboxPut' | 'mailboxTake' | 'mailboxAck'>;
+      friends: Pick<FriendsRepo, 'get'>;
+      receipts: ReceiptsRepo;
+      registration: Pick<Registration, 'username' | 'secret'>;
+      prekeys: Pick<Prekeys, 'ensure' | 'openingKeys' | 'maxAgeMs'>;
+      incoming: Pick<Incoming, 'commit'>;
+      transport: Pick<PeerTransport, 'send' | 'connect'>;
+      identity: Pick<IdentityKeys, 'publicKey' | 'privateKey'>;
+      limits: Pick<Limits, 'mailboxPollMs' | 'mailboxTakeBatch'>;
+      log: Logger;
+    },
   ) {}
 
   start(): void {
-    this.loop = repeat(() => this.maintain(), this.ctx.limits.mailboxPollMs);
+    this.loop = repeat(() => this.maintain(), this.deps.limits.mailboxPollMs);
   }
 
   stop(): void {
@@ -34,73 +54,55 @@ export class Mailbox implements MailboxDrop {
 
   private async maintain(): Promise<void> {
     try {
-      await this.ensurePrekey();
+      await this.deps.prekeys.ensure();
     } catch (err) {
-      this.ctx.log.warn('prekey upkeep failed', { err });
+      this.deps.log.warn('prekey upkeep failed', { err });
     }
     await this.poll();
   }
 
-  /** Creates and publishes a prekey when there is none or the newest is due for rotation. */
-  async ensurePrekey(): Promise<void> {
-    const username = this.ctx.username();
-    if (!username) return;
-    const prekeys = this.ctx.store.prekeys;
-    let newest = prekeys.newest();
-    if (!newest || Date.now() - Date.parse(newest.created_at) > this.ctx.limits.prekeyRotateMs) {
-      const pair = generateX25519();
-      const signed = signPrekey(
-        username,
-        { id: (newest?.id ?? 0) + 1, publicKey: toBase64(pair.publicKey), createdAt: new Date().toISOString() },
-        this.ctx.identity.signingPrivateKey,
-      );
-      prekeys.insert({
-        id: signed.id,
-        public_key: signed.publicKey,
-        private_key: toBase64(pair.privateKey),
-        created_at: signed.createdAt,
-        signature: signed.signature,
-      });
-      newest = prekeys.newest()!;
+  /** MailboxDrop: seals each item's frame for the friend's newest valid prekey. */
+  async deposit(peer: string, items: readonly OutboxItem[]): Promise<string[]> {
+    const self = this.deps.registration.username();
+    const friend = this.deps.friends.get(peer);
+    const stored: string[] = [];
+    if (!self || !friend) return stored;
+    try {
+      const prekey = await this.currentPrekey(friend);
+      if (!prekey) return stored;
+      for (const item of items) {
+        const envelope = this.seal(self, friend, prekey, item);
+        if (!envelope) continue;
+        await this.deps.directory.mailboxPut(peer, toBase64(envelope));
+        stored.push(item.id);
+      }
+    } catch (err) {
+      if (!isParleyError(err, 'DIRECTORY_UNREACHABLE')) this.deps.log.warn('mailbox deposit failed', { peer, err });
     }
-    if (!newest.published) {
-      await this.ctx.directory.publishPrekey(username, this.registration.secret(), {
-        id: newest.id,
-        publicKey: newest.public_key,
-        createdAt: newest.created_at,
-        signature: newest.signature,
-      });
-      prekeys.markPublished(newest.id);
-    }
-    const { prekeyRotateMs, prekeyGraceMs } = this.ctx.limits;
-    prekeys.prune(new Date(Date.now() - prekeyRotateMs - prekeyGraceMs).toISOString());
+    return stored;
   }
 
-  /** MailboxDrop: seal for the friend's newest valid prekey and store it. */
-  async deposit(row: MessageRow): Promise<boolean> {
-    const self = this.ctx.username();
-    const friend = this.ctx.store.friends.get(row.peer);
-    if (!self || !friend) return false;
+  /** The friend's newest prekey that is signed by the pinned key and young enough; none if the directory shows other keys. */
+  private async currentPrekey(friend: FriendRow): Promise<SignedPrekey | undefined> {
+    const [entry] = await this.deps.directory.lookup([friend.username]);
+    if (!entry || entry.publicKey !== friend.public_key || entry.signingKey !== friend.signing_key) return undefined;
+    return entry.prekeys.find(
+      (p) => verifyPrekey(friend.username, friend.signing_key, p) && Date.now() - Date.parse(p.createdAt) < this.deps.prekeys.maxAgeMs,
+    );
+  }
+
+  private seal(self: string, friend: FriendRow, prekey: SignedPrekey, item: OutboxItem): Uint8Array | null {
     try {
-      const [entry] = await this.ctx.directory.lookup([row.peer]);
-      if (!entry || entry.publicKey !== friend.public_key || entry.signingKey !== friend.signing_key) return false;
-      const maxAge = this.ctx.limits.prekeyRotateMs + this.ctx.limits.prekeyGraceMs;
-      const prekey = entry.prekeys.find(
-        (p) => verifyPrekey(row.peer, friend.signing_key, p) && Date.now() - Date.parse(p.createdAt) < maxAge,
-      );
-      if (!prekey) return false;
-      const envelope = sealEnvelope({
-        sender: { username: self, identity: { publicKey: this.ctx.identity.publicKey, privateKey: this.ctx.identity.privateKey } },
-        recipient: { username: row.peer, identityKey: fromBase64(friend.public_key), prekey: { id: prekey.id, publicKey: fromBase64(prekey.publicKey) } },
-        msgId: row.msg_id,
-        timestamp: row.timestamp,
-        text: row.text,
+      return sealEnvelope({
+        sender: { username: self, identity: this.deps.identity },
+        recipient: { username: friend.username, identityKey: fromBase64(friend.public_key), prekey: { id: prekey.id, publicKey: fromBase64(prekey.publicKey) } },
+        id: item.id,
+        payload: encoder.encode(JSON.stringify(frameOf(item))),
       });
-      await this.ctx.directory.mailboxPut(row.peer, toBase64(envelope));
-      return true;
     } catch (err) {
-      if (!isParleyError(err, 'DIRECTORY_UNREACHABLE')) this.ctx.log.warn('mailbox deposit failed', { peer: row.peer, err });
-      return false;
+      if (!(err instanceof RangeError)) throw err;
+      this.deps.log.info('item too large for the mailbox: it waits for a session', { peer: friend.username, id: item.id });
+      return null;
     }
   }
 
@@ -111,67 +113,81 @@ export class Mailbox implements MailboxDrop {
   }
 
   private async drain(): Promise<void> {
-    const username = this.ctx.username();
+    const username = this.deps.registration.username();
     if (!username) return;
-    const secret = this.registration.secret();
+    const secret = this.deps.registration.secret();
+    const { mailboxTakeBatch } = this.deps.limits;
     try {
       for (let round = 0; round < 100; round++) {
-        const items = await this.ctx.directory.mailboxTake(username, secret, this.ctx.limits.mailboxTakeBatch);
-        if (items.length === 0) return;
-        const owed = new Map<string, string[]>();
-        for (const item of items) {
-          const accepted = this.openOne(username, item.envelope);
-          if (accepted) owed.set(accepted.from, [...(owed.get(accepted.from) ?? []), accepted.msgId]);
-        }
-        // Ack (delete) only after every accepted message is committed.
-        await this.ctx.directory.mailboxAck(username, secret, items.map((i) => i.id));
-        for (const [peer, msgIds] of owed) {
-          for (const msgId of msgIds) this.ctx.store.receipts.add(peer, msgId);
+        const taken = await this.deps.directory.mailboxTake(username, secret, mailboxTakeBatch);
+        if (taken.length === 0) return;
+        const arrivals = taken.map((item) => this.open(username, item.envelope)).filter((a): a is Arrival => a !== null);
+        const committed = this.deps.incoming.commit(arrivals);
+        // Ack (delete) only after everything accepted is committed; what does not open or is refused goes too.
+        await this.deps.directory.mailboxAck(username, secret, taken.map((i) => i.id));
+        for (const [peer, ids] of idsByPeer(arrivals, committed)) {
+          this.deps.receipts.add(peer, ids);
           this.sendReceipts(peer);
         }
-        if (items.length < this.ctx.limits.mailboxTakeBatch) return;
+        if (taken.length < mailboxTakeBatch) return;
       }
     } catch (err) {
-      if (!isParleyError(err, 'DIRECTORY_UNREACHABLE')) this.ctx.log.warn('mailbox poll failed', { err });
+      if (!isParleyError(err, 'DIRECTORY_UNREACHABLE')) this.deps.log.warn('mailbox poll failed', { err });
     }
   }
 
-  /** Opens one envelope; returns the sender and msg_id when it was committed (now or before). */
-  private openOne(username: string, envelopeB64: string): { from: string; msgId: string } | null {
+  /** Opens one envelope into the item it carries; null (logged) for mail we must drop. */
+  private open(username: string, envelopeB64: string): Arrival | null {
+    let opened: OpenedEnvelope;
     try {
-      const opened = openEnvelope(fromBase64(envelopeB64), {
+      opened = openEnvelope(fromBase64(envelopeB64), {
         username,
-        identity: { publicKey: this.ctx.identity.publicKey, privateKey: this.ctx.identity.privateKey },
-        prekeys: this.ctx.store.prekeys.all().map((p) => ({
-          id: p.id,
-          keyPair: { publicKey: fromBase64(p.public_key), privateKey: fromBase64(p.private_key) },
-          createdAt: p.created_at,
-        })),
-        maxPrekeyAgeMs: this.ctx.limits.prekeyRotateMs + this.ctx.limits.prekeyGraceMs,
+        identity: this.deps.identity,
+        prekeys: this.deps.prekeys.openingKeys(),
+        maxPrekeyAgeMs: this.deps.prekeys.maxAgeMs,
       });
-      const friend = this.ctx.store.friends.get(opened.senderUsername);
-      if (!friend || friend.public_key !== toBase64(opened.senderIdentityKey)) {
-        this.ctx.log.warn('dropped mail from a sender who is not a friend with these keys', { from: opened.senderUsername });
-        return null;
-      }
-      const message = { msg_id: opened.msgId, timestamp: opened.timestamp, text: opened.text };
-      if (!this.incoming.accept(friend.username, message, 'offline')) return null;
-      return { from: friend.username, msgId: opened.msgId };
     } catch (err) {
-      this.ctx.log.warn('dropped mail that does not open', { err });
+      this.deps.log.warn('dropped mail that does not open', { err });
       return null;
     }
+    const friend = this.deps.friends.get(opened.senderUsername);
+    if (!friend || friend.public_key !== toBase64(opened.senderIdentityKey)) {
+      this.deps.log.warn('dropped mail from a sender who is not a friend with these keys', { from: opened.senderUsername });
+      return null;
+    }
+    const frame = sealedFrame(opened);
+    if (!frame) {
+      this.deps.log.warn('dropped mail whose frame is malformed', { from: friend.username, id: opened.id });
+      return null;
+    }
+    return { from: friend.username, frame, via: 'offline' };
   }
 
-  /** Sends owed delivery receipts to `peer` if a session is up; else they wait for one. */
+  /** Sends owed delivery receipts to `peer` if a session is up; else asks for one, and they wait. */
   sendReceipts(peer: string): void {
-    const msgIds = this.ctx.store.receipts.forPeer(peer);
-    if (msgIds.length === 0) return;
-    if (this.ctx.transport.send(peer, { type: 'receipt', msg_ids: msgIds })) {
-      this.ctx.store.receipts.remove(peer, msgIds);
+    const ids = this.deps.receipts.forPeer(peer);
+    if (ids.length === 0) return;
+    if (this.deps.transport.send(peer, { type: 'receipt', ids })) {
+      this.deps.receipts.remove(peer, ids);
       return;
     }
-    const friend = this.ctx.store.friends.get(peer);
-    if (friend) this.ctx.transport.connect(peer, JSON.parse(friend.addresses) as string[]);
+    const friend = this.deps.friends.get(peer);
+    if (friend) this.deps.transport.connect(peer, friend.addresses);
+  }
+}
+
+/**
+ * The item an opened envelope carries. Version 2 seals the frame itself,
+ * which must name the id the envelope binds; version 1 held a chat
+ * message's timestamp and text.
+ */
+function sealedFrame(opened: OpenedEnvelope): ItemFrame | null {
+  const { content, id } = opened;
+  if (content.version === 1) return { type: 'item', id, kind: MESSAGE_KIND, body: { timestamp: content.timestamp, text: content.text } };
+  try {
+    const parsed = itemFrameSchema.safeParse(JSON.parse(decoder.decode(content.payload)));
+    return parsed.success && parsed.data.id === id ? parsed.data : null;
+  } catch {
+    return null;
   }
 }

@@ -1,5 +1,6 @@
-import type { Message, MessageStatusEvent } from '../../../shared/contract.js';
-import type { MessageRow } from '../store/messages-repo.js';
+import type { Message, MessageStatusEvent, SendResult } from '../../../shared/contract.js';
+import { isDelivered, isRead, sendResultStatus } from '../../../shared/message-status.js';
+import type { MessageRow, StatusChange } from '../store/messages-repo.js';
 
 /** A stored row in the contract's shape, seen from `self`. */
 export function toMessage(row: MessageRow, self: string): Message {
@@ -11,19 +12,28 @@ export function toMessage(row: MessageRow, self: string): Message {
     text: row.text,
     timestamp: row.timestamp,
     direction: row.direction,
-    delivered: row.status === 'delivered' || row.status === 'read',
+    delivered: isDelivered(row.status),
     delivery_method: row.delivery_method,
     status: row.status,
-    read: sent ? row.status === 'read' : row.read === 1,
+    read: sent ? isRead(row.status) : row.read,
   };
 }
 
-export function toStatusEvent(row: Pick<MessageRow, 'msg_id' | 'peer' | 'status' | 'delivery_method'>): MessageStatusEvent {
+export function toStatusEvent(change: StatusChange): MessageStatusEvent {
   return {
-    msg_id: row.msg_id,
-    peer: row.peer,
-    delivered: row.status === 'delivered' || row.status === 'read',
-    delivery_method: row.delivery_method,
-    status: row.status,
+    msg_id: change.msg_id,
+    peer: change.peer,
+    delivered: isDelivered(change.status),
+    delivery_method: change.delivery_method,
+    status: change.status,
+  };
+}
+
+export function toSendResult(state: StatusChange): SendResult {
+  return {
+    msg_id: state.msg_id,
+    delivered: isDelivered(state.status),
+    delivery_method: state.delivery_method,
+    status: sendResultStatus(state.status),
   };
 }

@@ -1,100 +1,203 @@
 import type { ClientEventMap, Contact, MessagesResponse, SendResult, StatusResponse, VerifyResponse } from '../../../shared/contract.js';
+import type { Limits } from '../config/limits.js';
+import { toBase64, type IdentityKeys } from '../crypto/identity.js';
+import type { Directory } from '../directory/directory.js';
 import { errors } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { PeerMessage } from '../peer/peer-protocol.js';
-import type { ChatContext } from './context.js';
+import type { Store } from '../store/store.js';
 import { Contacts } from './contacts.js';
+import { DeliveryStatus } from './delivery-status.js';
 import { DirectorySync } from './directory-sync.js';
+import type { EventBus } from './event-bus.js';
+import { GroupCommit } from './group-commit.js';
 import { History, type HistoryQuery } from './history.js';
 import { Incoming } from './incoming.js';
+import { ItemKinds } from './item-kinds.js';
 import { Mailbox } from './mailbox.js';
 import { MailboxPace } from './mailbox-pace.js';
-import { Outgoing } from './outgoing.js';
-import { Presence } from './presence.js';
 import { OwnPresence, type Reachability } from './presence-records.js';
+import { messageItem } from './message-item.js';
+import { MessageSender } from './message-sender.js';
+import { Outbox } from './outbox.js';
+import { Prekeys } from './prekeys.js';
+import { Presence } from './presence.js';
+import { ReadReceipts } from './read-receipts.js';
 import { Registration } from './registration.js';
+import type { PeerEvents, PeerTransport } from './transport.js';
 import { Typing } from './typing.js';
-import type { PeerEvents } from './transport.js';
+
+/** What the chat layer is built from; `host.ts` provides it. */
+export interface MessengerParts {
+  store: Store;
+  bus: EventBus;
+  transport: PeerTransport;
+  directory: Directory;
+  identity: IdentityKeys;
+  limits: Limits;
+  presenceTimeoutMs: number;
+  heartbeatMs: number;
+  log: Logger;
+  version: string;
+  /** Where friends can reach us: addresses and our DHT key, for our signed presence record. */
+  reachability: () => Reachability;
+}
 
 /**
  * The messenger behind the API: every use case of the contract, and the
  * reactions to what peers and the directory report. Knows nothing of HTTP.
+ * Only wiring and routing: each collaborator gets the few parts it uses.
  */
 export class Messenger implements PeerEvents {
   private readonly startedAt = Date.now();
-  private readonly version: string;
+  private readonly parts: Pick<MessengerParts, 'transport' | 'directory' | 'version'>;
+  private readonly registration: Registration;
   private readonly presence: Presence;
   private readonly contacts: Contacts;
   private readonly history: History;
-  private readonly outgoing: Outgoing;
+  private readonly delivery: DeliveryStatus;
+  private readonly outbox: Outbox;
+  private readonly sender: MessageSender;
   private readonly incoming: Incoming;
-  private readonly typingState: Typing;
-  private readonly registration: Registration;
+  private readonly reads: ReadReceipts;
+  private readonly typing: Typing;
+  private readonly prekeys: Prekeys;
   private readonly mailbox: Mailbox;
   private readonly sync: DirectorySync;
   private readonly pace: MailboxPace;
 
-  constructor(
-    private readonly ctx: ChatContext,
-    options: { version: string; reachability: () => Reachability },
-  ) {
-    this.version = options.version;
-    this.presence = new Presence(ctx, (username, online) => {
-      if (!online) return;
-      this.outgoing.wake(username);
-      const friend = ctx.store.friends.get(username);
-      if (friend) ctx.transport.connect(username, JSON.parse(friend.addresses) as string[]);
+  constructor(parts: MessengerParts) {
+    const { store, bus, transport, directory, identity, limits, log } = parts;
+    this.parts = parts;
+    const transaction = <T>(fn: () => T) => store.transaction(fn);
+    const ownKeys = { publicKey: toBase64(identity.publicKey), signingKey: toBase64(identity.signingPublicKey) };
+    this.registration = new Registration({
+      meta: store.meta,
+      directory,
+      identity: { ...ownKeys, signingPrivateKey: identity.signingPrivateKey },
+      log,
     });
-    this.contacts = new Contacts(ctx, this.presence);
-    this.history = new History(ctx, this.contacts);
-    this.incoming = new Incoming(ctx);
-    this.registration = new Registration(ctx);
-    this.mailbox = new Mailbox(ctx, this.registration, this.incoming);
-    this.outgoing = new Outgoing(ctx, this.contacts, this.mailbox);
-    this.typingState = new Typing(ctx);
-    const own = new OwnPresence(ctx.store.meta, ctx.identity.signingPrivateKey, options.reachability);
-    this.sync = new DirectorySync(ctx, this.contacts, this.presence, this.registration, (username) => own.sign(username), () => {
-      this.outgoing.wake();
-      void this.mailbox.poll();
+    const self = () => this.registration.username();
+    this.presence = new Presence({
+      friends: store.friends,
+      bus,
+      presenceTimeoutMs: parts.presenceTimeoutMs,
+      onTransition: (username, online) => {
+        if (!online) return;
+        this.outbox.wake(username);
+        const friend = store.friends.get(username);
+        if (friend) transport.connect(username, friend.addresses);
+      },
+    });
+    this.contacts = new Contacts({ friends: store.friends, directory, transport, presence: this.presence, bus, identity: ownKeys, self, log });
+    this.history = new History({ messages: store.messages, contacts: this.contacts, self });
+    const kinds = new ItemKinds();
+    kinds.register(messageItem({ messages: store.messages, bus, self, maxTextLength: limits.maxTextLength }));
+    this.incoming = new Incoming({ kinds, isFriend: (username) => store.friends.get(username) !== undefined, transaction, transport, log });
+    this.prekeys = new Prekeys({
+      prekeys: store.prekeys,
+      directory,
+      registration: this.registration,
+      signingPrivateKey: identity.signingPrivateKey,
+      limits,
+    });
+    this.mailbox = new Mailbox({
+      directory,
+      friends: store.friends,
+      receipts: store.receipts,
+      registration: this.registration,
+      prekeys: this.prekeys,
+      incoming: this.incoming,
+      transport,
+      // The X25519 pair only: sealing and opening mail never needs the signing key.
+      identity: { publicKey: identity.publicKey, privateKey: identity.privateKey },
+      limits,
+      log,
+    });
+    this.delivery = new DeliveryStatus({ messages: store.messages, outbox: store.outbox, transaction, bus });
+    this.outbox = new Outbox({
+      repo: store.outbox,
+      transaction,
+      transport,
+      mailbox: this.mailbox,
+      status: this.delivery,
+      canSend: (peer) => this.contacts.canSend(peer),
+      limits,
+      log,
+    });
+    const commits = new GroupCommit(transaction);
+    this.sender = new MessageSender({
+      messages: store.messages,
+      outbox: this.outbox,
+      contacts: this.contacts,
+      commit: (write) => commits.run(write),
+      self,
+      limits,
+    });
+    this.reads = new ReadReceipts({ messages: store.messages, transport });
+    this.typing = new Typing({ transport, bus, clearMs: limits.typingClearMs });
+    const own = new OwnPresence(store.meta, identity.signingPrivateKey, parts.reachability);
+    this.sync = new DirectorySync({
+      directory,
+      friends: store.friends,
+      contacts: this.contacts,
+      presence: this.presence,
+      registration: this.registration,
+      transport,
+      heartbeatMs: parts.heartbeatMs,
+      ownPresence: (username) => own.sign(username),
+      onRecovered: () => {
+        this.outbox.wake();
+        void this.mailbox.poll();
+      },
+      log,
     });
     this.pace = new MailboxPace({
-      bus: ctx.bus,
-      limits: ctx.limits,
-      unreachable: () => ctx.store.friends.lastSeen().some((f) => this.presence.isOnline(f.username, f) && !ctx.transport.isConnected(f.username)),
+      bus,
+      limits,
+      unreachable: () => store.friends.lastSeen().some((f) => this.presence.isOnline(f.username, f) && !transport.isConnected(f.username)),
       poll: () => this.mailbox.poll(),
     });
   }
 
   start(): void {
     this.sync.start();
-    this.outgoing.start();
+    this.outbox.start();
     this.mailbox.start();
     this.pace.start();
   }
 
   async stop(): Promise<void> {
     this.sync.stop();
-    this.outgoing.stop();
+    this.incoming.stop();
+    this.outbox.stop();
     this.mailbox.stop();
     this.pace.stop();
-    this.typingState.stop();
+    this.typing.stop();
   }
 
   status(): StatusResponse {
+    const username = this.registration.username();
     return {
-      username: this.ctx.username(),
-      fingerprint: this.ctx.username() ? this.contacts.ownFingerprint() : null,
+      username,
+      fingerprint: username ? this.contacts.ownFingerprint() : null,
       uptime: Math.floor((Date.now() - this.startedAt) / 1000),
-      peer_count: this.ctx.transport.sessionCount(),
+      peer_count: this.parts.transport.sessionCount(),
       friends_online: this.presence.onlineCount(),
-      directory: { kind: this.ctx.directory.kind, reachable: this.sync.isReachable() },
-      version: this.version,
-      network: this.ctx.transport.network(),
+      directory: { kind: this.parts.directory.kind, reachable: this.sync.isReachable() },
+      version: this.parts.version,
+      network: this.parts.transport.network(),
     };
+  }
+
+  /** This profile's username; null until set up. */
+  username(): string | null {
+    return this.registration.username();
   }
 
   async setup(username: string): Promise<StatusResponse> {
     await this.registration.claim(username);
-    await this.mailbox.ensurePrekey();
+    await this.prekeys.ensure();
     void this.sync.tick();
     return this.status();
   }
@@ -117,7 +220,7 @@ export class Messenger implements PeerEvents {
 
   markVerified(username: string, safetyNumber?: string): Contact {
     const contact = this.contacts.markVerified(username, safetyNumber);
-    this.outgoing.wake(username);
+    this.outbox.wake(username);
     return contact;
   }
 
@@ -126,7 +229,7 @@ export class Messenger implements PeerEvents {
   }
 
   send(to: string, text: string): Promise<SendResult> {
-    return this.outgoing.send(to, text);
+    return this.sender.send(to, text);
   }
 
   deleteMessage(msgId: string): void {
@@ -138,11 +241,11 @@ export class Messenger implements PeerEvents {
     if (event === 'typing') {
       const { to, typing } = data as ClientEventMap['typing'];
       this.contacts.require(to);
-      this.typingState.local(to, typing);
+      this.typing.local(to, typing);
     } else if (event === 'mark_read') {
       const { peer, msg_id } = data as ClientEventMap['mark_read'];
       this.contacts.require(peer);
-      this.incoming.markRead(peer, msg_id);
+      this.reads.markRead(peer, msg_id);
     } else {
       throw errors.badRequest(`Unknown event '${String(event)}'`);
     }
@@ -151,15 +254,16 @@ export class Messenger implements PeerEvents {
   // PeerEvents: what the transport reports.
 
   sessionUp(username: string): void {
+    // First the outbox, so the presence transition's wake finds the new session's items already on their way.
+    this.outbox.sessionUp(username);
     this.presence.sessionUp(username);
-    this.outgoing.flushPeer(username);
-    this.incoming.resendReadReceipt(username);
+    this.reads.resend(username);
     this.mailbox.sendReceipts(username);
   }
 
   sessionDown(username: string): void {
     this.presence.sessionDown(username);
-    this.typingState.sessionDown(username);
+    this.typing.sessionDown(username);
   }
 
   keyMismatch(username: string): void {
@@ -168,22 +272,20 @@ export class Messenger implements PeerEvents {
 
   message(from: string, message: PeerMessage): void {
     switch (message.type) {
-      case 'message':
-        if (this.incoming.accept(from, message, 'direct')) {
-          this.ctx.transport.send(from, { type: 'ack', msg_id: message.msg_id });
-        }
+      case 'item':
+        this.incoming.receive(from, message);
         break;
       case 'ack':
-        this.outgoing.onAck(from, message.msg_id);
+        this.outbox.confirm(from, message.ids, 'direct');
         break;
       case 'receipt':
-        this.outgoing.onReceipt(from, message.msg_ids);
+        this.outbox.confirm(from, message.ids, 'offline');
         break;
       case 'read':
-        this.outgoing.onRead(from, message.msg_id);
+        this.outbox.confirmedElsewhere(this.delivery.read(from, message.msg_id));
         break;
       case 'typing':
-        this.typingState.remote(from, message.typing);
+        this.typing.remote(from, message.typing);
         break;
       // ping and pong are answered by the connection itself and never arrive here.
     }

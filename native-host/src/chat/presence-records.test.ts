@@ -38,7 +38,7 @@ describe("friends' presence records", () => {
 
   function setup() {
     const friends = new FriendsRepo(database());
-    friends.insert({ ...bob, public_key: 'pk', addresses: '[]', last_seen: null, last_ip: null, added_at: '2026-12-01T00:00:00.000Z' });
+    friends.insert({ ...bob, public_key: 'pk', addresses: [], last_seen: null, last_ip: null, added_at: '2026-12-01T00:00:00.000Z' });
     let logged = '';
     const log = { ...createLogger('silent'), warn: (message: string) => (logged += `${message}\n`) };
     return { friends, records: new FriendPresence(friends, log), logged: () => logged };
@@ -51,11 +51,11 @@ describe("friends' presence records", () => {
     expect(records.adopt(bob, signed(now - 900, other.privateKey), now)).toBe(false);
     expect(records.adopt(bob, { junk: true }, now)).toBe(false);
     expect(records.adopt(bob, signed(now + MAX_PRESENCE_FUTURE_MS + 60_000), now)).toBe(false);
-    expect(friends.get('bob')?.addresses).toBe('[]');
+    expect(friends.get('bob')?.addresses).toEqual([]);
     expect(logged().match(/not signed by their pinned key/g)).toHaveLength(1);
     expect(logged().match(/dated in the future/g)).toHaveLength(1);
     expect(records.adopt(bob, signed(now - 1000), now)).toBe(true);
     expect(records.adopt(bob, null, now)).toBe(false);
-    expect(friends.get('bob')?.addresses).toBe('["10.0.0.2:9100"]');
+    expect(friends.get('bob')?.addresses).toEqual(['10.0.0.2:9100']);
   });
 });

@@ -1,5 +1,5 @@
-import type { FriendRow } from '../store/friends-repo.js';
-import type { ChatContext } from './context.js';
+import type { FriendRow, FriendsRepo } from '../store/friends-repo.js';
+import type { EventBus } from './event-bus.js';
 
 /**
  * Who is online: a friend with a live session, or whose last directory
@@ -11,19 +11,23 @@ export class Presence {
   private readonly known = new Map<string, boolean>();
 
   constructor(
-    private readonly ctx: ChatContext,
-    private readonly onTransition: (username: string, online: boolean) => void,
+    private readonly deps: {
+      friends: Pick<FriendsRepo, 'get' | 'all' | 'lastSeen'>;
+      bus: EventBus;
+      presenceTimeoutMs: number;
+      onTransition: (username: string, online: boolean) => void;
+    },
   ) {}
 
   /** Pass the friend's row when at hand, to spare a lookup. */
-  isOnline(username: string, row: Pick<FriendRow, 'last_seen'> | undefined = this.ctx.store.friends.get(username)): boolean {
+  isOnline(username: string, row: Pick<FriendRow, 'last_seen'> | undefined = this.deps.friends.get(username)): boolean {
     if (this.sessions.has(username)) return true;
     const lastSeen = row?.last_seen;
-    return lastSeen != null && Date.now() - Date.parse(lastSeen) <= this.ctx.presenceTimeoutMs;
+    return lastSeen != null && Date.now() - Date.parse(lastSeen) <= this.deps.presenceTimeoutMs;
   }
 
   onlineCount(): number {
-    return this.ctx.store.friends.lastSeen().filter((f) => this.isOnline(f.username, f)).length;
+    return this.deps.friends.lastSeen().filter((f) => this.isOnline(f.username, f)).length;
   }
 
   sessionUp(username: string): void {
@@ -48,12 +52,12 @@ export class Presence {
     this.known.set(username, online);
     // The first evaluation after start (or add) only reports someone online.
     if (before === online || (before === undefined && !online)) return online;
-    this.ctx.bus.emit(online ? 'friend_online' : 'friend_offline', { username });
-    this.onTransition(username, online);
+    this.deps.bus.emit(online ? 'friend_online' : 'friend_offline', { username });
+    this.deps.onTransition(username, online);
     return online;
   }
 
   refreshAll(): void {
-    for (const friend of this.ctx.store.friends.all()) this.refresh(friend.username, friend);
+    for (const friend of this.deps.friends.all()) this.refresh(friend.username, friend);
   }
 }

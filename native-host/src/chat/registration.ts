@@ -1,30 +1,51 @@
 import { randomBytes } from 'node:crypto';
+import type { Directory } from '../directory/directory.js';
 import { signKeyRecord } from '../directory/records.js';
 import { errors, isParleyError } from '../errors.js';
-import type { ChatContext } from './context.js';
+import type { Logger } from '../logger.js';
+import type { MetaRepo } from '../store/meta-repo.js';
 
 /**
  * This profile's claim on its username in the directory. The claim is bound
  * to a random secret kept in the profile; the directory stores only its hash.
+ * Also the one place that knows our username (read on every message, so kept
+ * in memory).
  */
 export class Registration {
-  constructor(private readonly ctx: ChatContext) {}
+  private name: string | null;
+
+  constructor(
+    private readonly deps: {
+      meta: MetaRepo;
+      directory: Pick<Directory, 'register'>;
+      /** Our public keys, base64, and the signing private key for the key record. */
+      identity: { publicKey: string; signingKey: string; signingPrivateKey: Uint8Array };
+      log: Logger;
+    },
+  ) {
+    this.name = deps.meta.get('username');
+  }
+
+  /** This profile's username; null until set up. */
+  username(): string | null {
+    return this.name;
+  }
 
   secret(): string {
-    let secret = this.ctx.store.meta.get('directory_secret');
+    let secret = this.deps.meta.get('directory_secret');
     if (!secret) {
       secret = randomBytes(32).toString('base64url');
-      this.ctx.store.meta.set('directory_secret', secret);
+      this.deps.meta.set('directory_secret', secret);
     }
     return secret;
   }
 
   /** Claims `username` for this profile (POST /setup, --username on first run). */
   async claim(username: string): Promise<void> {
-    const current = this.ctx.username();
-    if (current) throw errors.alreadySetUp(current);
+    if (this.name) throw errors.alreadySetUp(this.name);
     await this.register(username);
-    this.ctx.store.meta.set('username', username);
+    this.deps.meta.set('username', username);
+    this.name = username;
   }
 
   /**
@@ -33,13 +54,12 @@ export class Registration {
    * project) learns the user again.
    */
   async reassert(): Promise<void> {
-    const username = this.ctx.username();
-    if (!username) return;
+    if (!this.name) return;
     try {
-      await this.register(username);
+      await this.register(this.name);
     } catch (err) {
       if (isParleyError(err, 'USERNAME_TAKEN')) {
-        this.ctx.log.error('the directory gives our username to other keys', { username });
+        this.deps.log.error('the directory gives our username to other keys', { username: this.name });
       } else {
         throw err;
       }
@@ -47,10 +67,8 @@ export class Registration {
   }
 
   private async register(username: string): Promise<void> {
-    const record = signKeyRecord(
-      { username, publicKey: this.ctx.identityB64.publicKey, signingKey: this.ctx.identityB64.signingKey },
-      this.ctx.identity.signingPrivateKey,
-    );
-    await this.ctx.directory.register(record, this.secret());
+    const { publicKey, signingKey, signingPrivateKey } = this.deps.identity;
+    const record = signKeyRecord({ username, publicKey, signingKey }, signingPrivateKey);
+    await this.deps.directory.register(record, this.secret());
   }
 }

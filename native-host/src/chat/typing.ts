@@ -1,34 +1,40 @@
-import type { ChatContext } from './context.js';
+import { TYPING_REFRESH_MS } from '../../../shared/typing.js';
+import type { EventBus } from './event-bus.js';
+import type { PeerTransport } from './transport.js';
 
 /**
  * Typing indicators. Outgoing: a repeated "still typing" is sent at most once
- * per REFRESH_MS so keystrokes don't flood the session. Incoming: shown until
- * the friend says stop or `typingClearMs` passes without a refresh.
+ * per TYPING_REFRESH_MS so keystrokes don't flood the session. Incoming:
+ * shown until the friend says stop or `clearMs` passes without a repeat.
  */
-const REFRESH_MS = 3000;
-
 export class Typing {
   private readonly lastSent = new Map<string, { typing: boolean; at: number }>();
   private readonly clearTimers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly ctx: ChatContext) {}
+  constructor(
+    private readonly deps: {
+      transport: Pick<PeerTransport, 'send'>;
+      bus: EventBus;
+      clearMs: number;
+    },
+  ) {}
 
   local(to: string, typing: boolean): void {
     const last = this.lastSent.get(to);
     const now = Date.now();
-    if (last && last.typing === typing && (!typing || now - last.at < REFRESH_MS)) return;
-    if (this.ctx.transport.send(to, { type: 'typing', typing })) this.lastSent.set(to, { typing, at: now });
+    if (last && last.typing === typing && (!typing || now - last.at < TYPING_REFRESH_MS)) return;
+    if (this.deps.transport.send(to, { type: 'typing', typing })) this.lastSent.set(to, { typing, at: now });
   }
 
   remote(from: string, typing: boolean): void {
     clearTimeout(this.clearTimers.get(from));
     this.clearTimers.delete(from);
-    this.ctx.bus.emit('typing', { username: from, typing });
+    this.deps.bus.emit('typing', { username: from, typing });
     if (!typing) return;
     const timer = setTimeout(() => {
       this.clearTimers.delete(from);
-      this.ctx.bus.emit('typing', { username: from, typing: false });
-    }, this.ctx.limits.typingClearMs);
+      this.deps.bus.emit('typing', { username: from, typing: false });
+    }, this.deps.clearMs);
     timer.unref();
     this.clearTimers.set(from, timer);
   }

@@ -1,4 +1,5 @@
 import { MAX_PAGE_SIZE, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_TERMS, MAX_TEXT_LENGTH } from '../../../shared/contract.js';
+import { TYPING_CLEAR_MS } from '../../../shared/typing.js';
 
 /**
  * Every limit the host enforces, with its default. Each can be overridden
@@ -14,7 +15,7 @@ export interface Limits {
   /** Longest GET /search query in characters, and most words in one (each word is one index lookup). */
   maxSearchQueryLength: number;
   maxSearchTerms: number;
-  /** How long POST /messages waits for the peer's ack before answering offline. */
+  /** How long a friend has to ack an item sent on a session before the mailbox is tried too (and POST /messages waits). */
   sendAckTimeoutMs: number;
   /** How long POST /messages waits for the mailbox before answering queued (it carries on in the background). */
   mailboxDepositWaitMs: number;
@@ -95,7 +96,7 @@ export const DEFAULT_LIMITS: Limits = {
   mailboxFastIdleMs: 60_000,
   prekeyRotateMs: 7 * 24 * 3600 * 1000,
   prekeyGraceMs: 30 * 24 * 3600 * 1000,
-  typingClearMs: 5000,
+  typingClearMs: TYPING_CLEAR_MS,
 };
 
 /** Applies `name=value` overrides; unknown names and non-positive numbers are errors. */

@@ -6,30 +6,35 @@ import { concatBytes } from './bytes.js';
  * Byte layout of an offline envelope (see envelope.ts for the crypto):
  *
  *   envelope        = version (1) ‖ prekey id (4, BE) ‖ ephemeral key (32) ‖ nonce (24) ‖ outer ciphertext
- *   outer plaintext = len ‖ sender username ‖ sender identity key (32) ‖ len ‖ msg_id ‖ nonce (24) ‖ inner ciphertext
- *   inner plaintext = len ‖ timestamp ‖ text (UTF-8, the rest)
+ *   outer plaintext = len ‖ sender username ‖ sender identity key (32) ‖ len ‖ item id ‖ nonce (24) ‖ inner ciphertext
+ *   inner plaintext = version 2: the payload (the peer frame, as the sender's host wrote it)
+ *                     version 1: len ‖ timestamp ‖ text (UTF-8, the rest) — a chat message, opened only
  *
  * Every `len` is one byte. Parsing failures throw ENVELOPE_INVALID.
  */
 
-export const ENVELOPE_VERSION = 1;
+/** The version sealed now. */
+export const ENVELOPE_VERSION = 2;
+/** Versions opened: 1 is still in mailboxes, sealed before envelopes carried whole frames. */
+export const OPENED_ENVELOPE_VERSIONS: readonly number[] = [1, 2];
 export const KEY_BYTES = 32;
 export const NONCE_BYTES = 24;
 export const TAG_BYTES = 16;
 /** Bytes before the outer ciphertext. */
 export const ENVELOPE_HEADER_BYTES = 1 + 4 + KEY_BYTES + NONCE_BYTES;
-/** Everything but the username, msg_id, timestamp and text. */
-export const ENVELOPE_FIXED_OVERHEAD_BYTES = ENVELOPE_HEADER_BYTES + TAG_BYTES + 1 + KEY_BYTES + 1 + NONCE_BYTES + TAG_BYTES + 1;
-export const MAX_ENVELOPE_MSG_ID_BYTES = 64;
+/** Everything but the sender username, the item id and the payload. */
+export const ENVELOPE_FIXED_OVERHEAD_BYTES = ENVELOPE_HEADER_BYTES + TAG_BYTES + 1 + KEY_BYTES + 1 + NONCE_BYTES + TAG_BYTES;
+export const MAX_ENVELOPE_ID_BYTES = 64;
 export const MAX_ENVELOPE_TIMESTAMP_BYTES = 40;
 /**
  * Largest envelope sealed or opened: 48 KiB, whose base64 is exactly 64 KiB,
- * the directory's default mailbox cap. It holds a text of 16,000 characters
- * even when every one takes 3 bytes of UTF-8.
+ * the directory's default mailbox cap. The frame of a chat message of 16,000
+ * characters fits even when every one takes 3 bytes of UTF-8; a frame that
+ * does not fit (text made of characters JSON escapes) waits for a session.
  */
 export const MAX_ENVELOPE_BYTES = 48 * 1024;
 
-const MSG_ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
+const ID_PATTERN = /^[A-Za-z0-9-]{1,64}$/;
 const encoder = new TextEncoder();
 
 export interface EnvelopeHeader {
@@ -43,18 +48,19 @@ export interface EnvelopeHeader {
 export interface OuterPlaintext {
   senderUsername: string;
   senderIdentityKey: Uint8Array;
-  msgId: string;
+  id: string;
   innerNonce: Uint8Array;
   innerCiphertext: Uint8Array;
 }
 
-export interface InnerPlaintext {
+/** A version-1 inner plaintext: always a chat message. */
+export interface LegacyInnerPlaintext {
   timestamp: string;
   text: string;
 }
 
-export function isValidMsgId(msgId: string): boolean {
-  return MSG_ID_PATTERN.test(msgId);
+export function isValidId(id: string): boolean {
+  return ID_PATTERN.test(id);
 }
 
 export function isValidTimestamp(timestamp: string): boolean {
@@ -104,7 +110,7 @@ export function encodeHeader(prekeyId: number, ephemeralKey: Uint8Array, nonce: 
 export function decodeHeader(bytes: Uint8Array): EnvelopeHeader {
   const reader = new Reader(bytes);
   const version = reader.take(1)[0]!;
-  if (version !== ENVELOPE_VERSION) throw errors.envelopeInvalid(`unknown version ${version}`);
+  if (!OPENED_ENVELOPE_VERSIONS.includes(version)) throw errors.envelopeInvalid(`unknown version ${version}`);
   const prekeyId = new DataView(reader.take(4).buffer).getUint32(0);
   const ephemeralKey = reader.take(KEY_BYTES);
   const nonce = reader.take(NONCE_BYTES);
@@ -114,7 +120,7 @@ export function decodeHeader(bytes: Uint8Array): EnvelopeHeader {
 }
 
 export function encodeOuter(outer: OuterPlaintext): Uint8Array {
-  return concatBytes(field(outer.senderUsername), outer.senderIdentityKey, field(outer.msgId), outer.innerNonce, outer.innerCiphertext);
+  return concatBytes(field(outer.senderUsername), outer.senderIdentityKey, field(outer.id), outer.innerNonce, outer.innerCiphertext);
 }
 
 export function decodeOuter(bytes: Uint8Array): OuterPlaintext {
@@ -122,19 +128,15 @@ export function decodeOuter(bytes: Uint8Array): OuterPlaintext {
   const senderUsername = reader.text();
   if (!USERNAME_PATTERN.test(senderUsername)) throw errors.envelopeInvalid('invalid sender username');
   const senderIdentityKey = reader.take(KEY_BYTES);
-  const msgId = reader.text();
-  if (!isValidMsgId(msgId)) throw errors.envelopeInvalid('invalid msg_id');
+  const id = reader.text();
+  if (!isValidId(id)) throw errors.envelopeInvalid('invalid item id');
   const innerNonce = reader.take(NONCE_BYTES);
   const innerCiphertext = reader.rest();
   if (innerCiphertext.length < TAG_BYTES) throw errors.envelopeInvalid('truncated');
-  return { senderUsername, senderIdentityKey, msgId, innerNonce, innerCiphertext };
+  return { senderUsername, senderIdentityKey, id, innerNonce, innerCiphertext };
 }
 
-export function encodeInner(inner: InnerPlaintext): Uint8Array {
-  return concatBytes(field(inner.timestamp), encoder.encode(inner.text));
-}
-
-export function decodeInner(bytes: Uint8Array): InnerPlaintext {
+export function decodeLegacyInner(bytes: Uint8Array): LegacyInnerPlaintext {
   const reader = new Reader(bytes);
   const timestamp = reader.text();
   if (!isValidTimestamp(timestamp)) throw errors.envelopeInvalid('invalid timestamp');

@@ -1,5 +1,5 @@
 import { concatBytes, uint32be } from './bytes.js';
-import { ENVELOPE_VERSION, field, KEY_BYTES } from './envelope-format.js';
+import { field, KEY_BYTES } from './envelope-format.js';
 import { loadSodium } from './sodium.js';
 
 /**
@@ -44,22 +44,25 @@ export function innerKey(dhs: [Uint8Array, Uint8Array, Uint8Array], parties: Env
   ]);
 }
 
-/** Binds the version, the recipient and the header fields the mailbox sees. */
-export function outerAd(recipientIdentityKey: Uint8Array, prekeyId: number, ephemeralKey: Uint8Array): Uint8Array {
-  return concatBytes(Uint8Array.of(ENVELOPE_VERSION), recipientIdentityKey, uint32be(prekeyId), ephemeralKey);
+/**
+ * Binds the version, the recipient and the header fields the mailbox sees.
+ * The version decides how the inner plaintext is read, so nobody can relabel it.
+ */
+export function outerAd(version: number, recipientIdentityKey: Uint8Array, prekeyId: number, ephemeralKey: Uint8Array): Uint8Array {
+  return concatBytes(Uint8Array.of(version), recipientIdentityKey, uint32be(prekeyId), ephemeralKey);
 }
 
-/** Both identity keys and the msg_id, plus both usernames so neither can be relabelled. */
+/** Both identity keys and the item id, plus both usernames so neither can be relabelled. */
 export function innerAd(
   parties: EnvelopeParties,
-  msgId: string,
+  id: string,
   senderUsername: string,
   recipientUsername: string,
 ): Uint8Array {
   return concatBytes(
     parties.senderIdentityKey,
     parties.recipientIdentityKey,
-    field(msgId),
+    field(id),
     field(senderUsername),
     field(recipientUsername),
   );

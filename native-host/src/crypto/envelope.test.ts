@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isParleyError } from '../errors.js';
+import v1 from './envelope-v1.fixture.json' with { type: 'json' };
 import {
   DEFAULT_MAX_PREKEY_AGE_MS,
   ENVELOPE_FIXED_OVERHEAD_BYTES,
@@ -8,6 +9,7 @@ import {
   openEnvelope,
   sealEnvelope,
   type EnvelopeRecipient,
+  type OpenedEnvelope,
   type SealEnvelopeInput,
 } from './envelope.js';
 import { loadSodium } from './sodium.js';
@@ -28,7 +30,11 @@ const bobInbox: EnvelopeRecipient = {
   now: NOW,
 };
 
-function sealInput(overrides: Partial<SealEnvelopeInput> = {}): SealEnvelopeInput {
+const utf8 = (text: string) => new TextEncoder().encode(text);
+const PAYLOAD = '{"type":"item","kind":"message","body":{"text":"see you at 8 🍕"}}';
+
+function sealInput(overrides: Partial<SealEnvelopeInput> & { text?: string } = {}): SealEnvelopeInput {
+  const { text, ...rest } = overrides;
   return {
     sender: alice,
     recipient: {
@@ -36,11 +42,15 @@ function sealInput(overrides: Partial<SealEnvelopeInput> = {}): SealEnvelopeInpu
       identityKey: bob.identity.publicKey,
       prekey: { id: bob.prekey.id, publicKey: bob.prekey.keyPair.publicKey },
     },
-    msgId: '3b241101-e2bb-4255-8caf-4136c566a962',
-    timestamp: '2026-06-15T10:30:59.000Z',
-    text: 'see you at 8 🍕',
-    ...overrides,
+    id: '3b241101-e2bb-4255-8caf-4136c566a962',
+    payload: utf8(text ?? PAYLOAD),
+    ...rest,
   };
+}
+
+function payloadText(opened: OpenedEnvelope): string {
+  if (opened.content.version !== 2) throw new Error(`version ${opened.content.version}`);
+  return new TextDecoder().decode(opened.content.payload);
 }
 
 function whyRejected(fn: () => unknown): string {
@@ -56,21 +66,49 @@ function whyRejected(fn: () => unknown): string {
 describe('offline envelope', () => {
   it('round-trips and reveals the sender only to the recipient', () => {
     const envelope = sealEnvelope(sealInput());
-    expect(envelope[0]).toBe(1);
+    expect(envelope[0]).toBe(2);
     const opened = openEnvelope(envelope, bobInbox);
     expect(opened).toEqual({
       senderUsername: 'alice',
       senderIdentityKey: alice.identity.publicKey,
-      msgId: '3b241101-e2bb-4255-8caf-4136c566a962',
-      timestamp: '2026-06-15T10:30:59.000Z',
-      text: 'see you at 8 🍕',
+      id: '3b241101-e2bb-4255-8caf-4136c566a962',
+      content: { version: 2, payload: utf8(PAYLOAD) },
     });
     // Nothing but the header is in the clear: no sender name or key.
     const clear = Buffer.from(envelope);
     expect(clear.includes(Buffer.from('alice'))).toBe(false);
     expect(clear.includes(Buffer.from(alice.identity.publicKey))).toBe(false);
-    const textBytes = Buffer.byteLength('see you at 8 🍕');
-    expect(envelope.length).toBe(ENVELOPE_FIXED_OVERHEAD_BYTES + 5 + 36 + 24 + textBytes);
+    expect(envelope.length).toBe(ENVELOPE_FIXED_OVERHEAD_BYTES + 5 + 36 + Buffer.byteLength(PAYLOAD));
+  });
+
+  it('still opens a version-1 envelope sealed before envelopes carried frames', () => {
+    const key = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
+    const inbox: EnvelopeRecipient = {
+      username: v1.recipient.username,
+      identity: { publicKey: key(v1.recipient.identity_public_key), privateKey: key(v1.recipient.identity_private_key) },
+      prekeys: [
+        {
+          id: v1.prekey.id,
+          keyPair: { publicKey: key(v1.prekey.public_key), privateKey: key(v1.prekey.private_key) },
+          createdAt: v1.prekey.created_at,
+        },
+      ],
+      now: Date.parse(v1.opened_at),
+    };
+    const envelope = key(v1.envelope);
+    expect(envelope[0]).toBe(1);
+    expect(openEnvelope(envelope, inbox)).toEqual({
+      senderUsername: v1.sender.username,
+      senderIdentityKey: key(v1.sender.identity_public_key),
+      id: v1.expected.msg_id,
+      content: { version: 1, timestamp: v1.expected.timestamp, text: v1.expected.text },
+    });
+    // Relabelled as version 2 (or any other), it no longer opens: the version is bound.
+    for (const version of [0, 2, 3]) {
+      const relabelled = envelope.slice();
+      relabelled[0] = version;
+      expect(() => openEnvelope(relabelled, inbox)).toThrow(/Envelope rejected/);
+    }
   });
 
   it('uses a fresh ephemeral key and nonce for every envelope', () => {
@@ -81,7 +119,7 @@ describe('offline envelope', () => {
   });
 
   it('rejects a flipped bit at every position', () => {
-    const envelope = sealEnvelope(sealInput({ text: 'hi' }));
+    const envelope = sealEnvelope(sealInput({ text: '{"hi":1}' }));
     for (let position = 0; position < envelope.length; position++) {
       for (const bit of [0x01, 0x80]) {
         const tampered = envelope.slice();
@@ -92,7 +130,7 @@ describe('offline envelope', () => {
   });
 
   it('rejects every truncation and trailing bytes', () => {
-    const envelope = sealEnvelope(sealInput({ text: 'hi' }));
+    const envelope = sealEnvelope(sealInput({ text: '{"hi":1}' }));
     for (let length = 0; length < envelope.length; length++) {
       expect(whyRejected(() => openEnvelope(envelope.subarray(0, length), bobInbox))).toMatch(/Envelope rejected/);
     }
@@ -122,7 +160,7 @@ describe('offline envelope', () => {
     );
     const later = NOW - 1000 + DEFAULT_MAX_PREKEY_AGE_MS + 1;
     expect(whyRejected(() => openEnvelope(envelope, { ...bobInbox, now: later }))).toContain('prekey 7 expired');
-    expect(openEnvelope(envelope, { ...bobInbox, now: later - 1 }).text).toBe('see you at 8 🍕');
+    expect(payloadText(openEnvelope(envelope, { ...bobInbox, now: later - 1 }))).toBe(PAYLOAD);
     expect(whyRejected(() => openEnvelope(envelope, { ...bobInbox, maxPrekeyAgeMs: 999 }))).toContain('expired');
     const undated = { ...bobInbox, prekeys: [{ ...bob.prekey, createdAt: 'not a date' }] };
     expect(whyRejected(() => openEnvelope(envelope, undated))).toContain('expired');
@@ -145,7 +183,7 @@ describe('offline envelope', () => {
     const inputs: Uint8Array[] = [new Uint8Array(0), new Uint8Array(ENVELOPE_HEADER_BYTES + 16)];
     for (let i = 0; i < 200; i++) {
       const random = sodium.randombytes_buf(i * 3);
-      if (random.length > 0) random[0] = 1;
+      if (random.length > 0) random[0] = 1 + (i % 2);
       if (random.length > 4) random.set([0, 0, 0, 7], 1);
       inputs.push(random);
     }
@@ -157,18 +195,22 @@ describe('offline envelope', () => {
     expect(whyRejected(() => openEnvelope(new Uint8Array(MAX_ENVELOPE_BYTES + 1), bobInbox))).toContain('larger than');
   });
 
-  it('carries a maximal text within the size limit', () => {
-    const text = '€'.repeat(16_000);
-    const envelope = sealEnvelope(sealInput({ text }));
+  it('carries the frame of a maximal chat message within the size limit', () => {
+    const frame = JSON.stringify({
+      type: 'item',
+      id: '3b241101-e2bb-4255-8caf-4136c566a962',
+      kind: 'message',
+      body: { timestamp: '2026-06-15T10:30:59.000Z', text: '€'.repeat(16_000) },
+    });
+    const envelope = sealEnvelope(sealInput({ text: frame }));
     expect(envelope.length).toBeLessThanOrEqual(MAX_ENVELOPE_BYTES);
     expect(Buffer.from(envelope).toString('base64').length).toBeLessThanOrEqual(64 * 1024);
-    expect(openEnvelope(envelope, bobInbox).text).toBe(text);
+    expect(payloadText(openEnvelope(envelope, bobInbox))).toBe(frame);
     expect(() => sealEnvelope(sealInput({ text: 'x'.repeat(MAX_ENVELOPE_BYTES) }))).toThrow(RangeError);
   });
 
   it('refuses invalid input when sealing', () => {
-    expect(() => sealEnvelope(sealInput({ msgId: 'no spaces allowed' }))).toThrow(/msg_id/);
-    expect(() => sealEnvelope(sealInput({ timestamp: 'yesterday' }))).toThrow(/timestamp/);
+    expect(() => sealEnvelope(sealInput({ id: 'no spaces allowed' }))).toThrow(/item id/);
     expect(() => sealEnvelope(sealInput({ sender: { ...alice, username: 'A' } }))).toThrow(/username/);
     const weak = sealInput();
     weak.recipient = { ...weak.recipient, prekey: { id: 7, publicKey: new Uint8Array(32) } };

@@ -3,13 +3,12 @@ import { errors, isParleyError } from '../errors.js';
 import { concatBytes, type KeyPair } from './bytes.js';
 import {
   decodeHeader,
-  decodeInner,
+  decodeLegacyInner,
   decodeOuter,
   encodeHeader,
-  encodeInner,
   encodeOuter,
-  isValidMsgId,
-  isValidTimestamp,
+  ENVELOPE_VERSION,
+  isValidId,
   MAX_ENVELOPE_BYTES,
   NONCE_BYTES,
 } from './envelope-format.js';
@@ -29,6 +28,9 @@ import { loadSodium } from './sodium.js';
  * private key (or the recipient) can make it, so it authenticates the sender
  * identity key named in the outer layer. The caller still checks that key
  * against the one pinned for the claimed sender username.
+ *
+ * The sealed payload is opaque bytes here; the host puts a whole peer frame
+ * in it. Version 1 envelopes, which held a timestamp and a text, still open.
  */
 
 export {
@@ -36,8 +38,7 @@ export {
   ENVELOPE_HEADER_BYTES,
   ENVELOPE_VERSION,
   MAX_ENVELOPE_BYTES,
-  MAX_ENVELOPE_MSG_ID_BYTES,
-  MAX_ENVELOPE_TIMESTAMP_BYTES,
+  MAX_ENVELOPE_ID_BYTES,
 } from './envelope-format.js';
 
 const sodium = await loadSodium();
@@ -48,9 +49,9 @@ export const DEFAULT_MAX_PREKEY_AGE_MS = 37 * 24 * 3600 * 1000;
 export interface SealEnvelopeInput {
   sender: { username: string; identity: KeyPair };
   recipient: { username: string; identityKey: Uint8Array; prekey: { id: number; publicKey: Uint8Array } };
-  msgId: string;
-  timestamp: string;
-  text: string;
+  /** The sealed item's id: bound to the payload, and what the recipient confirms. */
+  id: string;
+  payload: Uint8Array;
 }
 
 export interface EnvelopeRecipient {
@@ -70,23 +71,25 @@ export interface OpenedEnvelope {
   senderUsername: string;
   /** The sender's X25519 identity key, proven by the inner layer: compare with the pinned key. */
   senderIdentityKey: Uint8Array;
-  msgId: string;
-  timestamp: string;
-  text: string;
+  id: string;
+  content: EnvelopeContent;
 }
 
+/** What was sealed: a payload (version 2), or a chat message's timestamp and text (version 1). */
+export type EnvelopeContent = { version: 2; payload: Uint8Array } | { version: 1; timestamp: string; text: string };
+
 /**
- * Seals a message for the recipient's mailbox. Invalid arguments are a
- * programming error and throw at once; a recipient key libsodium refuses
+ * Seals a payload for the recipient's mailbox (current version). Invalid
+ * arguments are a programming error and throw at once, as does a payload
+ * too large for an envelope (RangeError); a recipient key libsodium refuses
  * (low order) throws ENVELOPE_INVALID.
  */
 export function sealEnvelope(input: SealEnvelopeInput): Uint8Array {
-  const { sender, recipient, msgId, timestamp, text } = input;
+  const { sender, recipient, id, payload } = input;
   if (!USERNAME_PATTERN.test(sender.username) || !USERNAME_PATTERN.test(recipient.username)) {
     throw new TypeError('invalid username');
   }
-  if (!isValidMsgId(msgId)) throw new TypeError('invalid msg_id');
-  if (!isValidTimestamp(timestamp)) throw new TypeError('invalid timestamp');
+  if (!isValidId(id)) throw new TypeError('invalid item id');
   const prekey = recipient.prekey;
   const ephemeral = sodium.crypto_box_keypair();
   const parties: EnvelopeParties = {
@@ -100,8 +103,8 @@ export function sealEnvelope(input: SealEnvelopeInput): Uint8Array {
 
   const innerNonce = sodium.randombytes_buf(NONCE_BYTES);
   const innerCiphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-    encodeInner({ timestamp, text }),
-    innerAd(parties, msgId, sender.username, recipient.username),
+    payload,
+    innerAd(parties, id, sender.username, recipient.username),
     null,
     innerNonce,
     innerKey(
@@ -116,8 +119,8 @@ export function sealEnvelope(input: SealEnvelopeInput): Uint8Array {
 
   const nonce = sodium.randombytes_buf(NONCE_BYTES);
   const outerCiphertext = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
-    encodeOuter({ senderUsername: sender.username, senderIdentityKey: sender.identity.publicKey, msgId, innerNonce, innerCiphertext }),
-    outerAd(recipient.identityKey, prekey.id, ephemeral.publicKey),
+    encodeOuter({ senderUsername: sender.username, senderIdentityKey: sender.identity.publicKey, id, innerNonce, innerCiphertext }),
+    outerAd(ENVELOPE_VERSION, recipient.identityKey, prekey.id, ephemeral.publicKey),
     null,
     nonce,
     outerKey(dh(ephemeral.privateKey, prekey.publicKey), parties),
@@ -159,7 +162,7 @@ function open(bytes: Uint8Array, recipient: EnvelopeRecipient): OpenedEnvelope {
     sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
       null,
       header.ciphertext,
-      outerAd(identity.publicKey, header.prekeyId, header.ephemeralKey),
+      outerAd(header.version, identity.publicKey, header.prekeyId, header.ephemeralKey),
       header.nonce,
       outerKey(dh(header.ephemeralKey), {
         recipientIdentityKey: identity.publicKey,
@@ -180,7 +183,7 @@ function open(bytes: Uint8Array, recipient: EnvelopeRecipient): OpenedEnvelope {
     sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
       null,
       outer.innerCiphertext,
-      innerAd(parties, outer.msgId, outer.senderUsername, recipient.username),
+      innerAd(parties, outer.id, outer.senderUsername, recipient.username),
       outer.innerNonce,
       innerKey(
         [
@@ -192,8 +195,9 @@ function open(bytes: Uint8Array, recipient: EnvelopeRecipient): OpenedEnvelope {
       ),
     ),
   );
-  const inner = decodeInner(innerPlaintext);
-  return { senderUsername: outer.senderUsername, senderIdentityKey: outer.senderIdentityKey, msgId: outer.msgId, ...inner };
+  const content: EnvelopeContent =
+    header.version === 1 ? { version: 1, ...decodeLegacyInner(innerPlaintext) } : { version: 2, payload: innerPlaintext };
+  return { senderUsername: outer.senderUsername, senderIdentityKey: outer.senderIdentityKey, id: outer.id, content };
 }
 
 // libsodium throws plain errors for bad tags and weak (low-order) public keys alike.

@@ -8,6 +8,7 @@ import { checkDataDir } from './data-dir-checks.js';
 import { type Finding, formatFindings } from './finding.js';
 import { checkManifests } from './manifest-checks.js';
 import { checkRunningHost } from './running-host-checks.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 
 export const DOCTOR_USAGE = `Usage: parley-host doctor [--user-data-dir DIR] [host options such as --data-dir DIR]
 
@@ -21,7 +22,7 @@ something is wrong.
  * `parley-host doctor`: the checks, printed to stdout (a doctor is never
  * started by a browser, so stdout is free). Resolves with the exit code.
  */
-export async function runDoctor(argv: readonly string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
+export async function runDoctor(argv: readonly string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<ExitCode> {
   const rest = [...argv];
   let userDataDir: string | null = null;
   const at = rest.findIndex((a) => a === '--user-data-dir' || a.startsWith('--user-data-dir='));
@@ -40,7 +41,7 @@ export async function runDoctor(argv: readonly string[], out: (text: string) => 
   }
   if (parsed.kind !== 'run') {
     out(DOCTOR_USAGE);
-    return 0;
+    return EXIT.ok;
   }
   const { config } = parsed;
   const homeDir = os.homedir();
@@ -51,7 +52,7 @@ export async function runDoctor(argv: readonly string[], out: (text: string) => 
     ...(await checkRunningHost(config.dataDir, { apiPort: config.apiPort, wsPort: config.wsPort })),
   ];
   out(formatFindings(findings));
-  return findings.some((f) => f.status === 'fail') ? 1 : 0;
+  return findings.some((f) => f.status === 'fail') ? EXIT.failed : EXIT.ok;
 }
 
 /** Snap browsers need no file of their own; say whether they can work at all. */
@@ -66,7 +67,7 @@ function sandboxFindings(homeDir: string): Finding[] {
     }));
 }
 
-function usage(out: (text: string) => void, message: string): number {
+function usage(out: (text: string) => void, message: string): ExitCode {
   out(`parley-host doctor: ${message}\n\n${DOCTOR_USAGE}`);
-  return 2;
+  return EXIT.usage;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ApiClient } from '../../../shared/api-client.js';
 import type { HostDetails } from '../../../shared/native-protocol.js';
 import type { HostConfig } from '../config/config.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 import { HostStartError, startHost } from '../host.js';
 import type { Logger } from '../logger.js';
 import { isAlive, readHostInfo, TOKEN_FILE } from '../store/data-dir.js';
@@ -18,25 +19,25 @@ const WATCH_MS = 1000;
  * already runs, bridge: hand over its details and live as long as it does.
  * Either way, stop when the browser closes the port. Resolves with the exit code.
  */
-export async function runBrowserLaunched(config: HostConfig, log: Logger): Promise<number> {
+export async function runBrowserLaunched(config: HostConfig, log: Logger): Promise<ExitCode> {
   const port = new NativePort(process.stdin, process.stdout, { logger: log.child('native') });
   let host;
   try {
     host = await startHost(config, log);
   } catch (err) {
-    if (err instanceof HostStartError && err.exitCode === 3 && err.runningPid) {
+    if (err instanceof HostStartError && err.exitCode === EXIT.alreadyRunning && err.runningPid) {
       return bridge(config, log, port, err.runningPid);
     }
     throw err;
   }
   const running = host;
-  return new Promise<number>((resolve) => {
+  return new Promise<ExitCode>((resolve) => {
     let stopped = false;
     const stop = async () => {
       if (stopped) return;
       stopped = true;
       await running.stop();
-      resolve(0);
+      resolve(EXIT.ok);
     };
     startNativeSession({
       port,
@@ -52,11 +53,11 @@ export async function runBrowserLaunched(config: HostConfig, log: Logger): Promi
   });
 }
 
-async function bridge(config: HostConfig, log: Logger, port: NativePort, pid: number): Promise<number> {
+async function bridge(config: HostConfig, log: Logger, port: NativePort, pid: number): Promise<ExitCode> {
   const info = await waitForHostInfo(config.dataDir, pid);
   if (!info) {
     log.error('another host holds the data dir but never became ready');
-    return 3;
+    return EXIT.alreadyRunning;
   }
   const tokenFile = path.join(config.dataDir, TOKEN_FILE);
   const token = fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : null;
@@ -72,8 +73,8 @@ async function bridge(config: HostConfig, log: Logger, port: NativePort, pid: nu
   }
   log.info(`bridging to the running host (pid ${pid})`);
   const details = (): HostDetails => ({ api_port: info.api_port, ws_port: info.ws_port, token, username, version });
-  return new Promise<number>((resolve) => {
-    const done = (code: number) => {
+  return new Promise<ExitCode>((resolve) => {
+    const done = (code: ExitCode) => {
       clearInterval(watch);
       session.close();
       resolve(code);
@@ -84,19 +85,19 @@ async function bridge(config: HostConfig, log: Logger, port: NativePort, pid: nu
       bridged: true,
       getDetails: details,
       // The running host belongs to whoever started it; a bridge only stops itself.
-      shutdown: async () => done(0),
+      shutdown: async () => done(EXIT.ok),
       subscribeStatus: (listener) => {
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
-      onClose: () => done(0),
+      onClose: () => done(EXIT.ok),
       logger: log.child('native'),
     });
     const watch = setInterval(async () => {
       if (!isAlive(pid)) {
         for (const listener of listeners) listener({ state: 'stopping', username });
         await port.flushed();
-        return done(0);
+        return done(EXIT.ok);
       }
       const now = await api.status().then((s) => s.username).catch(() => username);
       if (now !== username) {

@@ -1,23 +1,8 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
-import type { Logger } from '../logger.js';
 import { NativeMessageDecoder } from './native-framing.js';
 
-/** A logger that keeps its lines in memory, for assertions in native tests. */
-export interface MemoryLogger extends Logger {
-  readonly lines: { level: string; message: string; fields?: Record<string, unknown> }[];
-}
-
-export function memoryLogger(): MemoryLogger {
-  const lines: MemoryLogger['lines'] = [];
-  const make = (): MemoryLogger => {
-    const log = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-      lines.push({ level, message, fields });
-    };
-    return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: () => make() };
-  };
-  return make();
-}
+export { memoryLogger, type MemoryLogger } from '../logger.js';
 
 /**
  * The browser's side of a native port in tests: `toHost` is the host's stdin,

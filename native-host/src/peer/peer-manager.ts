@@ -27,7 +27,7 @@ export class PeerManager {
   private readonly dialing = new Map<string, DialPlan>();
   private readonly redials = new Redials((username) => {
     const friend = this.deps.store.friends.get(username);
-    if (friend) this.connect(username, JSON.parse(friend.addresses) as string[]);
+    if (friend) this.connect(username, friend.addresses);
   });
   private readonly upgrades: RelayUpgrades | null;
   private readonly pending = new Set<PeerConnection>();
@@ -47,7 +47,7 @@ export class PeerManager {
       dht: DhtTransport | null;
     },
   ) {
-    this.schema = peerMessageSchema(deps.limits.maxTextLength);
+    this.schema = peerMessageSchema();
     this.upgrades = deps.dht
       ? new RelayUpgrades({
           firstWaitMs: deps.limits.relayUpgradeMs,

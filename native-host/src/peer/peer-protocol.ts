@@ -2,23 +2,48 @@ import * as z from 'zod';
 
 /**
  * What travels inside an encrypted peer session: one JSON object per frame.
- * The session authenticates every frame, so messages carry no signatures.
+ * The session authenticates every frame, so frames carry no signatures.
+ *
+ * Anything that must reach the friend for sure is an `item`: a frame with an
+ * id, a kind and a body, kept in the sender's outbox until the receiver acks
+ * its id (after committing it) or, for one that went through the mailbox,
+ * sends a delivery receipt. The same item frame is what a mailbox envelope
+ * seals. The other frames are signals: lost with a session, and repeated
+ * where that matters (read receipts).
  */
 export const MAX_MSG_ID_LENGTH = 64;
+/** Most ids in one ack or receipt frame. */
+export const MAX_ACK_IDS = 1000;
 
-const msgId = z.string().min(1).max(MAX_MSG_ID_LENGTH).regex(/^[A-Za-z0-9-]+$/);
-const timestamp = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp');
+export const itemId = z.string().min(1).max(MAX_MSG_ID_LENGTH).regex(/^[A-Za-z0-9-]+$/);
+export const timestamp = z.string().max(40).refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp');
+/** Item kinds are lower-case words; a host that does not know a kind leaves the item unacked. */
+export const itemKind = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
 
-export function peerMessageSchema(maxTextLength: number) {
+/**
+ * An outgoing item. Its body is checked by the receiver's handler for that
+ * kind (chat/item-kinds.ts), so a kind added later does not make an older
+ * host close the session.
+ */
+export const itemFrameSchema = z.object({
+  type: z.literal('item'),
+  id: itemId,
+  kind: itemKind,
+  body: z.record(z.string(), z.unknown()),
+});
+
+export type ItemFrame = z.infer<typeof itemFrameSchema>;
+
+export function peerMessageSchema() {
   return z.discriminatedUnion('type', [
-    z.object({ type: z.literal('message'), msg_id: msgId, timestamp, text: z.string().min(1).max(maxTextLength) }),
-    /** The receiver committed msg_id. */
-    z.object({ type: z.literal('ack'), msg_id: msgId }),
-    /** A message that arrived through the mailbox was committed (delivery receipt). */
-    z.object({ type: z.literal('receipt'), msg_ids: z.array(msgId).min(1).max(1000) }),
+    itemFrameSchema,
+    /** The receiver committed these items (also sent for a duplicate). */
+    z.object({ type: z.literal('ack'), ids: z.array(itemId).min(1).max(MAX_ACK_IDS) }),
+    /** Items that arrived through the mailbox were committed (delivery receipt). */
+    z.object({ type: z.literal('receipt'), ids: z.array(itemId).min(1).max(MAX_ACK_IDS) }),
     z.object({ type: z.literal('typing'), typing: z.boolean() }),
-    /** The reader saw everything up to and including msg_id. */
-    z.object({ type: z.literal('read'), msg_id: msgId }),
+    /** The reader saw every chat message up to and including msg_id. */
+    z.object({ type: z.literal('read'), msg_id: itemId }),
     /**
      * How the dialler's DHT stream reaches us: its first frame on a DHT link
      * and again when that changes. Never sent on TCP (hosts without the DHT

@@ -1,5 +1,5 @@
-import type { Db } from './database.js';
-import { MESSAGE_COLUMNS, type MessageRow } from './messages-repo.js';
+import type { Db, SqliteRow } from './database.js';
+import { MESSAGE_COLUMNS, toRow, type MessageRow } from './messages-repo.js';
 
 export interface ConversationRow {
   peer: string;
@@ -38,7 +38,7 @@ export class ConversationsRepo {
     return (this.stmt.all() as Array<Record<string, unknown>>).map((r) => {
       const last: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(r)) if (key.startsWith('last_')) last[key.slice(5)] = value;
-      return { peer: r.peer as string, total: r.total as number, unread: r.unread as number, last: last.msg_id ? (last as unknown as MessageRow) : null };
+      return { peer: r.peer as string, total: r.total as number, unread: r.unread as number, last: last.msg_id ? toRow(last as unknown as SqliteRow<MessageRow>) : null };
     });
   }
 }

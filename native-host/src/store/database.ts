@@ -4,6 +4,9 @@ import { registerSearchFunctions } from './search-text.js';
 
 export type Db = Database.Database;
 
+/** A domain row as SQLite returns it: booleans are stored as 0 and 1. */
+export type SqliteRow<T> = { [K in keyof T]: T[K] extends boolean ? number : T[K] };
+
 /**
  * Opens the profile database: WAL (readers never block the writer),
  * synchronous=NORMAL (a commit survives a process crash; WAL keeps it
@@ -15,6 +18,10 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // Statement journals (every write inside a transaction gets one) stay in
+  // memory: kept in temp files, each commit cost an allocation round trip
+  // with the kernel.
+  db.pragma('temp_store = MEMORY');
   // Checkpoints run on a timer (checkpoints below), not inside whichever
   // commit crosses SQLite's default 1000-page mark; this is only the backstop.
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);

@@ -4,7 +4,7 @@ import { migrate } from './database.js';
 import { FriendsRepo } from './friends-repo.js';
 import { MIGRATIONS } from './migrations.js';
 
-const row = { username: 'bob', public_key: 'pk', signing_key: 'sk', addresses: '[]', last_seen: null, last_ip: null, added_at: '2026-12-01T00:00:00.000Z' };
+const row = { username: 'bob', public_key: 'pk', signing_key: 'sk', addresses: [] as string[], last_seen: null, last_ip: null, added_at: '2026-12-01T00:00:00.000Z' };
 const record = (issuedAt: string, address: string) => ({ addresses: [address], dhtKey: 'a2V5', issuedAt });
 
 describe('friends: reachability from presence records', () => {
@@ -19,7 +19,7 @@ describe('friends: reachability from presence records', () => {
     // Offsets are compared as instants, not as text.
     expect(friends.updateReachability('bob', record('2026-12-01T11:00:00.000+02:00', '10.0.0.4:1'))).toBe(false);
     expect(friends.updateReachability('bob', record('2026-12-01T10:00:01.000Z', '10.0.0.5:1'))).toBe(true);
-    expect(friends.get('bob')).toMatchObject({ addresses: '["10.0.0.5:1"]', dht_key: 'a2V5', presence_at: '2026-12-01T10:00:01.000Z' });
+    expect(friends.get('bob')).toMatchObject({ addresses: ['10.0.0.5:1'], dht_key: 'a2V5', presence_at: '2026-12-01T10:00:01.000Z' });
     expect(friends.byDhtKey('a2V5')).toBe('bob');
     expect(friends.byDhtKey('other')).toBeNull();
   });
@@ -30,6 +30,6 @@ describe('friends: reachability from presence records', () => {
     db.pragma('user_version = 1');
     db.prepare(`INSERT INTO friends (username, public_key, signing_key, addresses, added_at) VALUES ('bob', 'pk', 'sk', '["10.0.0.9:9100"]', '2026-01-01')`).run();
     migrate(db);
-    expect(new FriendsRepo(db).get('bob')).toMatchObject({ addresses: '[]', dht_key: null, presence_at: null });
+    expect(new FriendsRepo(db).get('bob')).toMatchObject({ addresses: [], dht_key: null, presence_at: null });
   });
 });

@@ -4,10 +4,11 @@ export interface FriendRow {
   username: string;
   public_key: string;
   signing_key: string;
-  verified: number;
+  verified: boolean;
   seen_public_key: string | null;
   seen_signing_key: string | null;
-  addresses: string;
+  /** Where the friend's host accepts peer connections, as the directory last showed them. */
+  addresses: string[];
   last_seen: string | null;
   last_ip: string | null;
   added_at: string;
@@ -17,9 +18,15 @@ export interface FriendRow {
   presence_at: string | null;
 }
 
-/** Friends with their pinned keys (TOFU at add time) and last known presence. */
+/**
+ * Friends with their pinned keys (TOFU at add time) and last known presence.
+ * Rows read by name are kept (frozen) until this repository changes them:
+ * every message sent or received looks its friend up. Only friends are kept,
+ * never a miss, so strangers' names cannot fill the cache.
+ */
 export class FriendsRepo {
   private readonly stmt;
+  private readonly byName = new Map<string, FriendRow>();
 
   constructor(db: Db) {
     this.stmt = {
@@ -46,7 +53,7 @@ export class FriendsRepo {
   }
 
   all(): FriendRow[] {
-    return this.stmt.all.all() as FriendRow[];
+    return (this.stmt.all.all() as StoredFriend[]).map(toFriend);
   }
 
   /** Just what presence needs, for every friend. */
@@ -55,19 +62,29 @@ export class FriendsRepo {
   }
 
   get(username: string): FriendRow | undefined {
-    return this.stmt.get.get(username) as FriendRow | undefined;
+    const cached = this.byName.get(username);
+    if (cached) return cached;
+    const stored = this.stmt.get.get(username) as StoredFriend | undefined;
+    if (!stored) return undefined;
+    const row = toFriend(stored);
+    Object.freeze(row.addresses);
+    this.byName.set(username, Object.freeze(row));
+    return row;
   }
 
   insert(row: Omit<FriendRow, 'verified' | 'seen_public_key' | 'seen_signing_key' | 'dht_key' | 'presence_at'>): void {
-    this.stmt.insert.run(row);
+    this.byName.delete(row.username);
+    this.stmt.insert.run({ ...row, addresses: JSON.stringify(row.addresses) });
   }
 
   remove(username: string): boolean {
+    this.byName.delete(username);
     return this.stmt.remove.run(username).changes > 0;
   }
 
   /** The directory's view of the friend's last heartbeat (its clock). */
   updateSeen(username: string, lastSeen: string | null, lastIp: string | null): void {
+    this.byName.delete(username);
     this.stmt.seen.run(lastSeen, lastIp, username);
   }
 
@@ -77,6 +94,7 @@ export class FriendsRepo {
    */
   updateReachability(username: string, presence: { addresses: string[]; dhtKey: string | null; issuedAt: string }): boolean {
     const at = new Date(presence.issuedAt).toISOString();
+    this.byName.delete(username);
     return this.stmt.reachability.run(JSON.stringify(presence.addresses), presence.dhtKey, at, username, at).changes > 0;
   }
 
@@ -87,11 +105,30 @@ export class FriendsRepo {
 
   /** Records keys the directory shows that differ from the pinned ones (null: they match again). */
   setSeenKeys(username: string, keys: { publicKey: string; signingKey: string } | null): void {
+    this.byName.delete(username);
     this.stmt.seenKeys.run(keys?.publicKey ?? null, keys?.signingKey ?? null, username);
   }
 
   /** The user verified the friend: pin the given keys and clear any warning. */
   pinVerified(username: string, publicKey: string, signingKey: string): void {
+    this.byName.delete(username);
     this.stmt.repin.run(publicKey, signingKey, username);
+  }
+}
+
+/** The row as stored: addresses as a JSON array, verified as 0/1. */
+type StoredFriend = Omit<FriendRow, 'addresses' | 'verified'> & { addresses: string; verified: number };
+
+function toFriend(stored: StoredFriend): FriendRow {
+  return { ...stored, verified: stored.verified === 1, addresses: parseAddresses(stored.addresses) };
+}
+
+/** Written only by this repository, but a damaged value must not break every friend lookup. */
+function parseAddresses(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((a): a is string => typeof a === 'string') : [];
+  } catch {
+    return [];
   }
 }

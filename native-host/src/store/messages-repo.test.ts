@@ -86,3 +86,31 @@ describe('history paging', () => {
     store.close();
   });
 });
+
+describe('delivery state', () => {
+  it('only moves forward, keeps "offline" once sealed, and touches only our messages to that friend', () => {
+    const store = new Store(':memory:');
+    const repo = store.messages;
+    const at = new Date().toISOString();
+    for (const id of ['a', 'b', 'c']) repo.insertSent({ msg_id: id, peer: 'bob', text: id, timestamp: at });
+    repo.insertSent({ msg_id: 'x', peer: 'carol', text: 'x', timestamp: at });
+    repo.insertReceived({ msg_id: 'r', peer: 'bob', text: 'r', timestamp: at, delivery_method: 'direct' });
+
+    expect(repo.advance('bob', ['a'], 'stored', 'offline')).toEqual([{ msg_id: 'a', peer: 'bob', status: 'stored', delivery_method: 'offline' }]);
+    const delivered = repo.advance('bob', ['a', 'b', 'x', 'r'], 'delivered', 'direct');
+    expect(delivered.map((c) => [c.msg_id, c.delivery_method])).toEqual([
+      ['a', 'offline'],
+      ['b', 'direct'],
+    ]);
+    // Late reports change nothing.
+    expect(repo.advance('bob', ['a', 'b'], 'stored', 'offline')).toEqual([]);
+    expect(repo.advance('bob', ['a', 'b'], 'delivered', 'direct')).toEqual([]);
+    expect(repo.markSentRead('bob', repo.get('b')!).map((c) => [c.msg_id, c.status])).toEqual([
+      ['a', 'read'],
+      ['b', 'read'],
+    ]);
+    expect(repo.advance('bob', ['b'], 'delivered', 'direct')).toEqual([]);
+    expect([repo.get('c')!.status, repo.get('x')!.status, repo.get('r')!.read]).toEqual(['queued', 'queued', false]);
+    store.close();
+  });
+});

@@ -1,5 +1,6 @@
 import type { DeliveryMethod, Direction, MessageStatus } from '../../../shared/contract.js';
-import type { Db } from './database.js';
+import { MESSAGE_STATUSES, statusesBefore } from '../../../shared/message-status.js';
+import type { Db, SqliteRow } from './database.js';
 
 export interface MessageRow {
   id: number;
@@ -11,8 +12,12 @@ export interface MessageRow {
   timestamp: string;
   status: MessageStatus;
   delivery_method: DeliveryMethod;
-  read: number;
+  /** Received messages: the user has seen it. Sent messages use status `read` instead. */
+  read: boolean;
 }
+
+/** A sent message whose delivery state just moved. */
+export type StatusChange = Pick<MessageRow, 'msg_id' | 'peer' | 'status' | 'delivery_method'>;
 
 export interface HistoryPage {
   rows: MessageRow[];
@@ -26,6 +31,11 @@ export interface HistoryPage {
 export type ReceiveOutcome = 'inserted' | 'duplicate' | 'conflict';
 
 export const MESSAGE_COLUMNS = 'id, msg_id, peer, seq, direction, text, timestamp, status, delivery_method, read';
+const json = (values: readonly string[]) => JSON.stringify(values);
+/** For each status, the statuses before it, as the JSON array the SQL reads. */
+const BEFORE = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, json(statusesBefore(s))])) as Record<MessageStatus, string>;
+/** Statuses a message has before it is sealed anywhere: reaching the friend from there is "direct". */
+const UNSEALED = BEFORE.stored;
 
 /** History and delivery state of messages; one row per message on this host. */
 export class MessagesRepo {
@@ -37,6 +47,7 @@ export class MessagesRepo {
         `INSERT INTO messages (msg_id, peer, seq, direction, text, timestamp, status, delivery_method)
          VALUES (@msg_id, @peer, coalesce((SELECT last_seq FROM peer_totals WHERE peer = @peer), 0) + 1,
                  @direction, @text, @timestamp, @status, @delivery_method)
+         ON CONFLICT (msg_id) DO NOTHING
          RETURNING id, seq`,
       ),
       byMsgId: db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE msg_id = ?`),
@@ -51,26 +62,33 @@ export class MessagesRepo {
       ),
       olderExists: db.prepare(`SELECT 1 FROM messages WHERE peer = ? AND seq < ? LIMIT 1`),
       delete: db.prepare(`DELETE FROM messages WHERE msg_id = ?`),
-      // Status only moves forward: queued → stored → delivered → read.
-      setState: db.prepare(
-        `UPDATE messages SET status = @status, delivery_method = @method
-         WHERE msg_id = @msgId AND (CASE status WHEN 'queued' THEN 0 WHEN 'stored' THEN 1 WHEN 'delivered' THEN 2 ELSE 3 END)
-           < (CASE @status WHEN 'queued' THEN 0 WHEN 'stored' THEN 1 WHEN 'delivered' THEN 2 ELSE 3 END)`,
+      // Status only moves forward (shared/message-status.ts): @from lists the states before @to.
+      // `+peer` keeps SQLite on the msg_id index: the peer index would walk the whole conversation.
+      advance: db.prepare(
+        `UPDATE messages SET status = @to,
+           delivery_method = iif(status IN (SELECT value FROM json_each(@unsealed)), @via, delivery_method)
+         WHERE msg_id IN (SELECT value FROM json_each(@ids)) AND +peer = @peer AND direction = 'sent'
+           AND status IN (SELECT value FROM json_each(@from))
+         RETURNING msg_id, peer, status, delivery_method`,
       ),
       readReceived: db.prepare(
         `UPDATE messages SET read = 1
          WHERE peer = ? AND direction = 'received' AND read = 0 AND seq <= ? RETURNING msg_id`,
       ),
       readSent: db.prepare(
-        `UPDATE messages SET status = 'read'
-         WHERE peer = ? AND direction = 'sent' AND status != 'read' AND seq <= ? RETURNING ${MESSAGE_COLUMNS}`,
+        `UPDATE messages SET status = @to
+         WHERE peer = @peer AND direction = 'sent' AND status IN (SELECT value FROM json_each(@from)) AND seq <= @seq
+         RETURNING msg_id, peer, status, delivery_method`,
       ),
     };
   }
 
   insertSent(row: { msg_id: string; peer: string; text: string; timestamp: string }): MessageRow {
-    const { id, seq } = this.stmt.insert.get({ ...row, direction: 'sent', status: 'queued', delivery_method: 'offline' }) as Pick<MessageRow, 'id' | 'seq'>;
-    return { id, seq, ...row, direction: 'sent', status: 'queued', delivery_method: 'offline', read: 1 };
+    const inserted = this.stmt.insert.get({ ...row, direction: 'sent', status: 'queued', delivery_method: 'offline' }) as
+      | Pick<MessageRow, 'id' | 'seq'>
+      | undefined;
+    if (!inserted) throw new Error(`msg_id ${row.msg_id} already used`);
+    return { ...inserted, ...row, direction: 'sent', status: 'queued', delivery_method: 'offline', read: true };
   }
 
   /**
@@ -84,17 +102,17 @@ export class MessagesRepo {
     timestamp: string;
     delivery_method: DeliveryMethod;
   }): { outcome: ReceiveOutcome; row?: MessageRow } {
+    // The new message is the common case: insert first, look only when the id was taken.
+    const inserted = this.stmt.insert.get({ ...row, direction: 'received', status: 'delivered' }) as Pick<MessageRow, 'id' | 'seq'> | undefined;
+    if (inserted) return { outcome: 'inserted', row: { ...inserted, ...row, direction: 'received', status: 'delivered', read: false } };
     const existing = this.get(row.msg_id);
-    if (existing) {
-      const same = existing.peer === row.peer && existing.direction === 'received';
-      return { outcome: same ? 'duplicate' : 'conflict' };
-    }
-    const { id, seq } = this.stmt.insert.get({ ...row, direction: 'received', status: 'delivered' }) as Pick<MessageRow, 'id' | 'seq'>;
-    return { outcome: 'inserted', row: { id, seq, ...row, direction: 'received', status: 'delivered', read: 0 } };
+    const same = existing?.peer === row.peer && existing.direction === 'received';
+    return { outcome: same ? 'duplicate' : 'conflict' };
   }
 
   get(msgId: string): MessageRow | undefined {
-    return this.stmt.byMsgId.get(msgId) as MessageRow | undefined;
+    const raw = this.stmt.byMsgId.get(msgId) as SqliteRow<MessageRow> | undefined;
+    return raw && toRow(raw);
   }
 
   total(peer: string): number {
@@ -118,7 +136,7 @@ export class MessagesRepo {
       from = next;
     }
     const top = (this.stmt.firstFrom.get(peer, from) as { seq: number }).seq;
-    const rows = (this.stmt.pageUpTo.all(peer, top, limit) as MessageRow[]).reverse();
+    const rows = (this.stmt.pageUpTo.all(peer, top, limit) as SqliteRow<MessageRow>[]).map(toRow).reverse();
     return { rows, total, hasMore: offset + rows.length < total, newer: offset };
   }
 
@@ -129,7 +147,7 @@ export class MessagesRepo {
 
   /** The `limit` messages just newer than `after`, oldest first. */
   pageAfter(peer: string, limit: number, after: MessageRow): HistoryPage {
-    return this.page(peer, this.stmt.pageAfter.all(peer, after.seq, limit) as MessageRow[], after.seq + 1);
+    return this.page(peer, (this.stmt.pageAfter.all(peer, after.seq, limit) as SqliteRow<MessageRow>[]).map(toRow), after.seq + 1);
   }
 
   /**
@@ -138,7 +156,7 @@ export class MessagesRepo {
    */
   pageAround(peer: string, limit: number, anchor: MessageRow): HistoryPage {
     let older = this.older(peer, anchor.seq, Math.floor((limit - 1) / 2));
-    const newer = this.stmt.pageAfter.all(peer, anchor.seq, limit - 1 - older.length) as MessageRow[];
+    const newer = (this.stmt.pageAfter.all(peer, anchor.seq, limit - 1 - older.length) as SqliteRow<MessageRow>[]).map(toRow);
     const room = limit - 1 - older.length - newer.length;
     if (room > 0 && older.length > 0) older = [...this.older(peer, older[0]!.seq, room), ...older];
     return this.page(peer, [...older, anchor, ...newer], anchor.seq);
@@ -146,7 +164,7 @@ export class MessagesRepo {
 
   /** Up to `limit` messages just older than `seq`, oldest first. */
   private older(peer: string, seq: number, limit: number): MessageRow[] {
-    return limit > 0 ? (this.stmt.pageBefore.all(peer, seq, limit) as MessageRow[]).reverse() : [];
+    return limit > 0 ? (this.stmt.pageBefore.all(peer, seq, limit) as SqliteRow<MessageRow>[]).map(toRow).reverse() : [];
   }
 
   /** A keyset page's answer; `emptyFrom` is where newer messages start when there are no rows. */
@@ -176,9 +194,14 @@ export class MessagesRepo {
     return this.stmt.delete.run(msgId).changes > 0;
   }
 
-  /** Moves a sent message forward; a late or repeated report never moves it back. */
-  setState(msgId: string, status: MessageStatus, method: DeliveryMethod): boolean {
-    return this.stmt.setState.run({ status, method, msgId }).changes > 0;
+  /**
+   * Moves sent messages to `peer` forward to `status`, reached by `via`; a
+   * late or repeated report never moves one back. A message already sealed
+   * into the mailbox keeps "offline". Returns the messages that moved.
+   */
+  advance(peer: string, msgIds: readonly string[], status: MessageStatus, via: DeliveryMethod): StatusChange[] {
+    if (msgIds.length === 0) return [];
+    return this.stmt.advance.all({ to: status, from: BEFORE[status], unsealed: UNSEALED, via, ids: json(msgIds), peer }) as StatusChange[];
   }
 
   /** Marks received messages from `peer` up to and including `upTo` read. */
@@ -186,13 +209,19 @@ export class MessagesRepo {
     return (this.stmt.readReceived.all(peer, upTo.seq) as { msg_id: string }[]).map((r) => r.msg_id);
   }
 
-  /** Applies a read receipt: our messages to `peer` up to `upTo` are read. */
-  markSentRead(peer: string, upTo: MessageRow): MessageRow[] {
-    return this.stmt.readSent.all(peer, upTo.seq) as MessageRow[];
+  /** Applies a read receipt: our messages to `peer` up to `upTo` are read. Returns those that moved. */
+  markSentRead(peer: string, upTo: MessageRow): StatusChange[] {
+    return this.stmt.readSent.all({ to: 'read', from: BEFORE.read, peer, seq: upTo.seq }) as StatusChange[];
   }
 
   /** The newest received message from `peer` marked read, to repeat the receipt. */
   lastReadReceived(peer: string): MessageRow | undefined {
-    return this.stmt.lastRead.get(peer) as MessageRow | undefined;
+    const raw = this.stmt.lastRead.get(peer) as SqliteRow<MessageRow> | undefined;
+    return raw && toRow(raw);
   }
+}
+
+/** A row as SQLite returns it (read as 0/1) in the domain's shape; for every query that selects MESSAGE_COLUMNS. */
+export function toRow(raw: SqliteRow<MessageRow>): MessageRow {
+  return { ...raw, read: raw.read === 1 };
 }

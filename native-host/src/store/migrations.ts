@@ -131,4 +131,32 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE friends ADD COLUMN presence_at TEXT;
   UPDATE friends SET addresses = '[]';
   `,
+  // The outbox holds any peer frame that needs the friend's confirmation
+  // (chat messages now; edits, reactions, grants, file offers later), not
+  // only message ids. Unconfirmed messages carry over with their state.
+  // Keyed by (peer, seq) without a rowid: every send inserts a row and every
+  // ack deletes one, so each B-tree less is one page less per commit. The
+  // outbox holds only what is unconfirmed: the due-time sweep and the rare
+  // message deletion just scan it.
+  `
+  CREATE TABLE outbox_items (
+    peer             TEXT NOT NULL,
+    seq              INTEGER NOT NULL,     -- send order (see OutboxRepo)
+    id               TEXT NOT NULL UNIQUE, -- chosen by us; the friend acks it
+    kind             TEXT NOT NULL,
+    body             TEXT NOT NULL,        -- the frame's body, JSON
+    -- the chat message this item is (or belongs to): deleting it drops the item
+    msg_id           TEXT REFERENCES messages (msg_id) ON DELETE CASCADE,
+    stored           INTEGER NOT NULL DEFAULT 0, -- sealed into the friend's mailbox
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  INTEGER NOT NULL,
+    PRIMARY KEY (peer, seq)
+  ) WITHOUT ROWID;
+
+  INSERT INTO outbox_items (peer, seq, id, kind, body, msg_id, stored, attempts, next_attempt_at)
+    SELECT o.peer, m.id, o.msg_id, 'message', json_object('timestamp', m.timestamp, 'text', m.text), o.msg_id,
+           m.status = 'stored', o.attempts, o.next_attempt_at
+    FROM outbox o JOIN messages m ON m.msg_id = o.msg_id;
+  DROP TABLE outbox;
+  `,
 ];

@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db, SqliteRow } from './database.js';
 
 export interface PrekeyRow {
   id: number;
@@ -6,7 +6,7 @@ export interface PrekeyRow {
   private_key: string;
   created_at: string;
   signature: string;
-  published: number;
+  published: boolean;
 }
 
 /** Our signed X25519 prekeys for offline envelopes, newest first. */
@@ -25,7 +25,7 @@ export class PrekeysRepo {
   }
 
   all(): PrekeyRow[] {
-    return this.stmt.all.all() as PrekeyRow[];
+    return (this.stmt.all.all() as SqliteRow<PrekeyRow>[]).map((row) => ({ ...row, published: row.published === 1 }));
   }
 
   newest(): PrekeyRow | undefined {

@@ -25,7 +25,7 @@ describe('message search index', () => {
 
   const withFriends = (store: Store, ...names: string[]) => {
     for (const username of names) {
-      store.friends.insert({ username, public_key: 'pk', signing_key: 'sk', addresses: '[]', last_seen: null, last_ip: null, added_at: new Date().toISOString() });
+      store.friends.insert({ username, public_key: 'pk', signing_key: 'sk', addresses: [], last_seen: null, last_ip: null, added_at: new Date().toISOString() });
     }
   };
 
@@ -80,7 +80,7 @@ describe('message search index', () => {
     expect(store.db.prepare('SELECT count(*) AS n FROM message_search').get()).toEqual({ n: 0 });
     // A status change does not touch the index.
     const c = say(store, 'bob', 'still here');
-    store.messages.setState(c.msg_id, 'delivered', 'direct');
+    store.messages.advance('bob', [c.msg_id], 'delivered', 'direct');
     expect(find(store, 'still')).toEqual([c.msg_id]);
     store.close();
   });

@@ -1,5 +1,5 @@
-import type { Db } from './database.js';
-import { MESSAGE_COLUMNS, type MessageRow } from './messages-repo.js';
+import type { Db, SqliteRow } from './database.js';
+import { MESSAGE_COLUMNS, toRow, type MessageRow } from './messages-repo.js';
 import { matchExpression, type SearchTerm } from './search-query.js';
 
 export interface SearchPage {
@@ -44,7 +44,7 @@ export class SearchRepo {
       limit: opts.limit + 1,
       ...(opts.peer === undefined ? {} : { peer: opts.peer }),
     };
-    const rows = (opts.peer === undefined ? this.stmt.all : this.stmt.peer).all(params) as MessageRow[];
+    const rows = ((opts.peer === undefined ? this.stmt.all : this.stmt.peer).all(params) as SqliteRow<MessageRow>[]).map(toRow);
     const hasMore = rows.length > opts.limit;
     return { rows: hasMore ? rows.slice(0, opts.limit) : rows, hasMore };
   }

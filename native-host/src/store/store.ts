@@ -20,6 +20,8 @@ export class Store {
   readonly search: SearchRepo;
   readonly conversations: ConversationsRepo;
   private readonly stopCheckpoints: () => void;
+  /** Built once: better-sqlite3 wraps a function in four transaction variants each time it is asked. */
+  private readonly runInTransaction: (fn: () => unknown) => unknown;
 
   constructor(file: string) {
     this.db = openDatabase(file);
@@ -32,10 +34,12 @@ export class Store {
     this.search = new SearchRepo(this.db);
     this.conversations = new ConversationsRepo(this.db);
     this.stopCheckpoints = startCheckpoints(this.db);
+    this.runInTransaction = this.db.transaction((fn: () => unknown) => fn());
   }
 
+  /** Runs `fn` in a transaction, or in a savepoint when one is already open. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.runInTransaction(fn) as T;
   }
 
   close(): void {

@@ -12,7 +12,7 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<voi
   await expect(promise).rejects.toMatchObject({ name: 'ParleyError', code });
 }
 
-/** The behaviour every Directory adapter must share (DESIGN.md, "Directory"). */
+/** The behaviour every Directory adapter must share (docs/protocol.md, "The directory"). */
 export function runDirectoryContract(name: string, makeDirectory: MakeDirectory): void {
   describe(`directory contract: ${name}`, () => {
     let cleanup: (() => Promise<void>) | undefined;

@@ -3,6 +3,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { USERNAME_PATTERN } from '../../../shared/contract.js';
 import { buildSchemas, parse } from '../../src/api/schemas.js';
 import { DEFAULT_LIMITS } from '../../src/config/limits.js';
+import { EventBus } from '../../src/chat/event-bus.js';
+import { messageItem } from '../../src/chat/message-item.js';
 import { peerMessageSchema } from '../../src/peer/peer-protocol.js';
 import { fuzz, fuzzTotal, type FuzzStats } from './support/fuzz.js';
 
@@ -15,7 +17,14 @@ const stats: FuzzStats[] = [];
 afterAll(() => fuzzTotal('rest', stats));
 
 const schemas = buildSchemas(DEFAULT_LIMITS);
-const peerSchema = peerMessageSchema(DEFAULT_LIMITS.maxTextLength);
+const peerSchema = peerMessageSchema();
+// Only its body validator is exercised: committing is never reached.
+const messageKind = messageItem({
+  messages: { insertReceived: () => expect.unreachable('commit during a parse fuzz') },
+  bus: new EventBus(),
+  self: () => 'bob',
+  maxTextLength: DEFAULT_LIMITS.maxTextLength,
+});
 
 // Values shaped like real inputs (right keys, near-miss values), mixed with anything at all.
 const nearString = fc.oneof(
@@ -31,7 +40,7 @@ const username = fc.oneof(
 );
 const count = fc.oneof(fc.nat().map(String), fc.integer({ min: -5, max: 600 }).map(String), fc.integer());
 const nearValue = fc.oneof(nearString, username, count, fc.anything({ maxDepth: 2 }), fc.double(), fc.constant(null));
-const keys = ['username', 'to', 'text', 'peer', 'limit', 'offset', 'before', 'after', 'around', 'q', 'msg_id', 'safety_number', 'type', 'typing', 'msg_ids', 'timestamp'];
+const keys = ['username', 'to', 'text', 'peer', 'limit', 'offset', 'before', 'after', 'around', 'q', 'msg_id', 'safety_number', 'type', 'typing', 'ids', 'timestamp', 'id', 'kind', 'body'];
 const shaped = fc.dictionary(fc.constantFrom(...keys), nearValue, { maxKeys: 5 });
 const input = fc.oneof(shaped, fc.anything({ maxDepth: 3 }), fc.jsonValue({ maxDepth: 3 }));
 
@@ -92,15 +101,43 @@ describe('REST validators', () => {
 
 describe('peer message validator', () => {
   it('accepts only the protocol shapes, refuses the rest with ParleyError', () => {
-    const types = fc.constantFrom('message', 'ack', 'receipt', 'typing', 'read', 'ping', 'pong', 'nope');
+    const types = fc.constantFrom('item', 'ack', 'receipt', 'typing', 'read', 'ping', 'pong', 'message', 'nope');
     const peerLike = fc.tuple(types, shaped).map(([type, rest]) => ({ ...rest, type }));
+    const itemLike = fc.record({
+      type: fc.constant('item'),
+      id: fc.oneof(fc.uuid(), nearString),
+      kind: fc.oneof(fc.constantFrom('message', 'edit', 'Message', '', '-x', 'a'.repeat(33)), nearString),
+      body: fc.oneof(shaped, nearValue),
+    });
     stats.push(
-      fuzz('peer/message', [fc.oneof(peerLike, input)], (r, value) => {
+      fuzz('peer/message', [fc.oneof(peerLike, itemLike, input)], (r, value) => {
         const out = r.run(() => parse(peerSchema, value, 'peer message'));
-        if (out && out.type === 'message') {
-          expect(out.text.length).toBeGreaterThan(0);
-          expect(out.msg_id).toMatch(/^[A-Za-z0-9-]{1,64}$/);
+        if (out && out.type === 'item') {
+          expect(out.id).toMatch(/^[A-Za-z0-9-]{1,64}$/);
+          expect(out.kind).toMatch(/^[a-z][a-z0-9-]{0,31}$/);
+          expect(typeof out.body === 'object' && out.body !== null && !Array.isArray(out.body)).toBe(true);
         }
+        if (out && (out.type === 'ack' || out.type === 'receipt')) {
+          expect(out.ids.length).toBeGreaterThan(0);
+          for (const id of out.ids) expect(id).toMatch(/^[A-Za-z0-9-]{1,64}$/);
+        }
+      }),
+    );
+  });
+
+  it('the chat message body accepts a timestamp and a text within the limit, and nothing else', () => {
+    const bodyLike = fc.record(
+      { timestamp: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), nearString), text: nearString },
+      { requiredKeys: [] },
+    );
+    stats.push(
+      fuzz('peer/message-body', [fc.oneof({ arbitrary: bodyLike, weight: 3 }, { arbitrary: input, weight: 1 })], (_r, value) => {
+        const body = messageKind.parse(value);
+        if (body === null) return;
+        expect(Object.keys(body).sort()).toEqual(['text', 'timestamp']);
+        expect(body.text.length).toBeGreaterThan(0);
+        expect(body.text.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxTextLength);
+        expect(Number.isNaN(Date.parse(body.timestamp))).toBe(false);
       }),
     );
   });
