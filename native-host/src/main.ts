@@ -2,6 +2,7 @@
 import { ConfigError, parseCommandLine } from './config/config.js';
 import { helpText } from './config/options.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { runProcess } from './process-runner.js';
 import { HostStartError, startHost } from './host.js';
 import { createLogger } from './logger.js';
 import { detectBrowserLaunch } from './native/launch-mode.js';
@@ -79,20 +80,4 @@ async function main(): Promise<ExitCode> {
   });
 }
 
-// When whoever read our stderr is gone (a closed terminal, a killed parent),
-// every write fails with EPIPE. Unhandled, that error would be reported on
-// stderr again, failing again, for ever: the host spun and ignored SIGTERM.
-// The log is lost either way; the host keeps serving.
-process.stderr.on('error', () => undefined);
-
-process.on('uncaughtException', (err) => {
-  process.stderr.write(`parley-host: uncaught ${err.stack ?? err}\n`);
-});
-
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`parley-host: ${(err as Error).stack ?? err}\n`);
-    process.exit(EXIT.failed);
-  },
-);
+runProcess('parley-host', main);

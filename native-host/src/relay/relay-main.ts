@@ -1,23 +1,25 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 import { createLogger } from '../logger.js';
+import { runProcess } from '../process-runner.js';
 import { loadOrCreateSeed } from '../store/seed-file.js';
 import { parseRelayArgs, RELAY_HELP, RelayArgsError } from './relay-options.js';
 import { startRelay } from './relay-node.js';
 
 /** parley-relay: parse, start, print the key, stop on signals. Only wiring. */
-async function main(): Promise<number> {
+async function main(): Promise<ExitCode> {
   let parsed;
   try {
     parsed = parseRelayArgs(process.argv.slice(2));
   } catch (err) {
     if (!(err instanceof RelayArgsError)) throw err;
     process.stderr.write(`parley-relay: ${err.message} (see --help)\n`);
-    return 2;
+    return EXIT.usage;
   }
   if (parsed.kind === 'help') {
     process.stdout.write(RELAY_HELP);
-    return 0;
+    return EXIT.ok;
   }
   const { options } = parsed;
   const log = createLogger('info', undefined, 'relay');
@@ -25,13 +27,13 @@ async function main(): Promise<number> {
   const relay = await startRelay(options, seed, log);
   log.info(`ready: bootstrap node ${relay.address.host}:${relay.address.port}`, { joined: options.bootstrap });
   process.stdout.write(`relay ${relay.key}\n`);
-  return new Promise<number>((resolve) => {
+  return new Promise<ExitCode>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       log.info(`stopping (${signal})`);
-      void relay.close().then(() => resolve(0));
+      void relay.close().then(() => resolve(EXIT.ok));
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
@@ -39,14 +41,4 @@ async function main(): Promise<number> {
 }
 
 // A relay serves many pairs: one that trips an unexpected error must not stop the others.
-process.on('uncaughtException', (err) => {
-  process.stderr.write(`parley-relay: uncaught ${err.stack ?? err}\n`);
-});
-
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`parley-relay: ${(err as Error).stack ?? err}\n`);
-    process.exit(1);
-  },
-);
+runProcess('parley-relay', main);
