@@ -5,7 +5,8 @@ import { MAX_ACK_IDS, type ItemFrame } from '../peer/peer-protocol.js';
 import { EventBus } from './event-bus.js';
 import { Incoming } from './incoming.js';
 import { ItemKinds } from './item-kinds.js';
-import { messageItem } from './message-item.js';
+import { registerMessageKinds } from './message-kinds.js';
+import { MessageViews } from './message-views.js';
 import { countingTransaction, FakeTransport, fastLimits, friendRow, memoryStore, nextTick } from './test-support.js';
 
 
@@ -21,8 +22,10 @@ function rig() {
   transport.up('carol');
   const tx = countingTransaction(store);
   const kinds = new ItemKinds();
-  kinds.register(messageItem({ messages: store.messages, bus, self: () => 'bob', maxTextLength: fastLimits().maxTextLength }));
   const log = memoryLogger();
+  const self = () => 'bob';
+  const views = new MessageViews({ messages: store.messages, reactions: store.changes, bus, self });
+  registerMessageKinds(kinds, { messages: store.messages, changes: store.changes, early: store.earlyChanges, bus, views, self, limits: fastLimits(), log });
   const incoming = new Incoming({ kinds, isFriend: (name) => store.friends.get(name) !== undefined, transaction: tx.run, transport, log });
   const newMessages = () => events.flatMap((e) => (e.event === 'new_message' ? [e.data.text] : []));
   return { store, kinds, transport, tx, incoming, log, newMessages };
