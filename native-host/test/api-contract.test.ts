@@ -108,9 +108,10 @@ describe('REST + WebSocket contract', () => {
     expect(first.messages.map((m) => m.text)).toEqual(all.slice(-50));
     const m = first.messages[0] as Message;
     expect(Object.keys(m).sort()).toEqual(
-      ['delivered', 'delivery_method', 'direction', 'from', 'msg_id', 'read', 'status', 'text', 'timestamp', 'to'].sort(),
+      ['delivered', 'delivery_method', 'direction', 'from', 'msg_id', 'read', 'status', 'text', 'timestamp', 'to', 'reply_to', 'edited_at', 'deleted', 'reactions'].sort(),
     );
     expect(m).toMatchObject({ from: 'alice', to: 'carol', direction: 'sent', delivered: false, delivery_method: 'offline' });
+    expect(m).toMatchObject({ reply_to: null, edited_at: null, deleted: false, reactions: [] });
     const second = (await call(alice, 'GET', '/messages?peer=carol&limit=50&offset=50')).body as MessagesResponse;
     expect(second.messages.map((x) => x.text)).toEqual(all.slice(-100, -50));
     const last = (await call(alice, 'GET', '/messages?peer=carol&limit=50&offset=100')).body as MessagesResponse;

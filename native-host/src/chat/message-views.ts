@@ -9,6 +9,8 @@ import { toMessage } from './message-view.js';
  * for a whole page), and the `message_updated` event for a changed one.
  */
 export class MessageViews {
+  private readonly pending = new Set<string>();
+
   constructor(
     private readonly deps: {
       messages: Pick<MessagesRepo, 'get'>;
@@ -28,9 +30,22 @@ export class MessageViews {
     return rows.map((row) => toMessage(row, self, reactions.get(row.id)));
   }
 
-  /** After the commit of a change: the message as it now stands, to every client. */
+  /**
+   * After the commit of a change: the message as it now stands, to every
+   * client. Changes to one message announced together (a batch of items
+   * committed at once) make one event.
+   */
   updated(msgId: string): void {
-    const row = this.deps.messages.get(msgId);
-    if (row) this.deps.bus.emit('message_updated', this.one(row));
+    if (this.pending.size === 0) queueMicrotask(() => this.flush());
+    this.pending.add(msgId);
+  }
+
+  private flush(): void {
+    const ids = [...this.pending];
+    this.pending.clear();
+    for (const msgId of ids) {
+      const row = this.deps.messages.get(msgId);
+      if (row) this.deps.bus.emit('message_updated', this.one(row));
+    }
   }
 }
