@@ -15,15 +15,20 @@ async function render(history: Message[]) {
   const wrapper = mount(ChatView, { props: { peer: 'bob' }, global: { plugins: [s.pinia] }, attachTo: document.body });
   await flushPromises();
   const bubble = (id: string) => wrapper.get(`[data-testid="message-${id}"]`);
+  /** Points at a message, which shows its actions, and returns one of them. */
+  const action = async (id: string, name: string) => {
+    await bubble(id).trigger('mouseenter');
+    return bubble(id).get(`[data-testid="${name}"]`);
+  };
   const requests = (method: string) => s.host.requests.filter((r) => r.startsWith(method));
-  return { ...s, wrapper, bubble, requests };
+  return { ...s, wrapper, bubble, action, requests };
 }
 
 describe('replies, reactions, edits and deletion in the chat', () => {
   it('replies from the composer and shows the quote, which jumps to the original', async () => {
     const original = message('bob', { text: 'Which train do we take?' });
-    const { wrapper, bubble, host, chat } = await render([original, message('bob', { text: 'the other one' })]);
-    await bubble(original.msg_id).get('[data-testid="reply-button"]').trigger('click');
+    const { wrapper, bubble, action, host, chat } = await render([original, message('bob', { text: 'the other one' })]);
+    await (await action(original.msg_id, 'reply-button')).trigger('click');
     await flushPromises();
     expect(wrapper.get('[data-testid="composer-reply"]').text()).toContain('Replying to bob');
     expect(wrapper.get('[data-testid="composer-reply"]').text()).toContain('Which train do we take?');
@@ -63,10 +68,32 @@ describe('replies, reactions, edits and deletion in the chat', () => {
     expect(chat.conversations.bob!.messages.some((m) => m.msg_id === old[3]!.msg_id)).toBe(true);
   });
 
+  it('shows a message’s actions only while it is pointed at or focused', async () => {
+    const m = message('bob', { text: 'hover me' });
+    const { wrapper, bubble } = await render([m, message('bob')]);
+    expect(wrapper.findAll('[data-testid="react-button"]')).toHaveLength(0);
+    await bubble(m.msg_id).trigger('mouseenter');
+    expect(bubble(m.msg_id).findAll('button').map((b) => b.attributes('aria-label'))).toEqual(['React', 'Reply', 'More actions']);
+    await bubble(m.msg_id).trigger('mouseleave');
+    expect(bubble(m.msg_id).find('[data-testid="react-button"]').exists()).toBe(false);
+    // From the keyboard: the bubble takes the focus, and its actions follow it in the tab order.
+    const body = bubble(m.msg_id).get('.bubble');
+    expect(body.attributes('tabindex')).toBe('0');
+    (body.element as HTMLElement).focus();
+    await flushPromises();
+    const reply = bubble(m.msg_id).get('[data-testid="reply-button"]');
+    (reply.element as HTMLElement).focus();
+    await flushPromises();
+    expect(bubble(m.msg_id).find('[data-testid="reply-button"]').exists()).toBe(true);
+    (reply.element as HTMLElement).blur();
+    await flushPromises();
+    expect(bubble(m.msg_id).find('[data-testid="reply-button"]').exists()).toBe(false);
+  });
+
   it('reacts through a keyboard-friendly picker and toggles the reaction from its chip', async () => {
     const m = message('bob', { text: 'Got the tickets!' });
-    const { wrapper, bubble, requests } = await render([m]);
-    const react = bubble(m.msg_id).get('[data-testid="react-button"]');
+    const { wrapper, bubble, action, requests } = await render([m]);
+    const react = await action(m.msg_id, 'react-button');
     await react.trigger('click');
     await flushPromises();
     const options = wrapper.findAll('[data-testid="reaction-option"]');
@@ -99,14 +126,14 @@ describe('replies, reactions, edits and deletion in the chat', () => {
   it('edits our own message in the composer, keeping the draft for after', async () => {
     const mine = message('bob', { direction: 'sent', text: 'See you at 5', status: 'read' });
     const theirs = message('bob', { text: 'ok' });
-    const { wrapper, bubble, requests } = await render([mine, theirs]);
-    await bubble(theirs.msg_id).get('[data-testid="more-button"]').trigger('click');
+    const { wrapper, bubble, action, requests } = await render([mine, theirs]);
+    await (await action(theirs.msg_id, 'more-button')).trigger('click');
     expect(wrapper.findAll('[data-testid="message-menu"] [role="menuitem"]').map((b) => b.text())).toEqual(['Delete…']);
     await wrapper.get('[data-testid="message-menu"] button').trigger('keydown', { key: 'Escape' });
 
     const box = wrapper.get('[data-testid="composer-input"]');
     await box.setValue('a draft in progress');
-    await bubble(mine.msg_id).get('[data-testid="more-button"]').trigger('click');
+    await (await action(mine.msg_id, 'more-button')).trigger('click');
     await wrapper.get('[data-testid="menu-edit"]').trigger('click');
     await flushPromises();
     expect(wrapper.get('[data-testid="composer-edit"]').text()).toContain('Editing your message');
@@ -121,7 +148,7 @@ describe('replies, reactions, edits and deletion in the chat', () => {
     expect((box.element as HTMLTextAreaElement).value).toBe('a draft in progress');
 
     // Escape leaves an edit without saving it.
-    await bubble(mine.msg_id).get('[data-testid="more-button"]').trigger('click');
+    await (await action(mine.msg_id, 'more-button')).trigger('click');
     await wrapper.get('[data-testid="menu-edit"]').trigger('click');
     await flushPromises();
     await box.trigger('keydown', { key: 'Escape' });
@@ -133,13 +160,13 @@ describe('replies, reactions, edits and deletion in the chat', () => {
   it('deletes our message for everyone into a tombstone; for theirs it offers only this device', async () => {
     const mine = message('bob', { direction: 'sent', text: 'wrong chat, sorry', status: 'read' });
     const theirs = message('bob', { text: 'what was that?' });
-    const { wrapper, bubble, requests, contacts } = await render([mine, theirs]);
-    await bubble(theirs.msg_id).get('[data-testid="more-button"]').trigger('click');
+    const { wrapper, bubble, action, requests, contacts } = await render([mine, theirs]);
+    await (await action(theirs.msg_id, 'more-button')).trigger('click');
     await wrapper.get('[data-testid="menu-delete"]').trigger('click');
     expect(wrapper.find('[data-testid="delete-for-everyone"]').exists()).toBe(false);
     await wrapper.get('[data-testid="delete-cancel"]').trigger('click');
 
-    await bubble(mine.msg_id).get('[data-testid="more-button"]').trigger('click');
+    await (await action(mine.msg_id, 'more-button')).trigger('click');
     await wrapper.get('[data-testid="menu-delete"]').trigger('click');
     await wrapper.get('[data-testid="delete-for-everyone"]').trigger('click');
     await flushPromises();

@@ -116,6 +116,7 @@ describe('ChatView', () => {
     const last = host.history.get('bob')!.at(-1)!;
     const search = useSearchStore(pinia);
     search.hits = [{ ...last, highlights: [] }];
+    await wrapper.get(`[data-testid="message-${last.msg_id}"]`).trigger('mouseenter');
     await wrapper.get(`[data-testid="message-${last.msg_id}"] [data-testid="more-button"]`).trigger('click');
     await wrapper.get('[data-testid="menu-delete"]').trigger('click');
     await wrapper.get('[data-testid="delete-for-me"]').trigger('click');
