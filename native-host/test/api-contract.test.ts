@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact, Message, MessagesResponse, SendResult, StatusResponse } from '../../shared/contract.js';
+import { call } from './support/host-reads.js';
 import { Testnet, type TestHost } from './support/testnet.js';
 
 /** Every route of the contract over real HTTP against real host processes. */
@@ -7,16 +8,6 @@ describe('REST + WebSocket contract', () => {
   const net = new Testnet();
   let alice: TestHost;
   let bob: TestHost;
-
-  const call = async (host: TestHost, method: string, path: string, body?: unknown) => {
-    const res = await fetch(host.apiUrl + path, {
-      method,
-      headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-  };
 
   beforeAll(async () => {
     alice = await net.start({ username: 'alice' });

@@ -1,24 +1,7 @@
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Message } from '../../shared/contract.js';
+import { copyOf as copy, mailFor, queryDb as query, replayMail } from './support/host-reads.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
-
-async function copy(host: TestHost, peer: string, msgId: string): Promise<Message | undefined> {
-  const page = await host.api.messages(peer, { limit: 1, around: msgId }).catch(() => null);
-  return page?.messages.find((m) => m.msg_id === msgId);
-}
-
-/** Rows of `host`'s own database. */
-function query<T>(host: TestHost, sql: string): T[] {
-  const db = new Database(path.join(host.dataDir, 'parley.db'), { readonly: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
 
 /**
  * Edits, reactions and deletions that arrive more than once or out of
@@ -103,9 +86,8 @@ describe('changes to messages out of order and repeated', () => {
     await eventually(async () => (await eve.api.status()).peer_count === 0, 10_000, 'session down');
     const sent = await eve.api.send('fay', 'version one');
     await eve.api.editMessage(sent.msg_id, 'version two');
-    // What the mailbox (or anyone who can write to it) holds now, kept to replay later.
-    const directory = new Database(net.directoryPath);
-    const mail = directory.prepare(`SELECT * FROM mailbox WHERE recipient = 'fay' ORDER BY seq`).all() as Array<Record<string, unknown>>;
+    // What the mailbox holds now, kept to replay later.
+    const mail = mailFor(net.directoryPath, 'fay');
     expect(mail.length).toBeGreaterThanOrEqual(2);
 
     fay = await net.restart(fay);
@@ -114,12 +96,8 @@ describe('changes to messages out of order and repeated', () => {
     await eventually(async () => (await copy(fay, 'eve', sent.msg_id))?.deleted, 15_000, 'the deletion at fay');
     const events = await fay.events();
 
-    const columns = Object.keys(mail[0]!).filter((c) => c !== 'seq');
-    const insert = directory.prepare(`INSERT INTO mailbox (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`);
-    for (const row of mail) insert.run({ ...row, id: `${row.id}-replay` });
-    const left = () => (directory.prepare(`SELECT count(*) AS n FROM mailbox WHERE recipient = 'fay'`).get() as { n: number }).n;
-    await eventually(() => left() === 0, 15_000, 'the replayed mail taken');
-    directory.close();
+    replayMail(net.directoryPath, mail, 'replay');
+    await eventually(() => mailFor(net.directoryPath, 'fay').length === 0, 15_000, 'the replayed mail taken');
 
     expect(await copy(fay, 'eve', sent.msg_id)).toMatchObject({ text: '', deleted: true, edited_at: null });
     expect(events.of('message_updated')).toEqual([]);

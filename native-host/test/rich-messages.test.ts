@@ -1,25 +1,11 @@
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/contract.js';
 import type { EventClient } from './support/event-client.js';
+import { call, copyOf as copy, queryDb } from './support/host-reads.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
 
-/** The copy of `msgId` that `host` holds in its chat with `peer`. */
-async function copy(host: TestHost, peer: string, msgId: string): Promise<Message | undefined> {
-  const page = await host.api.messages(peer, { limit: 1, around: msgId }).catch(() => null);
-  return page?.messages.find((m) => m.msg_id === msgId);
-}
-
-/** What `host` still has to get confirmed by friends, read from its database. */
-function outboxKinds(host: TestHost): string[] {
-  const db = new Database(path.join(host.dataDir, 'parley.db'), { readonly: true });
-  try {
-    return (db.prepare(`SELECT kind FROM outbox_items ORDER BY seq`).all() as { kind: string }[]).map((r) => r.kind);
-  } finally {
-    db.close();
-  }
-}
+/** What `host` still has to get confirmed by friends. */
+const outboxKinds = (host: TestHost) => queryDb<{ kind: string }>(host, `SELECT kind FROM outbox_items ORDER BY seq`).map((r) => r.kind);
 
 /** Replies, reactions, edits and deletion for everyone between two real hosts: the REST contract, live and through the mailbox. */
 describe('richer messages', () => {
@@ -28,16 +14,6 @@ describe('richer messages', () => {
   let bob: TestHost;
   let aliceEvents: EventClient;
   let bobEvents: EventClient;
-
-  const call = async (host: TestHost, method: string, path: string, body?: unknown) => {
-    const res = await fetch(host.apiUrl + path, {
-      method,
-      headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
 
   beforeAll(async () => {
     alice = await net.start({ username: 'alice' });
@@ -95,7 +71,8 @@ describe('richer messages', () => {
     const ours = (await alice.api.send('bob', 'ours')).msg_id;
     const id = encodeURIComponent;
     const expectError = async (method: string, path: string, body: unknown, status: number, code: string) => {
-      expect(await call(alice, method, path, body), `${method} ${path}`).toEqual({ status, body: { error: expect.any(String), code } });
+      const { status: got, body: answer } = await call(alice, method, path, body);
+      expect({ status: got, body: answer }, `${method} ${path}`).toEqual({ status, body: { error: expect.any(String), code } });
     };
     await expectError('POST', '/messages', { to: 'bob', text: 'x', reply_to: 'nope' }, 404, 'MESSAGE_NOT_FOUND');
     await expectError('PATCH', '/messages/nope', { text: 'x' }, 404, 'MESSAGE_NOT_FOUND');

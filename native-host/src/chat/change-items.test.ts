@@ -1,31 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { HostEvent, Message } from '../../../shared/contract.js';
-import { memoryLogger } from '../logger.js';
-import { parseSearchQuery } from '../store/search-query.js';
+import type { Message } from '../../../shared/contract.js';
 import type { ItemFrame } from '../peer/peer-protocol.js';
-import { EventBus } from './event-bus.js';
-import { Incoming } from './incoming.js';
-import { ItemKinds } from './item-kinds.js';
-import { registerMessageKinds } from './message-kinds.js';
-import { MessageViews } from './message-views.js';
-import { FakeTransport, fastLimits, friendRow, memoryStore, nextTick } from './test-support.js';
+import { parseSearchQuery } from '../store/search-query.js';
+import { receiver } from './test-receiver.js';
+import { fastLimits, nextTick } from './test-support.js';
 
-/** bob's receive pipeline, real SQLite in memory; alice and carol are friends with live sessions. */
+/** bob's receive pipeline (test-receiver.ts) with helpers to send him frames and read what he shows. */
 function rig(limits = fastLimits()) {
-  const store = memoryStore();
-  for (const name of ['alice', 'carol']) store.friends.insert(friendRow(name));
-  const bus = new EventBus();
-  const events: HostEvent[] = [];
-  bus.subscribe((event) => events.push(event));
-  const transport = new FakeTransport();
-  transport.up('alice');
-  transport.up('carol');
-  const log = memoryLogger();
-  const self = () => 'bob';
-  const views = new MessageViews({ messages: store.messages, reactions: store.changes, bus, self });
-  const kinds = new ItemKinds();
-  registerMessageKinds(kinds, { messages: store.messages, changes: store.changes, early: store.earlyChanges, bus, views, self, limits, log });
-  const incoming = new Incoming({ kinds, isFriend: (name) => store.friends.get(name) !== undefined, transaction: (fn) => store.transaction(fn), transport, log });
+  const { store, events, transport, log, views, incoming } = receiver(limits);
   let n = 0;
   const frame = (kind: string, body: Record<string, unknown>, id = `${kind}-${++n}`): ItemFrame => ({ type: 'item', id, kind, body });
   /** Frames from one friend, arriving in one tick; returns the ids acked. */
