@@ -27,7 +27,9 @@ const SEEDED = DEFAULT_PAGE_SIZE + 12;
  * same steps in Chromium and Firefox): onboarding, adding a friend, both
  * directions of messages with typing, receipts, unread counts and the
  * badge, the popup opening the real side panel, the friend going offline
- * and back, history paging, deleting and verifying safety numbers.
+ * and back, history paging, replying (and jumping to a quoted message),
+ * reacting, editing, deleting for everyone and for me, searching and
+ * opening a result, and verifying safety numbers.
  */
 describe(`a full conversation in the side panel (${BROWSER})`, () => {
   let net: Testnet;
@@ -38,6 +40,12 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
   /** Every message between the two, as the browser's host should count them. */
   let total = 0;
   let mineId = '';
+  /** The friend's first message, and the friend's messages seeded for paging. */
+  let firstId = '';
+  const seeded: string[] = [];
+  /** The friend's question and our reply to it. */
+  let askId = '';
+  let replyId = '';
   const snap = (page: UiPage, name: string) => shoot(BROWSER, page, name);
 
   beforeAll(async () => {
@@ -110,6 +118,7 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
 
   it("shows the friend's message in the open chat", async () => {
     const sent = await friend.api.send(ME, 'Hi Alice! Did the keys check out?');
+    firstId = sent.msg_id;
     total++;
     const bubble = tid(`message-${sent.msg_id}`);
     await waitVisible(panel, bubble, 20_000);
@@ -232,7 +241,7 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
 
   it('loads older messages when scrolled to the top', async () => {
     await backToList();
-    for (let i = 1; i <= SEEDED; i++) await friend.api.send(ME, `Catching up, message ${i} of ${SEEDED}`);
+    for (let i = 1; i <= SEEDED; i++) seeded.push((await friend.api.send(ME, `Catching up, message ${i} of ${SEEDED}`)).msg_id);
     total += SEEDED;
     const api = browser.api();
     await eventually(async () => (await api.messages(FRIEND, { limit: 1 })).total === total, 30_000, `${total} messages on our host`);
@@ -261,17 +270,161 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
     await snap(panel, 'conversation-16-older-loaded');
   });
 
-  it('deletes a message from the chat and from the host', async () => {
+  it('replies to a message from the composer; the friend gets the reply with its quote', async () => {
+    const ask = await friend.api.send(ME, 'Shall we see the new exhibition on Saturday?');
+    askId = ask.msg_id;
+    total++;
+    await showLatest(panel);
+    const asked = tid(`message-${askId}`);
+    await waitVisible(panel, asked, 20_000);
+    await hoverOver(panel, asked);
+    await panel.click(`${asked} ${tid('reply-button')}`);
+    await waitVisible(panel, tid('composer-reply'));
+    expect(await textOf(panel, tid('composer-reply'))).toContain('new exhibition');
+    await panel.type(tid('composer-input'), 'Yes! Morning or afternoon?', 5);
+    await parkPointer(panel);
+    await snap(panel, 'conversation-17-replying');
+
+    await panel.press(tid('composer-input'), 'Enter');
+    total++;
+    const reply = await bubbleWith(panel, 'Yes! Morning or afternoon?');
+    replyId = reply.id;
+    await waitGone(panel, tid('composer-reply'));
+    await waitForText(panel, `${reply.selector} ${tid('reply-quote')} .snippet`, 'Shall we see the new exhibition on Saturday?');
+    const got = await eventually(async () => (await friend.api.messages(ME)).messages.find((m) => m.msg_id === replyId), 10_000, 'the reply at the friend');
+    expect(got.reply_to).toBe(askId);
+    await snap(panel, 'conversation-18-replied');
+  });
+
+  it('jumps from a quote to the original far up the chat, loading it', async () => {
+    const back = await friend.api.send(ME, 'Back to this: yes, the keys checked out.', firstId);
+    total++;
+    // A fresh page holds only the newest page of the chat: the original is not loaded.
+    await panel.reload();
+    await waitForPhase(panel, 'ready');
+    await openChat();
+    const quote = `${tid(`message-${back.msg_id}`)} ${tid('reply-quote')}`;
+    await waitForText(panel, `${quote} .snippet`, 'Hi Alice! Did the keys check out?', 20_000);
+    expect(await countOf(panel, tid(`message-${firstId}`))).toBe(0);
+    await panel.click(quote);
+    const original = `${ROWS}:has(${tid(`message-${firstId}`)})`;
+    await waitVisible(panel, original);
+    await parkPointer(panel);
+    // At once, while the opened message is still highlighted.
+    await snap(panel, 'conversation-19-quote-jump');
+    expect(await attrOf(panel, original, 'aria-posinset')).toBe('1');
+    expect(await attrOf(panel, original, 'class')).toContain('row--flash');
+    expect(await insideList(panel, tid(`message-${firstId}`))).toBe(true);
+  });
+
+  it('reacts from the keyboard through the picker, and sees the friend react back', async () => {
+    await showLatest(panel);
+    const asked = tid(`message-${askId}`);
+    await waitVisible(panel, asked, 20_000);
+    await hoverOver(panel, asked);
+    await panel.click(`${asked} ${tid('react-button')}`);
+    await waitVisible(panel, tid('reaction-picker'));
+    await snap(panel, 'conversation-20-react-picker');
+    // Focus starts on the first reaction; the arrow key moves to the second (❤️), Enter picks it.
+    await panel.press(null, 'ArrowRight');
+    await panel.press(null, 'Enter');
+    await waitGone(panel, tid('reaction-picker'));
+    await waitForAttr(panel, `${asked} ${tid('reaction-chip')}[data-emoji="❤️"]`, 'aria-pressed', 'true');
+    await eventually(
+      async () => (await friend.api.messages(ME)).messages.find((m) => m.msg_id === askId)?.reactions.some((r) => r.emoji === '❤️' && r.from === ME),
+      10_000,
+      'the reaction at the friend',
+    );
+    await friend.api.react(replyId, '😂');
+    await waitForAttr(panel, `${tid(`message-${replyId}`)} ${tid('reaction-chip')}[data-emoji="😂"]`, 'aria-pressed', 'false');
+    await parkPointer(panel);
+    await snap(panel, 'conversation-21-reactions');
+  });
+
+  it('edits a sent message in the composer; the friend sees the new text, marked edited', async () => {
+    const mine = tid(`message-${replyId}`);
+    await hoverOver(panel, mine);
+    await panel.click(`${mine} ${tid('more-button')}`);
+    await waitVisible(panel, tid('message-menu'));
+    await panel.click(tid('menu-edit'));
+    await waitVisible(panel, tid('composer-edit'));
+    await panel.fill(tid('composer-input'), 'Yes! The afternoon works best for me.');
+    await parkPointer(panel);
+    await snap(panel, 'conversation-22-editing');
+    await panel.press(tid('composer-input'), 'Enter');
+    await waitVisible(panel, `${mine} ${tid('edited-mark')}`);
+    expect(await textOf(panel, mine)).toContain('The afternoon works best for me.');
+    const theirs = await eventually(
+      async () => (await friend.api.messages(ME)).messages.find((m) => m.msg_id === replyId && m.edited_at !== null),
+      10_000,
+      'the edit at the friend',
+    );
+    expect(theirs).toMatchObject({ text: 'Yes! The afternoon works best for me.', reply_to: askId });
+    await snap(panel, 'conversation-23-edited');
+  });
+
+  it('deletes a message for everyone; a message the friend deletes turns into a tombstone too', async () => {
+    await panel.fill(tid('composer-input'), 'Oops, that was meant for someone else');
+    await panel.press(tid('composer-input'), 'Enter');
+    total++;
+    const oops = await bubbleWith(panel, 'Oops, that was meant for someone else');
+    await waitForAttr(panel, oops.selector, 'data-status', 'delivered');
+    await hoverOver(panel, oops.selector);
+    await panel.click(`${oops.selector} ${tid('more-button')}`);
+    await panel.click(tid('menu-delete'));
+    await waitVisible(panel, tid('delete-dialog'));
+    await snap(panel, 'conversation-24-delete-dialog');
+    await panel.click(tid('delete-for-everyone'));
+    await waitGone(panel, tid('delete-dialog'));
+    await waitForAttr(panel, oops.selector, 'data-deleted', 'true');
+    expect(await textOf(panel, `${oops.selector} ${tid('message-deleted')}`)).toBe('You deleted this message');
+    await eventually(async () => (await friend.api.messages(ME)).messages.find((m) => m.msg_id === oops.id)?.deleted, 10_000, 'the deletion at the friend');
+
+    const slip = await friend.api.send(ME, 'Ignore this, wrong photo');
+    total++;
+    await waitVisible(panel, tid(`message-${slip.msg_id}`), 20_000);
+    await friend.api.deleteMessage(slip.msg_id, { forEveryone: true });
+    await waitForAttr(panel, tid(`message-${slip.msg_id}`), 'data-deleted', 'true');
+    expect(await textOf(panel, `${tid(`message-${slip.msg_id}`)} ${tid('message-deleted')}`)).toBe('This message was deleted');
+    await waitForAttr(panel, ROWS, 'aria-setsize', String(total));
+    await parkPointer(panel);
+    await snap(panel, 'conversation-25-deleted-for-everyone');
+  });
+
+  it('searches messages from the contact list and opens a result in its chat', async () => {
+    await backToList();
+    await panel.fill(tid('contact-search'), 'catching 7');
+    const target = seeded[6]!;
+    const hit = tid(`search-hit-${target}`);
+    await waitVisible(panel, hit, 10_000);
+    expect(await countOf(panel, `${tid('search-hits')} li`)).toBe(1);
+    expect(await textOf(panel, `${hit} mark`)).toBe('Catching');
+    await snap(panel, 'conversation-26-search');
+    await panel.click(hit);
+    const row = `${ROWS}:has(${tid(`message-${target}`)})`;
+    await waitVisible(panel, row);
+    await parkPointer(panel);
+    await snap(panel, 'conversation-27-search-result');
+    expect(await attrOf(panel, row, 'class')).toContain('row--flash');
+    expect(await insideList(panel, tid(`message-${target}`))).toBe(true);
+    const all = (await browser.api().messages(FRIEND, { limit: 500 })).messages;
+    expect(await attrOf(panel, row, 'aria-posinset')).toBe(String(all.findIndex((m) => m.msg_id === target) + 1));
+  });
+
+  it('deletes a message for me: from the chat and from the host, the friend keeps it', async () => {
     const mine = tid(`message-${mineId}`);
     await panel.evaluate((sel) => document.querySelector(sel)!.scrollIntoView({ block: 'center' }), mine);
     await panel.hover(mine);
-    await snap(panel, 'conversation-17-delete-hover');
-    await panel.click(`${mine} ${tid('delete-button')}`);
+    await snap(panel, 'conversation-28-delete-hover');
+    await panel.click(`${mine} ${tid('more-button')}`);
+    await panel.click(tid('menu-delete'));
+    await panel.click(tid('delete-for-me'));
     await waitGone(panel, mine);
     await waitForAttr(panel, ROWS, 'aria-setsize', String(total - 1));
     const left = await browser.api().messages(FRIEND, { limit: 500 });
     expect(left.messages.some((m) => m.msg_id === mineId)).toBe(false);
     expect(left.total).toBe(total - 1);
+    expect((await friend.api.messages(ME, { limit: 500 })).messages.some((m) => m.msg_id === mineId)).toBe(true);
   });
 
   it('shows the same safety number as the friend and marks them verified', async () => {
@@ -283,7 +436,7 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
     );
     const theirs = await friend.api.verification(ME);
     expect(shown).toBe(theirs.safety_number);
-    await snap(panel, 'conversation-18-safety-number');
+    await snap(panel, 'conversation-29-safety-number');
 
     await panel.click(tid('mark-verified'));
     await waitVisible(panel, tid('verified-state'));
@@ -293,6 +446,29 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
     expect(browser.driver.pageErrors).toEqual([]);
   });
 });
+
+/** Brings the newest messages into view, when the chat shows an older part. */
+async function showLatest(page: UiPage): Promise<void> {
+  if (await isVisible(page, tid('jump-latest'))) await page.click(tid('jump-latest'));
+  await waitGone(page, tid('jump-latest'));
+}
+
+/** Scrolls a bubble to the middle of the list and puts the pointer on it, showing its actions. */
+async function hoverOver(page: UiPage, selector: string): Promise<void> {
+  await page.evaluate((sel) => document.querySelector(sel)!.scrollIntoView({ block: 'center' }), selector);
+  await page.hover(selector);
+}
+
+/** Whether the element is wholly inside the message list's box, as the reader sees it. */
+function insideList(page: UiPage, selector: string): Promise<boolean> {
+  return page.evaluate(({ selector, list }) => {
+    const el = document.querySelector(selector);
+    if (!el) return false;
+    const b = el.getBoundingClientRect();
+    const l = document.querySelector(list)!.getBoundingClientRect();
+    return b.height > 0 && b.top >= l.top && b.bottom <= l.bottom;
+  }, { selector, list: tid('chat-messages') });
+}
 
 /** Moves the mouse off the messages, so hover-only actions do not show in screenshots. */
 async function parkPointer(page: UiPage): Promise<void> {

@@ -2,6 +2,7 @@ import type {
   Contact,
   ConversationSummary,
   ErrorBody,
+  Message,
   MessagesResponse,
   SearchResponse,
   SendResult,
@@ -114,12 +115,29 @@ export class ApiClient {
     return this.request('GET', `/search?${params}`);
   }
 
-  send(to: string, text: string): Promise<SendResult> {
-    return this.request('POST', '/messages', { to, text });
+  /** Sends `text`; with `replyTo`, as a reply to that message of the same chat. */
+  send(to: string, text: string, replyTo?: string): Promise<SendResult> {
+    return this.request('POST', '/messages', replyTo === undefined ? { to, text } : { to, text, reply_to: replyTo });
   }
 
-  deleteMessage(msgId: string): Promise<void> {
-    return this.request('DELETE', `/messages/${encodeURIComponent(msgId)}`);
+  /** Deletes our copy of a message; with `forEveryone` (own messages only), the friend's copy too. */
+  deleteMessage(msgId: string, options: { forEveryone?: boolean } = {}): Promise<void> {
+    return this.request('DELETE', `/messages/${encodeURIComponent(msgId)}${options.forEveryone ? '?for=everyone' : ''}`);
+  }
+
+  /** Replaces the text of one of our messages; the friend's copy follows. */
+  editMessage(msgId: string, text: string): Promise<Message> {
+    return this.request('PATCH', `/messages/${encodeURIComponent(msgId)}`, { text });
+  }
+
+  /** Our reaction on the message becomes `emoji` (one per person: it replaces another). */
+  react(msgId: string, emoji: string): Promise<Message> {
+    return this.request('POST', `/messages/${encodeURIComponent(msgId)}/reactions`, { emoji });
+  }
+
+  /** Takes our reaction `emoji` off the message. */
+  unreact(msgId: string, emoji: string): Promise<Message> {
+    return this.request('DELETE', `/messages/${encodeURIComponent(msgId)}/reactions/${encodeURIComponent(emoji)}`);
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -54,6 +54,21 @@ export interface Message {
   delivery_method: DeliveryMethod;
   status: MessageStatus;
   read: boolean;
+  /** ext: the msg_id this message replies to (it may be deleted, or unknown here). */
+  reply_to: string | null;
+  /** ext: when the author last edited the text; null if never. */
+  edited_at: string | null;
+  /** ext: deleted for everyone by its author: the text is empty. */
+  deleted: boolean;
+  /** ext: at most one per person. */
+  reactions: Reaction[];
+}
+
+/** A reaction on a message (ext): one emoji per person per message. */
+export interface Reaction {
+  emoji: string;
+  /** Who reacted: you or the friend. */
+  from: string;
 }
 
 export interface MessagesResponse {
@@ -127,6 +142,8 @@ export interface HostEventMap {
   message_status: MessageStatusEvent;
   friends_changed: Record<string, never>;
   key_changed: { username: string };
+  /** ext: a message was edited, deleted for everyone, or its reactions changed; the whole message as it is now. */
+  message_updated: Message;
   error: { error: string };
 }
 

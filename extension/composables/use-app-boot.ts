@@ -3,6 +3,7 @@ import { BackgroundClient } from '../services/background-client.js';
 import type { HostLinkState } from '../services/host-link.js';
 import { useChatStore } from '../stores/chat.js';
 import { useContactsStore } from '../stores/contacts.js';
+import { useMessageChangesStore } from '../stores/message-changes.js';
 import { useSessionStore } from '../stores/session.js';
 import { errorText } from '../stores/types.js';
 import { STATUS_POLL_MS, useUiStore } from '../stores/ui.js';
@@ -23,6 +24,7 @@ export function useAppBoot(background = new BackgroundClient()) {
   const session = useSessionStore();
   const contacts = useContactsStore();
   const chat = useChatStore();
+  const changes = useMessageChangesStore();
   const { visible, focused } = usePageActivity();
   const offs: Array<() => void> = [];
   let statusTimer: ReturnType<typeof setInterval> | null = null;
@@ -38,7 +40,7 @@ export function useAppBoot(background = new BackgroundClient()) {
       const stream = session.events!;
       ui.events = stream.state;
       stream.onState((s) => (ui.events = s));
-      unwire = wireEvents(stream, chat, contacts);
+      unwire = wireEvents(stream, chat, contacts, changes);
       live = false;
     }
     await checkStatus();

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { isReadyLink, isTheme, lastReadyLink, savedTheme } from './stored-items.js';
+import { draftsOf, isReadyLink, isTheme, lastReadyLink, savedDrafts, savedTheme } from './stored-items.js';
 
 const ready = { phase: 'ready', bridged: false, details: { api_port: 1, ws_port: 2, token: 't', username: null, version: '1' } } as const;
 
@@ -21,7 +21,16 @@ describe('stored items', () => {
     expect(await fakeBrowser.storage.local.get('parley.theme')).toEqual({ 'parley.theme': 'dark' });
   });
 
+  it('keeps drafts in local storage under the key earlier builds used', async () => {
+    expect(await savedDrafts.getValue()).toEqual({});
+    await fakeBrowser.storage.local.set({ 'parley.drafts': { bob: 'half a thought' } });
+    expect(await savedDrafts.getValue()).toEqual({ bob: 'half a thought' });
+  });
+
   it('rejects stored values of the wrong shape', () => {
+    expect(draftsOf({ bob: 'hi', carol: 3, dave: null })).toEqual({ bob: 'hi' });
+    expect(draftsOf(['hi'])).toEqual({});
+    expect(draftsOf('hi')).toEqual({});
     expect(isReadyLink(ready)).toBe(true);
     expect(isReadyLink({ ...ready, details: { ...ready.details, api_port: '1' } })).toBe(false);
     expect(isReadyLink({ phase: 'connecting', attempt: 0 })).toBe(false);

@@ -19,6 +19,9 @@ export const lastReadyLink = storage.defineItem<ReadyHostLink | null>('session:p
 /** The theme the user picked; kept across browser restarts. */
 export const savedTheme = storage.defineItem<Theme>('local:parley.theme', { fallback: 'system' });
 
+/** Unsent text per chat, by friend; kept across side panel reopens and browser restarts. The key is the one earlier versions wrote. */
+export const savedDrafts = storage.defineItem<Record<string, string>>('local:parley.drafts', { fallback: {} });
+
 /** A stored value can be anything an older build wrote: check its shape before use. */
 export function isReadyLink(value: unknown): value is ReadyHostLink {
   if (!value || typeof value !== 'object') return false;
@@ -31,4 +34,10 @@ export function isReadyLink(value: unknown): value is ReadyHostLink {
 
 export function isTheme(value: unknown): value is Theme {
   return value === 'system' || value === 'light' || value === 'dark';
+}
+
+/** The drafts of a stored value, keeping only text entries. */
+export function draftsOf(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }

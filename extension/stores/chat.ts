@@ -129,24 +129,25 @@ export const useChatStore = defineStore('chat', () => {
     return null;
   }
 
-  /** Sends optimistically; the bubble is in place before the host answers. */
-  async function send(peer: string, text: string): Promise<boolean> {
+  /** Sends optimistically (as a reply to `replyTo`, when given); the bubble is in place before the host answers. */
+  async function send(peer: string, text: string, replyTo: string | null = null): Promise<boolean> {
     if (!text.trim()) return false;
     const c = conversation(peer);
     const localId = `local-${++localSeq}`;
     c.messages.push({
       msg_id: localId, from: session.details?.username ?? '', to: peer, text, timestamp: new Date().toISOString(),
-      direction: 'sent', delivered: false, delivery_method: 'offline', status: 'queued', read: false, local: 'sending',
+      direction: 'sent', delivered: false, delivery_method: 'offline', status: 'queued', read: false,
+      reply_to: replyTo, edited_at: null, deleted: false, reactions: [], local: 'sending',
     });
     // Sending from an older part of the chat brings it back to the newest, where the new message goes.
     if (c.newer > 0) void loadLatest(peer);
-    return deliver(peer, localId, text);
+    return deliver(peer, localId, text, replyTo);
   }
 
-  async function deliver(peer: string, localId: string, text: string): Promise<boolean> {
+  async function deliver(peer: string, localId: string, text: string, replyTo: string | null): Promise<boolean> {
     const c = conversation(peer);
     try {
-      const result = await session.requireApi().send(peer, text);
+      const result = await session.requireApi().send(peer, text, replyTo ?? undefined);
       const i = c.messages.findIndex((m) => m.msg_id === localId);
       const already = c.messages.some((m) => m.msg_id === result.msg_id);
       if (!already) c.total += 1;
@@ -179,7 +180,7 @@ export const useChatStore = defineStore('chat', () => {
     if (!m) return false;
     m.local = 'sending';
     m.error = undefined;
-    return deliver(peer, localId, m.text);
+    return deliver(peer, localId, m.text, m.reply_to);
   }
 
   /** An incoming message; duplicates (same msg_id) are ignored. */

@@ -1,8 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { browser } from 'wxt/browser';
-
-const DRAFTS_KEY = 'parley.drafts';
+import { draftsOf, savedDrafts } from '../services/stored-items.js';
 
 /**
  * Unsent text per chat, kept in extension storage so closing the side panel
@@ -16,8 +14,6 @@ export const useDraftsStore = defineStore('drafts', () => {
   let writing = false;
   let dirty = false;
 
-  const area = () => browser.storage?.local;
-
   /** Reads saved drafts once; later calls wait for the same read. */
   function load(): Promise<void> {
     loading ??= read();
@@ -26,12 +22,8 @@ export const useDraftsStore = defineStore('drafts', () => {
 
   async function read(): Promise<void> {
     try {
-      const saved = (await area()?.get(DRAFTS_KEY))?.[DRAFTS_KEY];
-      if (saved && typeof saved === 'object') {
-        const valid = Object.entries(saved as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string');
-        // Text typed before storage answered wins over what was saved.
-        drafts.value = { ...Object.fromEntries(valid), ...drafts.value };
-      }
+      // Text typed before storage answered wins over what was saved.
+      drafts.value = { ...draftsOf(await savedDrafts.getValue()), ...drafts.value };
     } catch {
       // No storage (a plain page in tests): drafts live as long as the page.
     }
@@ -45,7 +37,8 @@ export const useDraftsStore = defineStore('drafts', () => {
     try {
       while (dirty) {
         dirty = false;
-        await area()?.set({ [DRAFTS_KEY]: drafts.value }).catch(() => {});
+        // A plain copy: a reactive proxy cannot be structured-cloned into storage.
+        await savedDrafts.setValue({ ...drafts.value }).catch(() => {});
       }
     } finally {
       writing = false;

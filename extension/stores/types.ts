@@ -9,6 +9,18 @@ export type AsyncState = 'idle' | 'loading' | 'error' | 'ready';
  */
 export type ChatMessage = Message & { local?: 'sending' | 'failed'; error?: string };
 
+/** What a message's actions ask for, by msg_id; the bubble passes them up to the chat view. */
+export type MessageActionEvents = {
+  delete: [msgId: string];
+  retry: [msgId: string];
+  reply: [msgId: string];
+  edit: [msgId: string];
+  react: [msgId: string, emoji: string];
+};
+
+/** The composer replying to a message, or editing one of ours, instead of writing a new one. */
+export type ComposerContext = { kind: 'reply' | 'edit'; message: ChatMessage };
+
 /**
  * The loaded part of one chat: a contiguous window of its history, the
  * newest page unless the user jumped to an older message (then `newer` > 0

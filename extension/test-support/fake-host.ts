@@ -35,6 +35,10 @@ export function message(peer: string, extra: Partial<Message> = {}, me = 'alice'
     delivery_method: 'direct',
     status: 'delivered',
     read: false,
+    reply_to: null,
+    edited_at: null,
+    deleted: false,
+    reactions: [],
     ...extra,
   };
 }
@@ -129,21 +133,23 @@ export class FakeHost {
     return json(405, { error: 'Method not allowed' });
   }
 
-  private async messagesRoute(method: string, parts: string[], u: URL, body: Record<string, string>): Promise<Response> {
-    if (method === 'DELETE') {
-      for (const list of this.history.values()) {
-        const i = list.findIndex((m) => m.msg_id === parts[1]);
-        if (i >= 0) {
-          list.splice(i, 1);
-          return json(204);
-        }
-      }
-      return json(404, { error: 'Unknown message' });
+  /** A stored message and where it is, or null. */
+  find(msgId: string | undefined): { list: Message[]; index: number; m: Message } | null {
+    for (const list of this.history.values()) {
+      const index = list.findIndex((m) => m.msg_id === msgId);
+      if (index >= 0) return { list, index, m: list[index]! };
     }
+    return null;
+  }
+
+  private async messagesRoute(method: string, parts: string[], u: URL, body: Record<string, string>): Promise<Response> {
+    if (parts[1] !== undefined) return this.messageRoute(method, parts, u, body);
     if (method === 'POST') {
       const to = body.to ?? '';
       if (!this.friends.some((f) => f.username === to)) return json(404, { error: `User '${to}' not found in friends list` });
-      const m = message(to, { direction: 'sent', text: body.text ?? '', status: 'queued', delivered: false, delivery_method: 'offline', ...this.sendResult }, this.username ?? 'alice');
+      if (body.reply_to !== undefined && !this.find(body.reply_to)) return json(404, { error: 'Unknown message', code: 'MESSAGE_NOT_FOUND' });
+      const reply = { reply_to: body.reply_to ?? null };
+      const m = message(to, { direction: 'sent', text: body.text ?? '', status: 'queued', delivered: false, delivery_method: 'offline', ...reply, ...this.sendResult }, this.username ?? 'alice');
       const list = this.history.get(to) ?? [];
       list.push(m);
       this.history.set(to, list);
@@ -169,6 +175,33 @@ export class FakeHost {
     }
     end = Math.max(end, 0);
     return json(200, { messages: all.slice(start, end), total: all.length, has_more: start > 0, newer: all.length - end });
+  }
+
+  /** One message: delete (for me or for everyone), edit, react. */
+  private messageRoute(method: string, parts: string[], u: URL, body: Record<string, string>): Response {
+    const hit = this.find(parts[1]);
+    if (!hit) return json(404, { error: 'Unknown message', code: 'MESSAGE_NOT_FOUND' });
+    const { list, index, m } = hit;
+    const me = this.username ?? 'alice';
+    const own = m.direction === 'sent';
+    if (parts[2] === 'reactions') {
+      const others = m.reactions.filter((r) => r.from !== me);
+      if (method === 'POST') list[index] = { ...m, reactions: [...others, { emoji: body.emoji ?? '', from: me }] };
+      else if (m.reactions.some((r) => r.from === me && r.emoji === parts[3])) list[index] = { ...m, reactions: others };
+      return json(200, list[index]);
+    }
+    if (method === 'PATCH') {
+      if (!own) return json(403, { error: 'Not yours', code: 'NOT_YOUR_MESSAGE' });
+      list[index] = { ...m, text: body.text ?? '', edited_at: new Date().toISOString() };
+      return json(200, list[index]);
+    }
+    if (u.searchParams.get('for') === 'everyone') {
+      if (!own) return json(403, { error: 'Not yours', code: 'NOT_YOUR_MESSAGE' });
+      list[index] = { ...m, text: '', deleted: true, reply_to: null, edited_at: null, reactions: [] };
+    } else {
+      list.splice(index, 1);
+    }
+    return json(204);
   }
 
   /** GET /search: case-insensitive substring match of the whole query, newest first. */

@@ -2,6 +2,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { EventStream } from '../services/event-stream.js';
 import { useChatStore } from '../stores/chat.js';
 import { useContactsStore } from '../stores/contacts.js';
+import { useMessageChangesStore } from '../stores/message-changes.js';
 import { useSessionStore } from '../stores/session.js';
 import { useUiStore } from '../stores/ui.js';
 import { wireEvents } from '../stores/wire-events.js';
@@ -23,6 +24,7 @@ export function setupStores() {
   const chat = useChatStore();
   const contacts = useContactsStore();
   const ui = useUiStore();
-  wireEvents(stream, chat, contacts);
-  return { pinia, host, stream, ws, session, chat, contacts, ui };
+  const changes = useMessageChangesStore();
+  wireEvents(stream, chat, contacts, changes);
+  return { pinia, host, stream, ws, session, chat, contacts, ui, changes };
 }

@@ -14,6 +14,9 @@ export type ErrorCode =
   | 'ALREADY_FRIENDS'
   | 'SELF_FRIEND'
   | 'MESSAGE_NOT_FOUND'
+  | 'NOT_YOUR_MESSAGE'
+  | 'MESSAGE_DELETED'
+  | 'EMOJI_INVALID'
   | 'TEXT_EMPTY'
   | 'TEXT_TOO_LONG'
   | 'QUERY_EMPTY'
@@ -67,6 +70,10 @@ export const errors = {
   alreadyFriends: (username: string) => new ParleyError('ALREADY_FRIENDS', `Already friends with ${username}`),
   selfFriend: () => new ParleyError('SELF_FRIEND', 'You cannot add yourself as a friend'),
   messageNotFound: (msgId: string) => new ParleyError('MESSAGE_NOT_FOUND', `Message '${msgId.slice(0, 64)}' not found`),
+  notYourMessage: (msgId: string) =>
+    new ParleyError('NOT_YOUR_MESSAGE', `Message '${msgId.slice(0, 64)}' was written by your friend: only its author can change it`),
+  messageDeleted: (msgId: string) => new ParleyError('MESSAGE_DELETED', `Message '${msgId.slice(0, 64)}' was deleted for everyone`),
+  emojiInvalid: () => new ParleyError('EMOJI_INVALID', 'A reaction is one emoji'),
   textEmpty: () => new ParleyError('TEXT_EMPTY', 'Message text is empty'),
   textTooLong: (max: number) => new ParleyError('TEXT_TOO_LONG', `Message text is longer than ${max} characters`),
   queryEmpty: () => new ParleyError('QUERY_EMPTY', 'Nothing to search for: type a word, a number or an emoji'),

@@ -10,6 +10,7 @@ import { createEventsServer } from './api/ws-server.js';
 import { EventBus } from './chat/event-bus.js';
 import { Messenger } from './chat/messenger.js';
 import { Conversations } from './chat/conversations.js';
+import { MessageViews } from './chat/message-views.js';
 import { MessageSearch } from './chat/search.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { HostConfig } from './config/config.js';
@@ -132,9 +133,10 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     const access = new AccessPolicy({ token, allowOrigins: config.allowOrigins });
     const schemas = buildSchemas(config.limits);
     const username = () => store.meta.get('username');
+    const views = new MessageViews({ messages: store.messages, reactions: store.changes, bus, self: username });
     const readers = {
-      search: new MessageSearch({ search: store.search, messages: store.messages, friends: store.friends, limits: config.limits, username }),
-      conversations: new Conversations({ conversations: store.conversations, username }),
+      search: new MessageSearch({ search: store.search, messages: store.messages, friends: store.friends, limits: config.limits, views }),
+      conversations: new Conversations({ conversations: store.conversations, views }),
     };
     const api = createApiServer({ messenger, readers, access, schemas, limits: config.limits, log });
     const events = createEventsServer({ messenger, bus, access, schemas, limits: config.limits, log });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact, Message, MessagesResponse, SendResult, StatusResponse } from '../../shared/contract.js';
+import { call } from './support/host-reads.js';
 import { Testnet, type TestHost } from './support/testnet.js';
 
 /** Every route of the contract over real HTTP against real host processes. */
@@ -7,16 +8,6 @@ describe('REST + WebSocket contract', () => {
   const net = new Testnet();
   let alice: TestHost;
   let bob: TestHost;
-
-  const call = async (host: TestHost, method: string, path: string, body?: unknown) => {
-    const res = await fetch(host.apiUrl + path, {
-      method,
-      headers: { Authorization: `Bearer ${host.token}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-  };
 
   beforeAll(async () => {
     alice = await net.start({ username: 'alice' });
@@ -108,9 +99,10 @@ describe('REST + WebSocket contract', () => {
     expect(first.messages.map((m) => m.text)).toEqual(all.slice(-50));
     const m = first.messages[0] as Message;
     expect(Object.keys(m).sort()).toEqual(
-      ['delivered', 'delivery_method', 'direction', 'from', 'msg_id', 'read', 'status', 'text', 'timestamp', 'to'].sort(),
+      ['delivered', 'delivery_method', 'direction', 'from', 'msg_id', 'read', 'status', 'text', 'timestamp', 'to', 'reply_to', 'edited_at', 'deleted', 'reactions'].sort(),
     );
     expect(m).toMatchObject({ from: 'alice', to: 'carol', direction: 'sent', delivered: false, delivery_method: 'offline' });
+    expect(m).toMatchObject({ reply_to: null, edited_at: null, deleted: false, reactions: [] });
     const second = (await call(alice, 'GET', '/messages?peer=carol&limit=50&offset=50')).body as MessagesResponse;
     expect(second.messages.map((x) => x.text)).toEqual(all.slice(-100, -50));
     const last = (await call(alice, 'GET', '/messages?peer=carol&limit=50&offset=100')).body as MessagesResponse;

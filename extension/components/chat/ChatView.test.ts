@@ -116,7 +116,10 @@ describe('ChatView', () => {
     const last = host.history.get('bob')!.at(-1)!;
     const search = useSearchStore(pinia);
     search.hits = [{ ...last, highlights: [] }];
-    await wrapper.get(`[data-testid="message-${last.msg_id}"] [data-testid="delete-button"]`).trigger('click');
+    await wrapper.get(`[data-testid="message-${last.msg_id}"]`).trigger('mouseenter');
+    await wrapper.get(`[data-testid="message-${last.msg_id}"] [data-testid="more-button"]`).trigger('click');
+    await wrapper.get('[data-testid="menu-delete"]').trigger('click');
+    await wrapper.get('[data-testid="delete-for-me"]').trigger('click');
     await flushPromises();
     expect(wrapper.find(`[data-testid="message-${last.msg_id}"]`).exists()).toBe(false);
     expect(wrapper.findAll('[role="listitem"]').at(-1)!.attributes('aria-setsize')).toBe('74');

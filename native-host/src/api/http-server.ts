@@ -34,7 +34,7 @@ export function createApiServer(deps: {
       if (req.method === 'OPTIONS') {
         respond(res, 204, undefined, {
           ...cors,
-          'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+          'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE, OPTIONS',
           'Access-Control-Allow-Headers': 'Authorization, Content-Type',
           'Access-Control-Max-Age': '600',
         });

@@ -15,7 +15,7 @@ export interface RouteResult {
 }
 
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Segments; `:name` captures one. */
   path: string;
   /** Whether the handler reads a JSON body. */
@@ -34,6 +34,7 @@ export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schem
   const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
   const noContent: RouteResult = { status: 204 };
   const usernameParam = (params: Record<string, string>) => parse(schemas.usernameParam, params, 'username').username;
+  const msgIdParam = (params: Record<string, string>) => parse(schemas.msgIdParam, params, 'message id').msg_id;
   return [
     { method: 'GET', path: '/status', handle: () => ok(messenger.status()) },
     {
@@ -84,8 +85,8 @@ export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schem
       path: '/messages',
       body: true,
       handle: async ({ body }) => {
-        const { to, text } = parse(schemas.sendBody, body, 'request body');
-        return ok(await messenger.send(to, text), 201);
+        const { to, text, reply_to } = parse(schemas.sendBody, body, 'request body');
+        return ok(await messenger.send(to, text, reply_to), 201);
       },
     },
     {
@@ -95,11 +96,33 @@ export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schem
     },
     { method: 'GET', path: '/conversations', handle: () => ok(readers.conversations.list()) },
     {
+      method: 'PATCH',
+      path: '/messages/:msg_id',
+      body: true,
+      handle: async ({ params, body }) => ok(await messenger.edit(msgIdParam(params), parse(schemas.editBody, body, 'request body').text)),
+    },
+    {
       method: 'DELETE',
       path: '/messages/:msg_id',
-      handle: ({ params }) => {
-        messenger.deleteMessage(parse(schemas.msgIdParam, params, 'message id').msg_id);
+      handle: async ({ params, query }) => {
+        const msgId = msgIdParam(params);
+        if (parse(schemas.deleteQuery, Object.fromEntries(query), 'query').for === 'everyone') await messenger.deleteForEveryone(msgId);
+        else messenger.deleteMessage(msgId);
         return noContent;
+      },
+    },
+    {
+      method: 'POST',
+      path: '/messages/:msg_id/reactions',
+      body: true,
+      handle: async ({ params, body }) => ok(await messenger.react(msgIdParam(params), parse(schemas.reactionBody, body, 'request body').emoji)),
+    },
+    {
+      method: 'DELETE',
+      path: '/messages/:msg_id/reactions/:emoji',
+      handle: async ({ params }) => {
+        const { msg_id, emoji } = parse(schemas.reactionParams, params, 'reaction');
+        return ok(await messenger.unreact(msg_id, emoji));
       },
     },
   ];

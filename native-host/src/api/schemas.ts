@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_PAGE_SIZE, normalizeUsername, USERNAME_PATTERN } from '../../../shared/contract.js';
+import { isSingleEmoji } from '../../../shared/emoji.js';
 import type { Limits } from '../config/limits.js';
 import { MAX_MSG_ID_LENGTH } from '../peer/peer-protocol.js';
 import { ParleyError, type ErrorCode } from '../errors.js';
@@ -26,21 +27,26 @@ const count = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
+const emoji = z.string().refine(isSingleEmoji, { message: 'a reaction is one emoji', params: { code: 'EMOJI_INVALID' } });
+
 export function buildSchemas(limits: Limits) {
+  const text = z
+    .string()
+    .refine((value) => value.trim().length > 0, { message: 'Message text is empty', params: { code: 'TEXT_EMPTY' } })
+    .refine((value) => value.length <= limits.maxTextLength, {
+      message: `Message text is longer than ${limits.maxTextLength} characters`,
+      params: { code: 'TEXT_TOO_LONG' },
+    });
   return {
     usernameBody: z.object({ username }),
     usernameParam: z.object({ username }),
     msgIdParam: z.object({ msg_id: msgId }),
-    sendBody: z.object({
-      to: username,
-      text: z
-        .string()
-        .refine((text) => text.trim().length > 0, { message: 'Message text is empty', params: { code: 'TEXT_EMPTY' } })
-        .refine((text) => text.length <= limits.maxTextLength, {
-          message: `Message text is longer than ${limits.maxTextLength} characters`,
-          params: { code: 'TEXT_TOO_LONG' },
-        }),
-    }),
+    sendBody: z.object({ to: username, text, reply_to: msgId.optional() }),
+    editBody: z.object({ text }),
+    /** DELETE /messages/:msg_id: for=everyone deletes the friend's copy too; without it, only ours. */
+    deleteQuery: z.object({ for: z.literal('everyone').optional() }),
+    reactionBody: z.object({ emoji }),
+    reactionParams: z.object({ msg_id: msgId, emoji }),
     historyQuery: z
       .object({
         peer: username,

@@ -2,7 +2,7 @@ import type { MessagesResponse } from '../../../shared/contract.js';
 import { errors } from '../errors.js';
 import type { MessagesRepo } from '../store/messages-repo.js';
 import type { Contacts } from './contacts.js';
-import { toMessage } from './message-view.js';
+import type { MessageViews } from './message-views.js';
 
 /** An offset page, or a keyset page next to an anchor message: just older, just newer, or around it. */
 export type HistoryQuery = { limit: number; offset: number } | { limit: number; anchor: string; side: 'before' | 'after' | 'around' };
@@ -13,13 +13,12 @@ export class History {
     private readonly deps: {
       messages: Pick<MessagesRepo, 'get' | 'pageBefore' | 'pageAfter' | 'pageAround' | 'pageByOffset' | 'delete'>;
       contacts: Pick<Contacts, 'require'>;
-      self: () => string | null;
+      views: Pick<MessageViews, 'many'>;
     },
   ) {}
 
   page(peer: string, query: HistoryQuery): MessagesResponse {
     this.deps.contacts.require(peer);
-    const self = this.deps.self() ?? '';
     const repo = this.deps.messages;
     let page;
     if ('anchor' in query) {
@@ -31,7 +30,7 @@ export class History {
     } else {
       page = repo.pageByOffset(peer, query.limit, query.offset);
     }
-    return { messages: page.rows.map((row) => toMessage(row, self)), total: page.total, has_more: page.hasMore, newer: page.newer };
+    return { messages: this.deps.views.many(page.rows), total: page.total, has_more: page.hasMore, newer: page.newer };
   }
 
   delete(msgId: string): void {

@@ -1,31 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { HostEvent } from '../../../shared/contract.js';
-import { memoryLogger } from '../logger.js';
 import { MAX_ACK_IDS, type ItemFrame } from '../peer/peer-protocol.js';
-import { EventBus } from './event-bus.js';
-import { Incoming } from './incoming.js';
-import { ItemKinds } from './item-kinds.js';
-import { messageItem } from './message-item.js';
-import { countingTransaction, FakeTransport, fastLimits, friendRow, memoryStore, nextTick } from './test-support.js';
-
+import { receiver } from './test-receiver.js';
+import { nextTick } from './test-support.js';
 
 /** bob's receive pipeline, with alice and carol as friends. */
 function rig() {
-  const store = memoryStore();
-  for (const name of ['alice', 'carol']) store.friends.insert(friendRow(name));
-  const bus = new EventBus();
-  const events: HostEvent[] = [];
-  bus.subscribe((event) => events.push(event));
-  const transport = new FakeTransport();
-  transport.up('alice');
-  transport.up('carol');
-  const tx = countingTransaction(store);
-  const kinds = new ItemKinds();
-  kinds.register(messageItem({ messages: store.messages, bus, self: () => 'bob', maxTextLength: fastLimits().maxTextLength }));
-  const log = memoryLogger();
-  const incoming = new Incoming({ kinds, isFriend: (name) => store.friends.get(name) !== undefined, transaction: tx.run, transport, log });
-  const newMessages = () => events.flatMap((e) => (e.event === 'new_message' ? [e.data.text] : []));
-  return { store, kinds, transport, tx, incoming, log, newMessages };
+  const r = receiver();
+  const newMessages = () => r.events.flatMap((e) => (e.event === 'new_message' ? [e.data.text] : []));
+  return { ...r, newMessages };
 }
 
 let counter = 0;

@@ -1,9 +1,9 @@
 import * as z from 'zod';
+import type { Message } from '../../../shared/contract.js';
 import type { EventBus } from './event-bus.js';
 import type { ItemHandler } from './item-kinds.js';
-import { toMessage } from './message-view.js';
-import { timestamp } from '../peer/peer-protocol.js';
-import type { MessagesRepo } from '../store/messages-repo.js';
+import { itemId, timestamp } from '../peer/peer-protocol.js';
+import type { MessageRow, MessagesRepo } from '../store/messages-repo.js';
 
 /** The item kind of a chat message; its id is the message's msg_id. */
 export const MESSAGE_KIND = 'message';
@@ -11,20 +11,25 @@ export const MESSAGE_KIND = 'message';
 export interface MessageBody {
   timestamp: string;
   text: string;
+  /** The msg_id it replies to; absent when it replies to nothing. */
+  reply_to?: string;
 }
 
 /**
  * Receiving chat messages: stored once per (sender, msg_id), announced as
  * `new_message` after the commit. A msg_id already used by anyone else is
- * refused, never merged.
+ * refused, never merged. Changes that came before the message apply as it
+ * is stored (`arrived`), so it is announced as it now stands.
  */
 export function messageItem(deps: {
   messages: Pick<MessagesRepo, 'insertReceived'>;
   bus: EventBus;
   self: () => string | null;
   maxTextLength: number;
+  arrived: (from: string, row: MessageRow) => MessageRow;
+  view: (row: MessageRow) => Message;
 }): ItemHandler<MessageBody> {
-  const schema = z.object({ timestamp, text: z.string().min(1).max(deps.maxTextLength) });
+  const schema = z.object({ timestamp, text: z.string().min(1).max(deps.maxTextLength), reply_to: itemId.optional() });
   return {
     kind: MESSAGE_KIND,
     parse: (body) => {
@@ -32,11 +37,12 @@ export function messageItem(deps: {
       return parsed.success ? parsed.data : null;
     },
     commit: (from, id, body, via) => {
-      const self = deps.self();
-      if (!self) return { ack: false, reason: 'not set up' };
+      if (!deps.self()) return { ack: false, reason: 'not set up' };
       const { outcome, row } = deps.messages.insertReceived({ msg_id: id, peer: from, ...body, delivery_method: via });
       if (outcome === 'conflict') return { ack: false, reason: 'its msg_id is already used by another message' };
-      return { ack: true, announce: row && (() => deps.bus.emit('new_message', toMessage(row, self))) };
+      if (!row) return { ack: true };
+      const stored = deps.arrived(from, row);
+      return { ack: true, announce: () => deps.bus.emit('new_message', deps.view(stored)) };
     },
   };
 }

@@ -26,13 +26,14 @@ export class MessageSender {
     },
   ) {}
 
-  async send(to: string, text: string): Promise<SendResult> {
+  /** Sends `text` to `to`, as a reply to `replyTo` (a message of that chat) when given. */
+  async send(to: string, text: string, replyTo?: string): Promise<SendResult> {
     if (!this.deps.self()) throw errors.notSetUp();
     this.deps.contacts.require(to);
-    if (text.trim().length === 0) throw errors.textEmpty();
-    if (text.length > this.deps.limits.maxTextLength) throw errors.textTooLong(this.deps.limits.maxTextLength);
+    requireText(text, this.deps.limits);
+    if (replyTo !== undefined) this.requireReplyTarget(to, replyTo);
     const msgId = randomUUID();
-    const body: MessageBody = { timestamp: new Date().toISOString(), text };
+    const body: MessageBody = { timestamp: new Date().toISOString(), text, ...(replyTo === undefined ? {} : { reply_to: replyTo }) };
     // Waiting starts before the commit: a pass started by another send of the same tick may settle it.
     const settled = this.deps.outbox.settle(msgId, to);
     let committed;
@@ -51,4 +52,17 @@ export class MessageSender {
     // Without a change in hand (still waiting, or it moved by other means) the stored row says where it is.
     return toSendResult(change ?? this.deps.messages.get(msgId) ?? row);
   }
+
+  /** A reply quotes a message of the same chat that still has its text. */
+  private requireReplyTarget(to: string, replyTo: string): void {
+    const target = this.deps.messages.get(replyTo);
+    if (!target || target.peer !== to) throw errors.messageNotFound(replyTo);
+    if (target.deleted) throw errors.messageDeleted(replyTo);
+  }
+}
+
+/** Message text as every write checks it: not blank, not over the limit. */
+export function requireText(text: string, limits: Pick<Limits, 'maxTextLength'>): void {
+  if (text.trim().length === 0) throw errors.textEmpty();
+  if (text.length > limits.maxTextLength) throw errors.textTooLong(limits.maxTextLength);
 }

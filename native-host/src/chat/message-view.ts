@@ -1,9 +1,10 @@
 import type { Message, MessageStatusEvent, SendResult } from '../../../shared/contract.js';
 import { isDelivered, isRead, sendResultStatus } from '../../../shared/message-status.js';
+import type { ReactionEntry } from '../store/message-changes-repo.js';
 import type { MessageRow, StatusChange } from '../store/messages-repo.js';
 
-/** A stored row in the contract's shape, seen from `self`. */
-export function toMessage(row: MessageRow, self: string): Message {
+/** A stored row in the contract's shape, seen from `self`, with its reactions. */
+export function toMessage(row: MessageRow, self: string, reactions: readonly ReactionEntry[] = []): Message {
   const sent = row.direction === 'sent';
   return {
     msg_id: row.msg_id,
@@ -16,6 +17,10 @@ export function toMessage(row: MessageRow, self: string): Message {
     delivery_method: row.delivery_method,
     status: row.status,
     read: sent ? isRead(row.status) : row.read,
+    reply_to: row.reply_to,
+    edited_at: row.edited_at,
+    deleted: row.deleted,
+    reactions: reactions.map((r) => ({ emoji: r.emoji, from: r.mine ? self : row.peer })),
   };
 }
 

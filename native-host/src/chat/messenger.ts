@@ -1,4 +1,4 @@
-import type { ClientEventMap, Contact, MessagesResponse, SendResult, StatusResponse, VerifyResponse } from '../../../shared/contract.js';
+import type { ClientEventMap, Contact, Message, MessagesResponse, SendResult, StatusResponse, VerifyResponse } from '../../../shared/contract.js';
 import type { Limits } from '../config/limits.js';
 import { toBase64, type IdentityKeys } from '../crypto/identity.js';
 import type { Directory } from '../directory/directory.js';
@@ -17,8 +17,10 @@ import { ItemKinds } from './item-kinds.js';
 import { Mailbox } from './mailbox.js';
 import { MailboxPace } from './mailbox-pace.js';
 import { OwnPresence, type Reachability } from './presence-records.js';
-import { messageItem } from './message-item.js';
+import { MessageChanges } from './message-changes.js';
+import { registerMessageKinds } from './message-kinds.js';
 import { MessageSender } from './message-sender.js';
+import { MessageViews } from './message-views.js';
 import { Outbox } from './outbox.js';
 import { Prekeys } from './prekeys.js';
 import { Presence } from './presence.js';
@@ -58,6 +60,7 @@ export class Messenger implements PeerEvents {
   private readonly delivery: DeliveryStatus;
   private readonly outbox: Outbox;
   private readonly sender: MessageSender;
+  private readonly changes: MessageChanges;
   private readonly incoming: Incoming;
   private readonly reads: ReadReceipts;
   private readonly typing: Typing;
@@ -90,9 +93,10 @@ export class Messenger implements PeerEvents {
       },
     });
     this.contacts = new Contacts({ friends: store.friends, directory, transport, presence: this.presence, bus, identity: ownKeys, self, log });
-    this.history = new History({ messages: store.messages, contacts: this.contacts, self });
+    const views = new MessageViews({ messages: store.messages, reactions: store.changes, bus, self });
+    this.history = new History({ messages: store.messages, contacts: this.contacts, views });
     const kinds = new ItemKinds();
-    kinds.register(messageItem({ messages: store.messages, bus, self, maxTextLength: limits.maxTextLength }));
+    registerMessageKinds(kinds, { messages: store.messages, changes: store.changes, early: store.earlyChanges, bus, views, self, limits, log });
     this.incoming = new Incoming({ kinds, isFriend: (username) => store.friends.get(username) !== undefined, transaction, transport, log });
     this.prekeys = new Prekeys({
       prekeys: store.prekeys,
@@ -131,6 +135,16 @@ export class Messenger implements PeerEvents {
       outbox: this.outbox,
       contacts: this.contacts,
       commit: (write) => commits.run(write),
+      self,
+      limits,
+    });
+    this.changes = new MessageChanges({
+      messages: store.messages,
+      changes: store.changes,
+      outbox: this.outbox,
+      contacts: this.contacts,
+      commit: (write) => commits.run(write),
+      views,
       self,
       limits,
     });
@@ -228,12 +242,29 @@ export class Messenger implements PeerEvents {
     return this.history.page(peer, query);
   }
 
-  send(to: string, text: string): Promise<SendResult> {
-    return this.sender.send(to, text);
+  send(to: string, text: string, replyTo?: string): Promise<SendResult> {
+    return this.sender.send(to, text, replyTo);
   }
 
+  /** Deletes our copy only. */
   deleteMessage(msgId: string): void {
     this.history.delete(msgId);
+  }
+
+  edit(msgId: string, text: string): Promise<Message> {
+    return this.changes.edit(msgId, text);
+  }
+
+  deleteForEveryone(msgId: string): Promise<void> {
+    return this.changes.deleteForEveryone(msgId);
+  }
+
+  react(msgId: string, emoji: string): Promise<Message> {
+    return this.changes.react(msgId, emoji);
+  }
+
+  unreact(msgId: string, emoji: string): Promise<Message> {
+    return this.changes.unreact(msgId, emoji);
   }
 
   /** A WebSocket client's `typing` or `mark_read`. */

@@ -82,6 +82,16 @@ export class Outbox {
   }
 
   /**
+   * Drops the unconfirmed items of these kinds that belong to message
+   * `msgId`: a newer change, added in the same transaction, carries the
+   * whole state they carried. Copies already sent or sealed may still
+   * arrive; the receiver keeps the newest.
+   */
+  replace(msgId: string, kinds: readonly string[]): void {
+    this.deps.repo.dropFor(msgId, kinds);
+  }
+
+  /**
    * Waits until the item is confirmed, sealed into the mailbox or left
    * waiting for a route: at most the ack and mailbox budgets. Register
    * before the item is committed, so no outcome is missed.

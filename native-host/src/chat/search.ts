@@ -5,7 +5,7 @@ import type { FriendsRepo } from '../store/friends-repo.js';
 import type { MessagesRepo } from '../store/messages-repo.js';
 import { matchRanges, parseSearchQuery } from '../store/search-query.js';
 import type { SearchRepo } from '../store/search-repo.js';
-import { toMessage } from './message-view.js';
+import type { MessageViews } from './message-views.js';
 
 export interface SearchQuery {
   q: string;
@@ -22,7 +22,7 @@ export class MessageSearch {
       messages: Pick<MessagesRepo, 'get'>;
       friends: Pick<FriendsRepo, 'get'>;
       limits: Pick<Limits, 'maxSearchQueryLength' | 'maxSearchTerms'>;
-      username: () => string | null;
+      views: Pick<MessageViews, 'many'>;
     },
   ) {}
 
@@ -39,9 +39,8 @@ export class MessageSearch {
       beforeId = anchor.id;
     }
     const page = deps.search.search(terms, { peer: query.peer, beforeId, limit: query.limit });
-    const self = deps.username() ?? '';
     return {
-      messages: page.rows.map((row) => ({ ...toMessage(row, self), highlights: matchRanges(row.text, terms) })),
+      messages: deps.views.many(page.rows).map((message) => ({ ...message, highlights: matchRanges(message.text, terms) })),
       has_more: page.hasMore,
     };
   }

@@ -63,6 +63,9 @@ export interface Limits {
   prekeyGraceMs: number;
   /** Receiver-side auto-clear of a typing indicator. */
   typingClearMs: number;
+  /** Most changes (edits, deletions, reactions) kept per friend for messages that have not arrived yet, and for how long. */
+  maxEarlyChanges: number;
+  earlyChangeTtlMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -97,6 +100,8 @@ export const DEFAULT_LIMITS: Limits = {
   prekeyRotateMs: 7 * 24 * 3600 * 1000,
   prekeyGraceMs: 30 * 24 * 3600 * 1000,
   typingClearMs: TYPING_CLEAR_MS,
+  maxEarlyChanges: 1000,
+  earlyChangeTtlMs: 30 * 24 * 3600 * 1000,
 };
 
 /** Applies `name=value` overrides; unknown names and non-positive numbers are errors. */

@@ -14,6 +14,13 @@ export interface MessageRow {
   delivery_method: DeliveryMethod;
   /** Received messages: the user has seen it. Sent messages use status `read` instead. */
   read: boolean;
+  /** The msg_id this one replies to, as its author sent it. */
+  reply_to: string | null;
+  edited_at: string | null;
+  /** The author's count of edits: a change with a higher count replaces the text. */
+  edit_version: number;
+  /** Deleted for everyone: the text is empty. */
+  deleted: boolean;
 }
 
 /** A sent message whose delivery state just moved. */
@@ -30,7 +37,19 @@ export interface HistoryPage {
 
 export type ReceiveOutcome = 'inserted' | 'duplicate' | 'conflict';
 
-export const MESSAGE_COLUMNS = 'id, msg_id, peer, seq, direction, text, timestamp, status, delivery_method, read';
+/** A message as its author wrote it. */
+export interface NewMessage {
+  msg_id: string;
+  peer: string;
+  text: string;
+  timestamp: string;
+  reply_to?: string | null;
+}
+
+export const MESSAGE_COLUMNS =
+  'id, msg_id, peer, seq, direction, text, timestamp, status, delivery_method, read, reply_to, edited_at, edit_version, deleted';
+/** What a new message row holds beyond what its insert sets. */
+const FRESH = { edited_at: null, edit_version: 0, deleted: false } as const;
 const json = (values: readonly string[]) => JSON.stringify(values);
 /** For each status, the statuses before it, as the JSON array the SQL reads. */
 const BEFORE = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, json(statusesBefore(s))])) as Record<MessageStatus, string>;
@@ -44,9 +63,9 @@ export class MessagesRepo {
   constructor(db: Db) {
     this.stmt = {
       insert: db.prepare(
-        `INSERT INTO messages (msg_id, peer, seq, direction, text, timestamp, status, delivery_method)
+        `INSERT INTO messages (msg_id, peer, seq, direction, text, timestamp, status, delivery_method, reply_to)
          VALUES (@msg_id, @peer, coalesce((SELECT last_seq FROM peer_totals WHERE peer = @peer), 0) + 1,
-                 @direction, @text, @timestamp, @status, @delivery_method)
+                 @direction, @text, @timestamp, @status, @delivery_method, @reply_to)
          ON CONFLICT (msg_id) DO NOTHING
          RETURNING id, seq`,
       ),
@@ -83,28 +102,24 @@ export class MessagesRepo {
     };
   }
 
-  insertSent(row: { msg_id: string; peer: string; text: string; timestamp: string }): MessageRow {
+  insertSent(input: NewMessage): MessageRow {
+    const row = { reply_to: null, ...input };
     const inserted = this.stmt.insert.get({ ...row, direction: 'sent', status: 'queued', delivery_method: 'offline' }) as
       | Pick<MessageRow, 'id' | 'seq'>
       | undefined;
     if (!inserted) throw new Error(`msg_id ${row.msg_id} already used`);
-    return { ...inserted, ...row, direction: 'sent', status: 'queued', delivery_method: 'offline', read: true };
+    return { ...FRESH, ...inserted, ...row, direction: 'sent', status: 'queued', delivery_method: 'offline', read: true };
   }
 
   /**
    * Stores a received message once. A retry of the same (sender, msg_id) is
    * a duplicate; the same msg_id from anyone else is a conflict and is refused.
    */
-  insertReceived(row: {
-    msg_id: string;
-    peer: string;
-    text: string;
-    timestamp: string;
-    delivery_method: DeliveryMethod;
-  }): { outcome: ReceiveOutcome; row?: MessageRow } {
+  insertReceived(input: NewMessage & { delivery_method: DeliveryMethod }): { outcome: ReceiveOutcome; row?: MessageRow } {
+    const row = { reply_to: null, ...input };
     // The new message is the common case: insert first, look only when the id was taken.
     const inserted = this.stmt.insert.get({ ...row, direction: 'received', status: 'delivered' }) as Pick<MessageRow, 'id' | 'seq'> | undefined;
-    if (inserted) return { outcome: 'inserted', row: { ...inserted, ...row, direction: 'received', status: 'delivered', read: false } };
+    if (inserted) return { outcome: 'inserted', row: { ...FRESH, ...inserted, ...row, direction: 'received', status: 'delivered', read: false } };
     const existing = this.get(row.msg_id);
     const same = existing?.peer === row.peer && existing.direction === 'received';
     return { outcome: same ? 'duplicate' : 'conflict' };
@@ -223,5 +238,5 @@ export class MessagesRepo {
 
 /** A row as SQLite returns it (read as 0/1) in the domain's shape; for every query that selects MESSAGE_COLUMNS. */
 export function toRow(raw: SqliteRow<MessageRow>): MessageRow {
-  return { ...raw, read: raw.read === 1 };
+  return { ...raw, read: raw.read === 1, deleted: raw.deleted === 1 };
 }

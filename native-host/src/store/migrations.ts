@@ -159,4 +159,37 @@ export const MIGRATIONS: readonly string[] = [
     FROM outbox o JOIN messages m ON m.msg_id = o.msg_id;
   DROP TABLE outbox;
   `,
+  // Richer messages: replies, edits, deletion for everyone, reactions.
+  // Edits and deletions change messages.text in place, so the search
+  // triggers keep the index true. A message's author counts its edits
+  // (edit_version) and each person counts their reaction changes on a
+  // message (reactions.version): the highest count wins on both sides,
+  // whatever order the changes arrive in. A reaction taken back stays as a
+  // NULL emoji, keeping its count. early_changes holds changes that arrived
+  // before their message (an edit overtaking a message too large for the
+  // mailbox), applied when it comes, dropped after a while.
+  `
+  ALTER TABLE messages ADD COLUMN reply_to TEXT;
+  ALTER TABLE messages ADD COLUMN edited_at TEXT;
+  ALTER TABLE messages ADD COLUMN edit_version INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+
+  CREATE TABLE reactions (
+    message  INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    mine     INTEGER NOT NULL,  -- 1: this profile's reaction, 0: the friend's
+    emoji    TEXT,              -- NULL: taken back
+    version  INTEGER NOT NULL,
+    PRIMARY KEY (message, mine)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE early_changes (
+    peer         TEXT NOT NULL,
+    msg_id       TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    body         TEXT NOT NULL,  -- the item's body, JSON
+    received_at  INTEGER NOT NULL,
+    PRIMARY KEY (peer, msg_id, kind)
+  ) WITHOUT ROWID;
+  CREATE INDEX early_changes_by_age ON early_changes (received_at);
+  `,
 ];

@@ -64,6 +64,7 @@ export class OutboxRepo {
       peers: db.prepare(`SELECT DISTINCT peer FROM outbox_items`),
       nextDue: db.prepare(`SELECT min(next_attempt_at) AS at FROM outbox_items WHERE stored = 0`),
       byId: db.prepare(`SELECT ${COLUMNS} FROM outbox_items WHERE id = ?`),
+      dropFor: db.prepare(`DELETE FROM outbox_items WHERE msg_id = ? AND kind IN (SELECT value FROM json_each(?)) RETURNING id`),
     };
     this.lastSeq = (db.prepare(`SELECT coalesce(max(seq), 0) AS seq FROM outbox_items`).get() as { seq: number }).seq;
   }
@@ -120,6 +121,11 @@ export class OutboxRepo {
   /** The friend confirmed these ids: takes them off the outbox and returns what was there. */
   confirm(peer: string, ids: readonly string[]): ConfirmedItem[] {
     return (this.stmt.confirm.all(peer, JSON.stringify(ids)) as SqliteRow<ConfirmedItem>[]).map((r) => ({ ...r, stored: r.stored === 1 }));
+  }
+
+  /** Drops the unconfirmed items of these kinds that belong to message `msgId` (a newer change replaces them); returns their ids. */
+  dropFor(msgId: string, kinds: readonly string[]): string[] {
+    return (this.stmt.dropFor.all(msgId, JSON.stringify(kinds)) as { id: string }[]).map((r) => r.id);
   }
 
   /** Makes the friend's unsealed items due at once. */

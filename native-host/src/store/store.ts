@@ -1,6 +1,8 @@
 import { ConversationsRepo } from './conversations-repo.js';
 import { openDatabase, startCheckpoints, type Db } from './database.js';
+import { EarlyChangesRepo } from './early-changes-repo.js';
 import { FriendsRepo } from './friends-repo.js';
+import { MessageChangesRepo } from './message-changes-repo.js';
 import { MessagesRepo } from './messages-repo.js';
 import { MetaRepo } from './meta-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
@@ -14,6 +16,8 @@ export class Store {
   readonly meta: MetaRepo;
   readonly friends: FriendsRepo;
   readonly messages: MessagesRepo;
+  readonly changes: MessageChangesRepo;
+  readonly earlyChanges: EarlyChangesRepo;
   readonly outbox: OutboxRepo;
   readonly prekeys: PrekeysRepo;
   readonly receipts: ReceiptsRepo;
@@ -28,6 +32,8 @@ export class Store {
     this.meta = new MetaRepo(this.db);
     this.friends = new FriendsRepo(this.db);
     this.messages = new MessagesRepo(this.db);
+    this.changes = new MessageChangesRepo(this.db);
+    this.earlyChanges = new EarlyChangesRepo(this.db);
     this.outbox = new OutboxRepo(this.db);
     this.prekeys = new PrekeysRepo(this.db);
     this.receipts = new ReceiptsRepo(this.db);

@@ -1,10 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { USERNAME_PATTERN } from '../../../shared/contract.js';
+import { isSingleEmoji } from '../../../shared/emoji.js';
 import { buildSchemas, parse } from '../../src/api/schemas.js';
 import { DEFAULT_LIMITS } from '../../src/config/limits.js';
 import { EventBus } from '../../src/chat/event-bus.js';
+import { changeItems } from '../../src/chat/change-items.js';
 import { messageItem } from '../../src/chat/message-item.js';
+import { memoryLogger } from '../../src/logger.js';
 import { peerMessageSchema } from '../../src/peer/peer-protocol.js';
 import { fuzz, fuzzTotal, type FuzzStats } from './support/fuzz.js';
 
@@ -18,13 +21,24 @@ afterAll(() => fuzzTotal('rest', stats));
 
 const schemas = buildSchemas(DEFAULT_LIMITS);
 const peerSchema = peerMessageSchema();
-// Only its body validator is exercised: committing is never reached.
+// Only their body validators are exercised: committing is never reached.
+const never = () => expect.unreachable('commit during a parse fuzz');
 const messageKind = messageItem({
-  messages: { insertReceived: () => expect.unreachable('commit during a parse fuzz') },
+  messages: { insertReceived: never },
   bus: new EventBus(),
   self: () => 'bob',
   maxTextLength: DEFAULT_LIMITS.maxTextLength,
+  arrived: never,
+  view: never,
 });
+const changeKinds = changeItems({
+  messages: { get: never },
+  changes: { applyEdit: never, tombstone: never, setReaction: never },
+  early: new Proxy({} as never, { get: never }),
+  updated: never,
+  limits: DEFAULT_LIMITS,
+  log: memoryLogger(),
+}).handlers;
 
 // Values shaped like real inputs (right keys, near-miss values), mixed with anything at all.
 const nearString = fc.oneof(
@@ -40,7 +54,15 @@ const username = fc.oneof(
 );
 const count = fc.oneof(fc.nat().map(String), fc.integer({ min: -5, max: 600 }).map(String), fc.integer());
 const nearValue = fc.oneof(nearString, username, count, fc.anything({ maxDepth: 2 }), fc.double(), fc.constant(null));
-const keys = ['username', 'to', 'text', 'peer', 'limit', 'offset', 'before', 'after', 'around', 'q', 'msg_id', 'safety_number', 'type', 'typing', 'ids', 'timestamp', 'id', 'kind', 'body'];
+const keys = [
+  'username', 'to', 'text', 'peer', 'limit', 'offset', 'before', 'after', 'around', 'q', 'msg_id', 'safety_number', 'type', 'typing', 'ids',
+  'timestamp', 'id', 'kind', 'body', 'reply_to', 'for', 'emoji', 'version', 'edited_at',
+];
+const emojiLike = fc.oneof(
+  fc.constantFrom('👍', '❤️', '👩‍👩‍👧‍👦', '🇫🇷', '1️⃣', '👍🏽', '🏴󠁧󠁢󠁳󠁣󠁴󠁿', 'a', '1', '#', '🇫', '👍👍', '👍 ', '\u200d', ':)', ''),
+  fc.string({ unit: 'grapheme', maxLength: 3 }),
+  nearString,
+);
 const shaped = fc.dictionary(fc.constantFrom(...keys), nearValue, { maxKeys: 5 });
 const input = fc.oneof(shaped, fc.anything({ maxDepth: 3 }), fc.jsonValue({ maxDepth: 3 }));
 
@@ -49,7 +71,14 @@ const plausible: Record<string, fc.Arbitrary<unknown>> = {
   usernameBody: fc.record({ username: fc.oneof(username, nearValue) }, { requiredKeys: [] }),
   usernameParam: fc.record({ username: fc.oneof(username, nearValue) }, { requiredKeys: [] }),
   msgIdParam: fc.record({ msg_id: fc.oneof(fc.uuid(), nearString, nearValue) }, { requiredKeys: [] }),
-  sendBody: fc.record({ to: fc.oneof(username, nearValue), text: fc.oneof(nearString, nearValue) }, { requiredKeys: [] }),
+  sendBody: fc.record(
+    { to: fc.oneof(username, nearValue), text: fc.oneof(nearString, nearValue), reply_to: fc.oneof(fc.uuid(), nearString, nearValue) },
+    { requiredKeys: [] },
+  ),
+  editBody: fc.record({ text: fc.oneof(nearString, nearValue) }, { requiredKeys: [] }),
+  deleteQuery: fc.record({ for: fc.oneof(fc.constantFrom('everyone', 'me', 'EVERYONE', ''), nearValue) }, { requiredKeys: [] }),
+  reactionBody: fc.record({ emoji: fc.oneof(emojiLike, nearValue) }, { requiredKeys: [] }),
+  reactionParams: fc.record({ msg_id: fc.oneof(fc.uuid(), nearString), emoji: fc.oneof(emojiLike, nearValue) }, { requiredKeys: [] }),
   historyQuery: fc.record(
     {
       peer: fc.oneof(username, nearValue),
@@ -78,7 +107,9 @@ describe('REST validators', () => {
           for (const key of ['username', 'to', 'peer'] as const) {
             if (typeof out[key] === 'string') expect(out[key]).toMatch(USERNAME_PATTERN);
           }
-          if (name === 'sendBody') {
+          if (name === 'reactionBody' || name === 'reactionParams') expect(isSingleEmoji(out.emoji)).toBe(true);
+          if (name === 'deleteQuery') expect([undefined, 'everyone']).toContain(out.for);
+          if (name === 'sendBody' || name === 'editBody') {
             const text = out.text as string;
             expect(text.trim().length).toBeGreaterThan(0);
             expect(text.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxTextLength);
@@ -134,11 +165,37 @@ describe('peer message validator', () => {
       fuzz('peer/message-body', [fc.oneof({ arbitrary: bodyLike, weight: 3 }, { arbitrary: input, weight: 1 })], (_r, value) => {
         const body = messageKind.parse(value);
         if (body === null) return;
-        expect(Object.keys(body).sort()).toEqual(['text', 'timestamp']);
+        expect(Object.keys(body).filter((k) => k !== 'reply_to').sort()).toEqual(['text', 'timestamp']);
+        if (body.reply_to !== undefined) expect(body.reply_to).toMatch(/^[A-Za-z0-9-]{1,64}$/);
         expect(body.text.length).toBeGreaterThan(0);
         expect(body.text.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxTextLength);
         expect(Number.isNaN(Date.parse(body.timestamp))).toBe(false);
       }),
     );
+  });
+
+  it('the change bodies (edit, delete, reaction) accept only a message id with a well-formed change', () => {
+    const changeLike = fc.record(
+      {
+        msg_id: fc.oneof(fc.uuid(), nearString),
+        text: nearString,
+        version: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.double(), nearValue),
+        edited_at: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), nearString),
+        emoji: fc.oneof(emojiLike, fc.constant(null), nearValue),
+      },
+      { requiredKeys: [] },
+    );
+    for (const handler of changeKinds) {
+      stats.push(
+        fuzz(`peer/${handler.kind}-body`, [fc.oneof({ arbitrary: changeLike, weight: 3 }, { arbitrary: input, weight: 1 })], (_r, value) => {
+          const body = handler.parse(value) as Record<string, unknown> | null;
+          if (body === null) return;
+          expect(body.msg_id).toMatch(/^[A-Za-z0-9-]{1,64}$/);
+          if ('version' in body) expect(Number.isSafeInteger(body.version) && (body.version as number) >= 1).toBe(true);
+          if ('text' in body) expect((body.text as string).length).toBeGreaterThan(0);
+          if ('emoji' in body && body.emoji !== null) expect(isSingleEmoji(body.emoji)).toBe(true);
+        }),
+      );
+    }
   });
 });
