@@ -27,6 +27,7 @@ import {
   removeHostInfo,
   writeHostInfo,
 } from './store/data-dir.js';
+import { AttachmentFiles } from './store/attachment-files.js';
 import { loadOrCreateIdentity } from './store/identity-file.js';
 import { loadOrCreateSeed } from './store/seed-file.js';
 import { Store } from './store/store.js';
@@ -114,6 +115,7 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     let peerPort = 0;
     const messenger = new Messenger({
       store,
+      files: new AttachmentFiles(config.dataDir),
       bus,
       transport: peers,
       directory,
@@ -133,8 +135,15 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     const schemas = buildSchemas(config.limits);
     const username = () => store.meta.get('username');
     const readers = {
-      search: new MessageSearch({ search: store.search, messages: store.messages, friends: store.friends, limits: config.limits, username }),
-      conversations: new Conversations({ conversations: store.conversations, username }),
+      search: new MessageSearch({
+        search: store.search,
+        messages: store.messages,
+        friends: store.friends,
+        attachments: store.attachments,
+        limits: config.limits,
+        username,
+      }),
+      conversations: new Conversations({ conversations: store.conversations, attachments: store.attachments, username }),
     };
     const api = createApiServer({ messenger, readers, access, schemas, limits: config.limits, log });
     const events = createEventsServer({ messenger, bus, access, schemas, limits: config.limits, log });

@@ -18,6 +18,7 @@ const username = z
   });
 
 const msgId = z.string().min(1).max(MAX_MSG_ID_LENGTH);
+const attachmentId = z.string().min(1).max(MAX_MSG_ID_LENGTH);
 
 const count = (min: number, max: number) =>
   z
@@ -31,16 +32,23 @@ export function buildSchemas(limits: Limits) {
     usernameBody: z.object({ username }),
     usernameParam: z.object({ username }),
     msgIdParam: z.object({ msg_id: msgId }),
-    sendBody: z.object({
-      to: username,
-      text: z
-        .string()
-        .refine((text) => text.trim().length > 0, { message: 'Message text is empty', params: { code: 'TEXT_EMPTY' } })
-        .refine((text) => text.length <= limits.maxTextLength, {
+    sendBody: z
+      .object({
+        to: username,
+        text: z.string().refine((text) => text.length <= limits.maxTextLength, {
           message: `Message text is longer than ${limits.maxTextLength} characters`,
           params: { code: 'TEXT_TOO_LONG' },
         }),
-    }),
+        // ext: ids from POST /attachments; the count is checked with the uploads (TOO_MANY_ATTACHMENTS).
+        attachments: z.array(attachmentId).max(100).optional(),
+      })
+      // Text may be empty only when the message carries attachments.
+      .refine((body) => body.text.trim().length > 0 || (body.attachments?.length ?? 0) > 0, {
+        message: 'Message text is empty',
+        params: { code: 'TEXT_EMPTY' },
+      }),
+    uploadQuery: z.object({ name: z.string().max(1024).optional() }),
+    attachmentIdParam: z.object({ attachment_id: attachmentId }),
     historyQuery: z
       .object({
         peer: username,

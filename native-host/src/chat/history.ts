@@ -1,6 +1,8 @@
 import type { MessagesResponse } from '../../../shared/contract.js';
 import { errors } from '../errors.js';
+import type { AttachmentsRepo } from '../store/attachments-repo.js';
 import type { MessagesRepo } from '../store/messages-repo.js';
+import { withAttachments } from './attachments/attachment-view.js';
 import type { Contacts } from './contacts.js';
 import { toMessage } from './message-view.js';
 
@@ -13,6 +15,7 @@ export class History {
     private readonly deps: {
       messages: Pick<MessagesRepo, 'get' | 'pageBefore' | 'pageAfter' | 'pageAround' | 'pageByOffset' | 'delete'>;
       contacts: Pick<Contacts, 'require'>;
+      attachments: Pick<AttachmentsRepo, 'forMessages'>;
       self: () => string | null;
     },
   ) {}
@@ -31,7 +34,8 @@ export class History {
     } else {
       page = repo.pageByOffset(peer, query.limit, query.offset);
     }
-    return { messages: page.rows.map((row) => toMessage(row, self)), total: page.total, has_more: page.hasMore, newer: page.newer };
+    const messages = withAttachments(page.rows.map((row) => toMessage(row, self)), this.deps.attachments);
+    return { messages, total: page.total, has_more: page.hasMore, newer: page.newer };
   }
 
   delete(msgId: string): void {

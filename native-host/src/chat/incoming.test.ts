@@ -6,7 +6,7 @@ import { EventBus } from './event-bus.js';
 import { Incoming } from './incoming.js';
 import { ItemKinds } from './item-kinds.js';
 import { messageItem } from './message-item.js';
-import { countingTransaction, FakeTransport, fastLimits, friendRow, memoryStore, nextTick } from './test-support.js';
+import { countingTransaction, FakeTransport, fastLimits, friendRow, memoryStore, nextTick, NO_OFFERS } from './test-support.js';
 
 
 /** bob's receive pipeline, with alice and carol as friends. */
@@ -21,7 +21,9 @@ function rig() {
   transport.up('carol');
   const tx = countingTransaction(store);
   const kinds = new ItemKinds();
-  kinds.register(messageItem({ messages: store.messages, bus, self: () => 'bob', maxTextLength: fastLimits().maxTextLength }));
+  kinds.register(
+    messageItem({ messages: store.messages, bus, self: () => 'bob', maxTextLength: fastLimits().maxTextLength, maxAttachments: 10, offers: NO_OFFERS }),
+  );
   const log = memoryLogger();
   const incoming = new Incoming({ kinds, isFriend: (name) => store.friends.get(name) !== undefined, transaction: tx.run, transport, log });
   const newMessages = () => events.flatMap((e) => (e.event === 'new_message' ? [e.data.text] : []));

@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import type { Message } from '../../../shared/contract.js';
+import { offerSchema, type Offer } from './attachments/offers.js';
 import type { EventBus } from './event-bus.js';
 import type { ItemHandler } from './item-kinds.js';
 import { toMessage } from './message-view.js';
@@ -10,7 +12,17 @@ export const MESSAGE_KIND = 'message';
 
 export interface MessageBody {
   timestamp: string;
+  /** May be empty when the message carries attachments. */
   text: string;
+  attachments?: Offer[];
+}
+
+/** What a message's attachments need on arrival: recorded inside its transaction, acted on after. */
+export interface OfferIntake {
+  /** Inside the transaction; returns what to do once it committed. */
+  accept(from: string, msgId: string, offers: readonly Offer[]): () => void;
+  /** A message as announced, its attachments filled in. */
+  view(message: Message): Message;
 }
 
 /**
@@ -23,8 +35,12 @@ export function messageItem(deps: {
   bus: EventBus;
   self: () => string | null;
   maxTextLength: number;
+  maxAttachments: number;
+  offers: OfferIntake;
 }): ItemHandler<MessageBody> {
-  const schema = z.object({ timestamp, text: z.string().min(1).max(deps.maxTextLength) });
+  const schema = z
+    .object({ timestamp, text: z.string().max(deps.maxTextLength), attachments: z.array(offerSchema).min(1).max(deps.maxAttachments).optional() })
+    .refine((body) => body.text.length > 0 || body.attachments !== undefined);
   return {
     kind: MESSAGE_KIND,
     parse: (body) => {
@@ -34,9 +50,17 @@ export function messageItem(deps: {
     commit: (from, id, body, via) => {
       const self = deps.self();
       if (!self) return { ack: false, reason: 'not set up' };
-      const { outcome, row } = deps.messages.insertReceived({ msg_id: id, peer: from, ...body, delivery_method: via });
+      const { outcome, row } = deps.messages.insertReceived({ msg_id: id, peer: from, timestamp: body.timestamp, text: body.text, delivery_method: via });
       if (outcome === 'conflict') return { ack: false, reason: 'its msg_id is already used by another message' };
-      return { ack: true, announce: row && (() => deps.bus.emit('new_message', toMessage(row, self))) };
+      if (!row) return { ack: true };
+      const accepted = body.attachments ? deps.offers.accept(from, id, body.attachments) : null;
+      return {
+        ack: true,
+        announce: () => {
+          deps.bus.emit('new_message', deps.offers.view(toMessage(row, self)));
+          accepted?.();
+        },
+      };
     },
   };
 }

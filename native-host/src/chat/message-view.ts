@@ -16,6 +16,7 @@ export function toMessage(row: MessageRow, self: string): Message {
     delivery_method: row.delivery_method,
     status: row.status,
     read: sent ? isRead(row.status) : row.read,
+    attachments: [],
   };
 }
 

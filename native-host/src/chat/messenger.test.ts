@@ -11,7 +11,7 @@ import { memoryLogger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { EventBus } from './event-bus.js';
 import { Messenger } from './messenger.js';
-import { FakeTransport, fastLimits, memoryStore } from './test-support.js';
+import { FakeTransport, fastLimits, memoryStore, tempFiles } from './test-support.js';
 
 /**
  * Two messengers in one process: real stores (in memory), crypto and local
@@ -50,6 +50,7 @@ async function node(name: string, directory: Directory): Promise<Node> {
   const transport = new FakeTransport();
   const messenger = new Messenger({
     store,
+    files: tempFiles(),
     bus,
     transport,
     directory,

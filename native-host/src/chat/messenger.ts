@@ -1,11 +1,15 @@
-import type { ClientEventMap, Contact, MessagesResponse, SendResult, StatusResponse, VerifyResponse } from '../../../shared/contract.js';
+import type { Attachment, ClientEventMap, Contact, MessagesResponse, SendResult, StatusResponse, VerifyResponse } from '../../../shared/contract.js';
 import type { Limits } from '../config/limits.js';
 import { toBase64, type IdentityKeys } from '../crypto/identity.js';
 import type { Directory } from '../directory/directory.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { PeerMessage } from '../peer/peer-protocol.js';
+import type { PeerFrame } from '../peer/peer-protocol.js';
+import type { AttachmentFiles } from '../store/attachment-files.js';
 import type { Store } from '../store/store.js';
+import { withAttachments } from './attachments/attachment-view.js';
+import { Attachments, type AttachmentDownload } from './attachments/attachments.js';
+import type { UploadInput } from './attachments/uploads.js';
 import { Contacts } from './contacts.js';
 import { DeliveryStatus } from './delivery-status.js';
 import { DirectorySync } from './directory-sync.js';
@@ -30,6 +34,8 @@ import { Typing } from './typing.js';
 /** What the chat layer is built from; `host.ts` provides it. */
 export interface MessengerParts {
   store: Store;
+  /** The attachment store's files on disk. */
+  files: AttachmentFiles;
   bus: EventBus;
   transport: PeerTransport;
   directory: Directory;
@@ -65,6 +71,7 @@ export class Messenger implements PeerEvents {
   private readonly mailbox: Mailbox;
   private readonly sync: DirectorySync;
   private readonly pace: MailboxPace;
+  private readonly attachments: Attachments;
 
   constructor(parts: MessengerParts) {
     const { store, bus, transport, directory, identity, limits, log } = parts;
@@ -90,9 +97,24 @@ export class Messenger implements PeerEvents {
       },
     });
     this.contacts = new Contacts({ friends: store.friends, directory, transport, presence: this.presence, bus, identity: ownKeys, self, log });
-    this.history = new History({ messages: store.messages, contacts: this.contacts, self });
+    this.history = new History({ messages: store.messages, contacts: this.contacts, attachments: store.attachments, self });
     const kinds = new ItemKinds();
-    kinds.register(messageItem({ messages: store.messages, bus, self, maxTextLength: limits.maxTextLength }));
+    kinds.register(
+      messageItem({
+        messages: store.messages,
+        bus,
+        self,
+        maxTextLength: limits.maxTextLength,
+        maxAttachments: limits.maxAttachmentsPerMessage,
+        offers: {
+          accept: (from, msgId, offers) => {
+            const notices = this.attachments.incoming.accept(from, msgId, offers);
+            return () => this.attachments.accepted(from, notices);
+          },
+          view: (message) => withAttachments([message], store.attachments)[0]!,
+        },
+      }),
+    );
     this.incoming = new Incoming({ kinds, isFriend: (username) => store.friends.get(username) !== undefined, transaction, transport, log });
     this.prekeys = new Prekeys({
       prekeys: store.prekeys,
@@ -125,11 +147,26 @@ export class Messenger implements PeerEvents {
       limits,
       log,
     });
+    this.attachments = new Attachments({
+      repo: store.attachments,
+      files: parts.files,
+      messages: store.messages,
+      outbox: this.outbox,
+      outboxRepo: store.outbox,
+      transaction,
+      transport,
+      bus,
+      self,
+      limits,
+      log: log.child('files'),
+    });
+    for (const handler of this.attachments.handlers()) kinds.register(handler);
     const commits = new GroupCommit(transaction);
     this.sender = new MessageSender({
       messages: store.messages,
       outbox: this.outbox,
       contacts: this.contacts,
+      attachments: this.attachments.outgoing,
       commit: (write) => commits.run(write),
       self,
       limits,
@@ -165,11 +202,13 @@ export class Messenger implements PeerEvents {
     this.outbox.start();
     this.mailbox.start();
     this.pace.start();
+    this.attachments.start();
   }
 
   async stop(): Promise<void> {
     this.sync.stop();
     this.incoming.stop();
+    await this.attachments.stop();
     this.outbox.stop();
     this.mailbox.stop();
     this.pace.stop();
@@ -228,12 +267,30 @@ export class Messenger implements PeerEvents {
     return this.history.page(peer, query);
   }
 
-  send(to: string, text: string): Promise<SendResult> {
-    return this.sender.send(to, text);
+  send(to: string, text: string, attachments: readonly string[] = []): Promise<SendResult> {
+    return this.sender.send(to, text, attachments);
   }
 
   deleteMessage(msgId: string): void {
+    const attachments = this.attachments.ofMessage(msgId);
     this.history.delete(msgId);
+    this.attachments.deleted(attachments);
+  }
+
+  uploadAttachment(input: UploadInput): Promise<Attachment> {
+    return this.attachments.upload(input);
+  }
+
+  attachmentDownload(id: string): AttachmentDownload {
+    return this.attachments.download(id);
+  }
+
+  cancelAttachment(id: string): Attachment {
+    return this.attachments.cancel(id);
+  }
+
+  retryAttachment(id: string): Attachment {
+    return this.attachments.retry(id);
   }
 
   /** A WebSocket client's `typing` or `mark_read`. */
@@ -259,18 +316,20 @@ export class Messenger implements PeerEvents {
     this.presence.sessionUp(username);
     this.reads.resend(username);
     this.mailbox.sendReceipts(username);
+    this.attachments.sessionUp(username);
   }
 
   sessionDown(username: string): void {
     this.presence.sessionDown(username);
     this.typing.sessionDown(username);
+    this.attachments.sessionDown(username);
   }
 
   keyMismatch(username: string): void {
     this.contacts.reportKeyMismatch(username);
   }
 
-  message(from: string, message: PeerMessage): void {
+  message(from: string, message: PeerFrame): void {
     switch (message.type) {
       case 'item':
         this.incoming.receive(from, message);
@@ -286,6 +345,11 @@ export class Messenger implements PeerEvents {
         break;
       case 'typing':
         this.typing.remote(from, message.typing);
+        break;
+      case 'file_get':
+      case 'file_data':
+      case 'file_error':
+        this.attachments.frame(from, message);
         break;
       // ping and pong are answered by the connection itself and never arrive here.
     }

@@ -1,10 +1,12 @@
 import type { SearchResponse } from '../../../shared/contract.js';
 import type { Limits } from '../config/limits.js';
 import { errors } from '../errors.js';
+import type { AttachmentsRepo } from '../store/attachments-repo.js';
 import type { FriendsRepo } from '../store/friends-repo.js';
 import type { MessagesRepo } from '../store/messages-repo.js';
 import { matchRanges, parseSearchQuery } from '../store/search-query.js';
 import type { SearchRepo } from '../store/search-repo.js';
+import { withAttachments } from './attachments/attachment-view.js';
 import { toMessage } from './message-view.js';
 
 export interface SearchQuery {
@@ -21,6 +23,7 @@ export class MessageSearch {
       search: SearchRepo;
       messages: Pick<MessagesRepo, 'get'>;
       friends: Pick<FriendsRepo, 'get'>;
+      attachments: Pick<AttachmentsRepo, 'forMessages'>;
       limits: Pick<Limits, 'maxSearchQueryLength' | 'maxSearchTerms'>;
       username: () => string | null;
     },
@@ -41,7 +44,10 @@ export class MessageSearch {
     const page = deps.search.search(terms, { peer: query.peer, beforeId, limit: query.limit });
     const self = deps.username() ?? '';
     return {
-      messages: page.rows.map((row) => ({ ...toMessage(row, self), highlights: matchRanges(row.text, terms) })),
+      messages: withAttachments(
+        page.rows.map((row) => ({ ...toMessage(row, self), highlights: matchRanges(row.text, terms) })),
+        deps.attachments,
+      ),
       has_more: page.hasMore,
     };
   }

@@ -1,4 +1,10 @@
-import { MAX_PAGE_SIZE, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_TERMS, MAX_TEXT_LENGTH } from '../../../shared/contract.js';
+import {
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_PAGE_SIZE,
+  MAX_SEARCH_QUERY_LENGTH,
+  MAX_SEARCH_TERMS,
+  MAX_TEXT_LENGTH,
+} from '../../../shared/contract.js';
 import { TYPING_CLEAR_MS } from '../../../shared/typing.js';
 
 /**
@@ -63,6 +69,31 @@ export interface Limits {
   prekeyGraceMs: number;
   /** Receiver-side auto-clear of a typing indicator. */
   typingClearMs: number;
+  /** Largest attachment in bytes: a larger upload gets 413, a friend's larger offer fails on arrival. */
+  maxAttachmentBytes: number;
+  /** Disk the attachment store may use: uploads, received files and room held for files being received. */
+  attachmentQuotaBytes: number;
+  /** Most attachments on one message. */
+  maxAttachmentsPerMessage: number;
+  /** Attachments up to this size travel sealed through the mailbox with their message; larger ones wait for a session. */
+  mailboxAttachmentBytes: number;
+  /** Bytes of file data in one data frame. */
+  fileChunkBytes: number;
+  /** Receiver: bytes asked for and not yet on disk, per transfer (the flow-control window). */
+  fileWindowBytes: number;
+  /** Receiver: transfers pulled from one friend at once. */
+  fileParallel: number;
+  /** Receiver: progress is synced to disk and recorded (where a resume starts) every this many bytes or ms, whichever comes first. */
+  fileCheckpointBytes: number;
+  fileCheckpointMs: number;
+  /** Receiver: asks again from where it stands after this long without data. */
+  fileStallMs: number;
+  /** Least time between two progress events of one message. */
+  fileProgressMs: number;
+  /** An upload not sent with a message within this time is deleted. */
+  unsentAttachmentTtlMs: number;
+  /** Sender: `file_get` requests one session may have waiting. */
+  maxFileRequests: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -97,6 +128,20 @@ export const DEFAULT_LIMITS: Limits = {
   prekeyRotateMs: 7 * 24 * 3600 * 1000,
   prekeyGraceMs: 30 * 24 * 3600 * 1000,
   typingClearMs: TYPING_CLEAR_MS,
+  maxAttachmentBytes: 100 * 1024 * 1024,
+  attachmentQuotaBytes: 100 * 1024 * 1024,
+  maxAttachmentsPerMessage: MAX_ATTACHMENTS_PER_MESSAGE,
+  mailboxAttachmentBytes: 256 * 1024,
+  // With its header a data frame stays inside one Noise message (65,519 bytes of plaintext).
+  fileChunkBytes: 64_000,
+  fileWindowBytes: 1024 * 1024,
+  fileParallel: 2,
+  fileCheckpointBytes: 4 * 1024 * 1024,
+  fileCheckpointMs: 1000,
+  fileStallMs: 15_000,
+  fileProgressMs: 250,
+  unsentAttachmentTtlMs: 24 * 3600 * 1000,
+  maxFileRequests: 256,
 };
 
 /** Applies `name=value` overrides; unknown names and non-positive numbers are errors. */

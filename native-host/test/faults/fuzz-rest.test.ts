@@ -24,6 +24,8 @@ const messageKind = messageItem({
   bus: new EventBus(),
   self: () => 'bob',
   maxTextLength: DEFAULT_LIMITS.maxTextLength,
+  maxAttachments: DEFAULT_LIMITS.maxAttachmentsPerMessage,
+  offers: { accept: () => expect.unreachable('commit during a parse fuzz'), view: (m) => m },
 });
 
 // Values shaped like real inputs (right keys, near-miss values), mixed with anything at all.
