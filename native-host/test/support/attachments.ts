@@ -58,12 +58,21 @@ export function storeFiles(host: TestHost, folder: 'files' | 'partial' | 'incomi
   return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
 }
 
-/** Changes a stored attachment row in a stopped host's database (a host made to lie). */
+/**
+ * Changes a stored attachment row in a stopped host's database: a host made
+ * to lie. A new hash also gets the real bytes filed under it, so the host
+ * still serves the file it has while claiming another hash.
+ */
 export function tamperAttachment(host: TestHost, id: string, set: Record<string, string | number>): void {
   const db = new Database(path.join(host.dataDir, 'parley.db'));
   try {
+    const { hash } = db.prepare('SELECT hash FROM attachments WHERE attachment_id = ?').get(id) as { hash: string };
     const columns = Object.keys(set);
     db.prepare(`UPDATE attachments SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE attachment_id = @id`).run({ ...set, id });
+    if (typeof set.hash === 'string') {
+      const files = path.join(host.dataDir, 'attachments', 'files');
+      fs.copyFileSync(path.join(files, hash), path.join(files, set.hash));
+    }
   } finally {
     db.close();
   }
