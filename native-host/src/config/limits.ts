@@ -79,8 +79,10 @@ export interface Limits {
   mailboxAttachmentBytes: number;
   /** Bytes of file data in one data frame. */
   fileChunkBytes: number;
-  /** Receiver: bytes asked for and not yet on disk, per transfer (the flow-control window). */
+  /** Receiver: most bytes asked for and not yet on disk, per transfer (the flow-control window's ceiling). */
   fileWindowBytes: number;
+  /** Receiver: queueing delay the window aims for on top of the link's own round trip, so chat frames behind file data wait little. */
+  fileQueueDelayMs: number;
   /** Receiver: transfers pulled from one friend at once. */
   fileParallel: number;
   /** Receiver: progress is synced to disk and recorded (where a resume starts) every this many bytes or ms, whichever comes first. */
@@ -134,7 +136,8 @@ export const DEFAULT_LIMITS: Limits = {
   mailboxAttachmentBytes: 256 * 1024,
   // With its header a data frame stays inside one Noise message (65,519 bytes of plaintext).
   fileChunkBytes: 64_000,
-  fileWindowBytes: 1024 * 1024,
+  fileWindowBytes: 4 * 1024 * 1024,
+  fileQueueDelayMs: 25,
   fileParallel: 2,
   fileCheckpointBytes: 4 * 1024 * 1024,
   fileCheckpointMs: 1000,

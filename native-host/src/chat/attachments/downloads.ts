@@ -37,7 +37,7 @@ export class Downloads {
       statuses: Pick<StatusNotices, 'add' | 'drain'>;
       transaction: <T>(fn: () => T) => T;
       changed: (row: AttachmentRow, kind: 'state' | 'progress') => void;
-      limits: Pick<Limits, 'fileParallel' | 'fileWindowBytes' | 'fileCheckpointBytes' | 'fileCheckpointMs' | 'fileStallMs'>;
+      limits: Pick<Limits, 'fileParallel' | 'fileWindowBytes' | 'fileQueueDelayMs' | 'fileCheckpointBytes' | 'fileCheckpointMs' | 'fileStallMs'>;
       log: Logger;
     },
   ) {}

@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import type { Limits } from '../../config/limits.js';
 import type { AttachmentRow } from '../../store/attachments-repo.js';
+import { DelayWindow } from './delay-window.js';
 
 export type FetchEnd = { outcome: 'complete' } | { outcome: 'stopped' } | { outcome: 'failed'; error: NodeJS.ErrnoException };
 
 /**
  * One attachment pulled over a session, into its partial file. The window
- * is the flow control: bytes asked for and not yet on disk stay under
- * `fileWindowBytes`, so neither side's memory grows with the file. Bytes
+ * is the flow control: bytes asked for and not yet on disk stay under it
+ * (at most `fileWindowBytes`, and less when the data queues on the way:
+ * delay-window.ts), so neither side's memory grows with the file. Bytes
  * are accepted only in order, exactly where the next expected byte is, and
  * written at their offset: anything else (a late answer to an earlier ask,
  * more than asked) is dropped, and the file never grows past its size.
@@ -28,6 +30,9 @@ export class FileFetch {
   private lastData = Date.now();
   private lastCheckpoint = Date.now();
   private handle: fs.promises.FileHandle | null = null;
+  private readonly window: DelayWindow;
+  /** Asks not answered yet: where each starts and when it went, to time the round trip. */
+  private asks: Array<{ offset: number; at: number }> = [];
   private writes: Promise<void> = Promise.resolve();
   private running = true;
   private resolveEnd!: (end: FetchEnd) => void;
@@ -42,9 +47,10 @@ export class FileFetch {
       ask: (offset: number, length: number) => boolean;
       /** The file is synced up to `bytes`. */
       checkpoint: (bytes: number) => void;
-      limits: Pick<Limits, 'fileWindowBytes' | 'fileCheckpointBytes' | 'fileCheckpointMs' | 'fileStallMs'>;
+      limits: Pick<Limits, 'fileWindowBytes' | 'fileQueueDelayMs' | 'fileCheckpointBytes' | 'fileCheckpointMs' | 'fileStallMs'>;
     },
   ) {
+    this.window = new DelayWindow(deps.limits.fileWindowBytes, deps.limits.fileQueueDelayMs);
     this.id = row.attachment_id;
     this.peer = row.peer!;
     this.size = row.size;
@@ -73,6 +79,7 @@ export class FileFetch {
     if (!this.running || offset !== this.next || bytes.length === 0 || offset + bytes.length > this.asked) return;
     this.next += bytes.length;
     this.lastData = Date.now();
+    while (this.asks.length > 0 && this.asks[0]!.offset < this.next) this.window.sample(this.lastData - this.asks.shift()!.at);
     this.queue(() => this.write(offset, bytes));
   }
 
@@ -80,6 +87,7 @@ export class FileFetch {
   tick(now: number): void {
     if (this.running && this.asked > this.next && now - this.lastData > this.deps.limits.fileStallMs) {
       this.asked = this.next;
+      this.asks = [];
       this.lastData = now;
       this.askMore();
     }
@@ -97,14 +105,15 @@ export class FileFetch {
   }
 
   private askMore(): void {
-    const { fileWindowBytes } = this.deps.limits;
-    const inFlight = this.asked - this.written;
-    const free = fileWindowBytes - inFlight;
+    const window = this.window.bytes;
+    const free = window - (this.asked - this.written);
     const left = this.size - this.asked;
     // Ask in quarter windows, not per chunk: fewer frames, same flow control.
-    if (left <= 0 || free < Math.min(fileWindowBytes / 4, left)) return;
+    if (left <= 0 || free < Math.min(window / 4, left)) return;
     const length = Math.min(free, left);
-    if (this.deps.ask(this.asked, length)) this.asked += length;
+    if (!this.deps.ask(this.asked, length)) return;
+    this.asks.push({ offset: this.asked, at: Date.now() });
+    this.asked += length;
   }
 
   private queue(step: () => Promise<void>): void {
