@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONTENT_HASH_PATTERN, ContentHasher } from '../crypto/content-hash.js';
+import { CONTENT_HASH_PATTERN } from '../crypto/content-hash.js';
 
 /** The attachment store's folder inside the data dir. */
 export const ATTACHMENTS_DIR = 'attachments';
 
 const ATTACHMENT_ID = /^[A-Za-z0-9-]{1,64}$/;
-const READ_CHUNK_BYTES = 256 * 1024;
 
 /**
  * The bytes of attachments on disk, inside `<data-dir>/attachments/`:
@@ -90,18 +89,6 @@ export class AttachmentFiles {
 
   removePartial(id: string): void {
     fs.rmSync(this.partialPath(id), { force: true });
-  }
-
-  /** BLAKE2b-256 of a file, read in chunks: what is on disk is what gets verified. */
-  async hashFile(file: string): Promise<string> {
-    const hasher = new ContentHasher();
-    try {
-      for await (const chunk of fs.createReadStream(file, { highWaterMark: READ_CHUNK_BYTES })) hasher.update(chunk as Buffer);
-      return hasher.digest();
-    } catch (err) {
-      hasher.discard();
-      throw err;
-    }
   }
 
   /**

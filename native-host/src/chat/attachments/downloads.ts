@@ -32,7 +32,7 @@ export class Downloads {
   constructor(
     private readonly deps: {
       repo: Pick<AttachmentsRepo, 'get' | 'receivingFrom' | 'receivingPeers' | 'progress' | 'update'>;
-      files: Pick<AttachmentFiles, 'partialPath' | 'hashFile' | 'adoptPartial' | 'removePartial'>;
+      files: Pick<AttachmentFiles, 'partialPath' | 'adoptPartial' | 'removePartial'>;
       transport: Pick<PeerTransport, 'send' | 'isConnected'>;
       statuses: Pick<StatusNotices, 'add' | 'drain'>;
       transaction: <T>(fn: () => T) => T;
@@ -115,7 +115,7 @@ export class Downloads {
   private async ended(fetch: FileFetch, row: AttachmentRow, end: FetchEnd): Promise<void> {
     this.deps.log.info('attachment transfer ended', { peer: fetch.peer, id: fetch.id, outcome: end.outcome, from: fetch.startedAt, taken: fetch.taken, size: fetch.size });
     try {
-      if (end.outcome === 'complete') await this.verify(row);
+      if (end.outcome === 'complete') this.verify(row, end.hash);
       else if (end.outcome === 'failed') this.fail(row, end.error.code === 'ENOSPC' ? 'no_space' : 'disk');
     } catch (err) {
       this.deps.log.error('could not finish an attachment', { id: row.attachment_id, err });
@@ -125,9 +125,8 @@ export class Downloads {
     }
   }
 
-  /** The whole file is on disk: it becomes available only if what is on disk matches the hash. */
-  private async verify(row: AttachmentRow): Promise<void> {
-    const hash = await this.deps.files.hashFile(this.deps.files.partialPath(row.attachment_id));
+  /** The whole file is on disk: it becomes available only if its hash is the one offered. */
+  private verify(row: AttachmentRow, hash: string): void {
     const current = this.deps.repo.get(row.attachment_id);
     if (current?.state !== 'receiving') {
       // Canceled or deleted while it was being checked.

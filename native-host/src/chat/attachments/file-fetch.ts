@@ -1,9 +1,13 @@
 import fs from 'node:fs';
 import type { Limits } from '../../config/limits.js';
+import { ContentHasher } from '../../crypto/content-hash.js';
 import type { AttachmentRow } from '../../store/attachments-repo.js';
 import { DelayWindow } from './delay-window.js';
 
-export type FetchEnd = { outcome: 'complete' } | { outcome: 'stopped' } | { outcome: 'failed'; error: NodeJS.ErrnoException };
+/** How a fetch ended; a complete one carries the BLAKE2b-256 of the whole file, to check against the offer. */
+export type FetchEnd = { outcome: 'complete'; hash: string } | { outcome: 'stopped' } | { outcome: 'failed'; error: NodeJS.ErrnoException };
+
+const PREFIX_READ_BYTES = 1024 * 1024;
 
 /**
  * One attachment pulled over a session, into its partial file. The window
@@ -11,17 +15,22 @@ export type FetchEnd = { outcome: 'complete' } | { outcome: 'stopped' } | { outc
  * (at most `fileWindowBytes`, and less when the data queues on the way:
  * delay-window.ts), so neither side's memory grows with the file. Bytes
  * are accepted only in order, exactly where the next expected byte is, and
- * written at their offset: anything else (a late answer to an earlier ask,
- * more than asked) is dropped, and the file never grows past its size.
- * Every `fileCheckpointBytes` or `fileCheckpointMs` the file is synced and
- * its length recorded: that is where a resume starts after a cut or a
- * crash, overwriting whatever came after it.
+ * written at their offset (whatever has arrived meanwhile goes in one
+ * write): anything else (a late answer to an earlier ask, more than asked)
+ * is dropped, and the file never grows past its size. Every
+ * `fileCheckpointBytes` or `fileCheckpointMs` the file is synced, beside the
+ * writes that go on, and its length recorded: that is where a resume starts
+ * after a cut or a crash, overwriting whatever came after it.
+ *
+ * The file is hashed as its bytes are accepted, in order; a run that
+ * resumes first hashes what the partial file already holds, from disk. So
+ * the whole file is verified without reading it all back at the end.
  */
 export class FileFetch {
   readonly id: string;
   readonly peer: string;
   readonly size: number;
-  /** Where this run started, and the bytes it took: the cost of resuming, for the logs. */
+  /** Where this run started. */
   readonly startedAt: number;
   private next: number;
   private asked: number;
@@ -33,8 +42,13 @@ export class FileFetch {
   private readonly window: DelayWindow;
   /** Asks not answered yet: where each starts and when it went, to time the round trip. */
   private asks: Array<{ offset: number; at: number }> = [];
-  private writes: Promise<void> = Promise.resolve();
+  /** Bytes arrived in order and not written yet (contiguous, from `written`). */
+  private pending: Uint8Array[] = [];
+  private writing: Promise<void> | null = null;
+  private syncing: Promise<void> | null = null;
+  private readonly hasher = new ContentHasher();
   private running = true;
+  private ending = false;
   private resolveEnd!: (end: FetchEnd) => void;
   /** Settles once: the whole file is on disk and synced, the fetch was stopped, or a write failed. */
   readonly ended: Promise<FetchEnd> = new Promise((resolve) => (this.resolveEnd = resolve));
@@ -50,12 +64,12 @@ export class FileFetch {
       limits: Pick<Limits, 'fileWindowBytes' | 'fileQueueDelayMs' | 'fileCheckpointBytes' | 'fileCheckpointMs' | 'fileStallMs'>;
     },
   ) {
-    this.window = new DelayWindow(deps.limits.fileWindowBytes, deps.limits.fileQueueDelayMs);
     this.id = row.attachment_id;
     this.peer = row.peer!;
     this.size = row.size;
     this.startedAt = row.received_bytes;
     this.next = this.asked = this.written = this.synced = row.received_bytes;
+    this.window = new DelayWindow(deps.limits.fileWindowBytes, deps.limits.fileQueueDelayMs);
   }
 
   /** Bytes written to the partial file by this run. */
@@ -67,11 +81,27 @@ export class FileFetch {
     try {
       this.handle = await fs.promises.open(this.deps.path, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
     } catch (err) {
-      return this.end({ outcome: 'failed', error: err as NodeJS.ErrnoException });
+      return this.finish('failed', err as NodeJS.ErrnoException);
     }
-    if (!this.running) return this.close({ outcome: 'stopped' });
-    if (this.written === this.size) return void this.queue(() => this.finish());
+    try {
+      await this.hashPrefix(this.handle);
+    } catch (err) {
+      return this.finish('failed', err as NodeJS.ErrnoException);
+    }
+    if (!this.running) return this.finish('stopped');
+    if (this.written === this.size) return this.finish('complete');
     this.askMore();
+  }
+
+  /** The bytes an earlier run left, up to where it recorded them, into the hash. */
+  private async hashPrefix(handle: fs.promises.FileHandle): Promise<void> {
+    const buffer = Buffer.allocUnsafe(Math.min(PREFIX_READ_BYTES, Math.max(1, this.startedAt)));
+    for (let at = 0; at < this.startedAt && this.running; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, this.startedAt - at), at);
+      if (bytesRead === 0) throw Object.assign(new Error('partial file shorter than recorded'), { code: 'EIO' });
+      this.hasher.update(buffer.subarray(0, bytesRead));
+      at += bytesRead;
+    }
   }
 
   /** A data frame for this attachment. */
@@ -80,7 +110,9 @@ export class FileFetch {
     this.next += bytes.length;
     this.lastData = Date.now();
     while (this.asks.length > 0 && this.asks[0]!.offset < this.next) this.window.sample(this.lastData - this.asks.shift()!.at);
-    this.queue(() => this.write(offset, bytes));
+    this.hasher.update(bytes);
+    this.pending.push(bytes);
+    this.flush();
   }
 
   /** Called now and then: asks again from where it stands when the answers stopped coming. */
@@ -95,12 +127,10 @@ export class FileFetch {
 
   /** Stops asking, finishes the writes under way, records how far it got. */
   async stop(): Promise<void> {
-    if (!this.running) return void (await this.ended);
-    this.running = false;
-    this.queue(async () => {
-      await this.checkpoint();
-      await this.close({ outcome: 'stopped' });
-    });
+    if (this.running) {
+      this.running = false;
+      if (this.handle) void this.finish('stopped');
+    }
     await this.ended;
   }
 
@@ -116,38 +146,66 @@ export class FileFetch {
     this.asked += length;
   }
 
-  private queue(step: () => Promise<void>): void {
-    this.writes = this.writes.then(step).catch((err: NodeJS.ErrnoException) => this.close({ outcome: 'failed', error: err }));
+  /** Writes everything that arrived since the last write, in one go, at its offset. */
+  private flush(): void {
+    if (this.writing || this.ending || !this.handle || this.pending.length === 0) return;
+    const handle = this.handle;
+    const buffers = this.pending;
+    this.pending = [];
+    const offset = this.written;
+    this.writing = handle
+      .writev(buffers, offset)
+      .then(({ bytesWritten }) => {
+        this.writing = null;
+        this.written = offset + bytesWritten;
+        if (this.written === this.size) return void this.finish('complete');
+        this.maybeCheckpoint();
+        if (this.running) this.askMore();
+        this.flush();
+      })
+      .catch((err: NodeJS.ErrnoException) => {
+        this.writing = null;
+        void this.finish('failed', err);
+      });
   }
 
-  private async write(offset: number, bytes: Uint8Array): Promise<void> {
-    if (!this.handle) return;
-    await this.handle.write(bytes, 0, bytes.length, offset);
-    this.written = offset + bytes.length;
-    const now = Date.now();
+  /** Syncs and records progress now and then, while writes go on beside it. */
+  private maybeCheckpoint(): void {
     const { fileCheckpointBytes, fileCheckpointMs } = this.deps.limits;
-    if (this.written === this.size) return this.finish();
-    if (this.written - this.synced >= fileCheckpointBytes || now - this.lastCheckpoint >= fileCheckpointMs) await this.checkpoint();
-    if (this.running) this.askMore();
+    if (this.syncing || !this.handle) return;
+    if (this.written - this.synced < fileCheckpointBytes && Date.now() - this.lastCheckpoint < fileCheckpointMs) return;
+    this.syncing = this.sync().finally(() => (this.syncing = null));
   }
 
-  private async finish(): Promise<void> {
-    await this.checkpoint();
-    await this.close({ outcome: 'complete' });
-  }
-
-  private async checkpoint(): Promise<void> {
-    if (!this.handle || this.written === this.synced) return;
-    await this.handle.datasync();
-    this.synced = this.written;
+  private async sync(): Promise<void> {
+    const upTo = this.written;
+    if (!this.handle || upTo === this.synced) return;
     this.lastCheckpoint = Date.now();
-    this.deps.checkpoint(this.synced);
+    await this.handle.datasync();
+    if (upTo > this.synced) {
+      this.synced = upTo;
+      this.deps.checkpoint(upTo);
+    }
   }
 
-  private async close(end: FetchEnd): Promise<void> {
+  /** Lets the write and sync under way finish, syncs the rest, closes, and settles `ended`. */
+  private async finish(outcome: 'complete' | 'stopped' | 'failed', error?: NodeJS.ErrnoException): Promise<void> {
+    if (this.ending) return;
+    this.ending = true;
     this.running = false;
+    let end: FetchEnd = outcome === 'failed' ? { outcome, error: error! } : { outcome: 'stopped' };
+    try {
+      await this.writing?.catch(() => undefined);
+      await this.syncing?.catch(() => undefined);
+      if (outcome !== 'failed') await this.sync();
+      if (outcome === 'complete') end = { outcome, hash: this.hasher.digest() };
+    } catch (err) {
+      end = { outcome: 'failed', error: err as NodeJS.ErrnoException };
+    }
+    this.hasher.discard();
     const handle = this.handle;
     this.handle = null;
+    this.pending = [];
     await handle?.close().catch(() => undefined);
     this.end(end);
   }

@@ -6,8 +6,14 @@ import type { AttachmentFiles } from '../../store/attachment-files.js';
 import type { AttachmentRow, AttachmentsRepo } from '../../store/attachments-repo.js';
 import type { PeerTransport } from '../transport.js';
 
-/** Chunks read ahead per attachment: enough that the lane never waits on the disk, little enough to keep memory flat. */
-const READ_AHEAD = 2;
+/**
+ * Reads go to the disk in blocks of this many chunks, and up to twice that
+ * waits ready per attachment: enough that the lane never waits on a read
+ * (each costs a trip through libuv's thread pool), little enough to keep
+ * memory flat (about 1 MB per file being sent).
+ */
+const BLOCK_CHUNKS = 8;
+const READ_AHEAD = 2 * BLOCK_CHUNKS;
 
 interface Served {
   row: AttachmentRow;
@@ -119,12 +125,13 @@ export class FileServer {
   private fill(peer: string, served: Served): void {
     const serving = this.peers.get(peer);
     if (!serving || served.dropped) return;
-    if (served.reading || served.ready.length >= READ_AHEAD) return;
+    if (served.reading || served.ready.length > READ_AHEAD - BLOCK_CHUNKS) return;
     // Nothing asked for: the file stays open for the friend's next request, until the session ends or the file is done.
     const range = served.ranges[0];
     if (!range) return;
+    const chunk = this.deps.limits.fileChunkBytes;
     const start = range.start;
-    const length = Math.min(this.deps.limits.fileChunkBytes, range.end - start);
+    const length = Math.min(chunk * BLOCK_CHUNKS, range.end - start);
     range.start += length;
     if (range.start === range.end) served.ranges.shift();
     served.reading = true;
@@ -139,7 +146,7 @@ export class FileServer {
           this.drop(serving, served);
           return;
         }
-        served.ready.push({ id: served.row.attachment_id, offset: start, data });
+        for (let at = 0; at < data.length; at += chunk) served.ready.push({ id: served.row.attachment_id, offset: start + at, data: data.subarray(at, at + chunk) });
         this.deps.transport.wakeBulk(peer);
         this.fill(peer, served);
       },
