@@ -10,6 +10,9 @@ import type {
   VerifyResponse,
 } from './contract.js';
 
+/** What a request may carry as its body (fetch's own type, without needing the DOM library). */
+type RequestBody = NonNullable<RequestInit['body']>;
+
 /** An error answer from the host, or a failure to reach it (status 0). */
 export class ApiError extends Error {
   readonly status: number;
@@ -122,7 +125,7 @@ export class ApiClient {
 
   /** Uploads a file for a message; the host streams it to its store. `type` is only a hint for the receiver. */
   async uploadAttachment(name: string, bytes: Blob | Uint8Array, type = 'application/octet-stream', timeoutMs = 10 * 60_000): Promise<Attachment> {
-    const response = await this.fetchRaw('POST', `/attachments?${new URLSearchParams({ name })}`, { 'Content-Type': type }, bytes as BodyInit, timeoutMs);
+    const response = await this.fetchRaw('POST', `/attachments?${new URLSearchParams({ name })}`, { 'Content-Type': type }, bytes as RequestBody, timeoutMs);
     return (await this.answer(response)) as Attachment;
   }
 
@@ -152,7 +155,7 @@ export class ApiClient {
     return (await this.answer(await this.fetchRaw(method, path, { 'Content-Type': 'application/json' }, json, this.timeoutMs))) as T;
   }
 
-  private async fetchRaw(method: string, path: string, headers: Record<string, string>, body: BodyInit | undefined, timeoutMs: number): Promise<Response> {
+  private async fetchRaw(method: string, path: string, headers: Record<string, string>, body: RequestBody | undefined, timeoutMs: number): Promise<Response> {
     const all = { ...headers, ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}) };
     try {
       return await this.fetchImpl(this.baseUrl + path, { method, headers: all, body, signal: AbortSignal.timeout(timeoutMs) });

@@ -20,6 +20,7 @@ export function wireEvents(stream: EventStream, chat: ChatStore, contacts: Conta
     }),
     stream.on('typing', ({ username, typing }) => chat.setTyping(username, typing)),
     stream.on('message_status', (ev) => chat.applyStatus(ev)),
+    stream.on('message_updated', (m) => chat.update(m)),
     stream.on('friends_changed', () => void contacts.refresh()),
     stream.on('key_changed', ({ username }) => contacts.markKeyChanged(username)),
   ];

@@ -19,6 +19,9 @@ export const ICON_PATHS = {
   copy: 'M16 1H4a2 2 0 0 0-2 2v14h2V3h12zm3 4H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2zm0 16H8V7h11z',
   'arrow-down': 'M11 4h2v12.2l5.6-5.6 1.4 1.4-8 8-8-8 1.4-1.4 5.6 5.6z',
   retry: 'M17.6 6.4A8 8 0 1 0 20 12h-2a6 6 0 1 1-1.8-4.2L13 11h7V4z',
+  attach: 'M15 6v10a3 3 0 0 1-6 0V5.5a2 2 0 0 1 4 0V15a1 1 0 0 1-2 0V7H9.5v8a2.5 2.5 0 0 0 5 0V5.5a3.5 3.5 0 0 0-7 0V16a4.5 4.5 0 0 0 9 0V6z',
+  file: 'M6 2h7v7h7v11a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm9 .5L19.5 7H15z',
+  download: 'M11 3h2v9.2l3.6-3.6L18 10l-6 6-6-6 1.4-1.4 3.6 3.6zM5 18h14v2H5z',
 } as const;
 
 export type IconName = keyof typeof ICON_PATHS;
