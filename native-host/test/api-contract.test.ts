@@ -108,7 +108,7 @@ describe('REST + WebSocket contract', () => {
     expect(first.messages.map((m) => m.text)).toEqual(all.slice(-50));
     const m = first.messages[0] as Message;
     expect(Object.keys(m).sort()).toEqual(
-      ['delivered', 'delivery_method', 'direction', 'from', 'msg_id', 'read', 'status', 'text', 'timestamp', 'to'].sort(),
+      ['attachments', 'delivered', 'delivery_method', 'direction', 'from', 'msg_id', 'read', 'status', 'text', 'timestamp', 'to'].sort(),
     );
     expect(m).toMatchObject({ from: 'alice', to: 'carol', direction: 'sent', delivered: false, delivery_method: 'offline' });
     const second = (await call(alice, 'GET', '/messages?peer=carol&limit=50&offset=50')).body as MessagesResponse;
