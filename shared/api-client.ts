@@ -1,4 +1,5 @@
 import type {
+  Attachment,
   Contact,
   ConversationSummary,
   ErrorBody,
@@ -9,6 +10,9 @@ import type {
   StatusResponse,
   VerifyResponse,
 } from './contract.js';
+
+/** What a request may carry as its body (fetch's own type, without needing the DOM library). */
+type RequestBody = NonNullable<RequestInit['body']>;
 
 /** An error answer from the host, or a failure to reach it (status 0). */
 export class ApiError extends Error {
@@ -115,9 +119,38 @@ export class ApiClient {
     return this.request('GET', `/search?${params}`);
   }
 
-  /** Sends `text`; with `replyTo`, as a reply to that message of the same chat. */
-  send(to: string, text: string, replyTo?: string): Promise<SendResult> {
-    return this.request('POST', '/messages', replyTo === undefined ? { to, text } : { to, text, reply_to: replyTo });
+  /** Sends text, attachments (ids from `uploadAttachment`), or both (text may be empty when attachments are given); with `replyTo`, as a reply to that message of the same chat. */
+  send(to: string, text: string, options: { replyTo?: string; attachments?: readonly string[] } = {}): Promise<SendResult> {
+    const { replyTo, attachments } = options;
+    return this.request('POST', '/messages', {
+      to,
+      text,
+      ...(replyTo === undefined ? {} : { reply_to: replyTo }),
+      ...(attachments && attachments.length > 0 ? { attachments } : {}),
+    });
+  }
+
+  /** Uploads a file for a message; the host streams it to its store. `type` is only a hint for the receiver. */
+  async uploadAttachment(name: string, bytes: Blob | Uint8Array, type = 'application/octet-stream', timeoutMs = 10 * 60_000): Promise<Attachment> {
+    const response = await this.fetchRaw('POST', `/attachments?${new URLSearchParams({ name })}`, { 'Content-Type': type }, bytes as RequestBody, timeoutMs);
+    return (await this.answer(response)) as Attachment;
+  }
+
+  /** The bytes of an attachment: 409 while it is still on its way. */
+  async attachmentBlob(attachmentId: string, timeoutMs = 10 * 60_000): Promise<Blob> {
+    const response = await this.fetchRaw('GET', `/attachments/${encodeURIComponent(attachmentId)}`, {}, undefined, timeoutMs);
+    if (!response.ok) await this.answer(response);
+    return response.blob();
+  }
+
+  /** Stops an attachment on its way, either direction. */
+  cancelAttachment(attachmentId: string): Promise<Attachment> {
+    return this.request('POST', `/attachments/${encodeURIComponent(attachmentId)}/cancel`, {});
+  }
+
+  /** Tries a failed attachment again. */
+  retryAttachment(attachmentId: string): Promise<Attachment> {
+    return this.request('POST', `/attachments/${encodeURIComponent(attachmentId)}/retry`, {});
   }
 
   /** Deletes our copy of a message; with `forEveryone` (own messages only), the friend's copy too. */
@@ -141,27 +174,29 @@ export class ApiClient {
   }
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
-    let response: Response;
+    const json = body === undefined ? undefined : JSON.stringify(body);
+    return (await this.answer(await this.fetchRaw(method, path, { 'Content-Type': 'application/json' }, json, this.timeoutMs))) as T;
+  }
+
+  private async fetchRaw(method: string, path: string, headers: Record<string, string>, body: RequestBody | undefined, timeoutMs: number): Promise<Response> {
+    const all = { ...headers, ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}) };
     try {
-      response = await this.fetchImpl(this.baseUrl + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      return await this.fetchImpl(this.baseUrl + path, { method, headers: all, body, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       throw new ApiError(0, `Parley host not reachable: ${(err as Error).message}`, 'UNREACHABLE');
     }
-    if (response.status === 204) return undefined as T;
+  }
+
+  /** The JSON of a success (undefined for 204), or the host's error as an ApiError. */
+  private async answer(response: Response): Promise<unknown> {
+    if (response.status === 204) return undefined;
     const text = await response.text();
     const parsed: unknown = text ? safeParse(text) : undefined;
     if (!response.ok) {
       const err = parsed as Partial<ErrorBody> | undefined;
       throw new ApiError(response.status, err?.error ?? `HTTP ${response.status}`, err?.code);
     }
-    return parsed as T;
+    return parsed;
   }
 }
 

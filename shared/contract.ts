@@ -62,6 +62,8 @@ export interface Message {
   deleted: boolean;
   /** ext: at most one per person. */
   reactions: Reaction[];
+  /** ext: files sent with the message, in the order the sender attached them. */
+  attachments: Attachment[];
 }
 
 /** A reaction on a message (ext): one emoji per person per message. */
@@ -69,6 +71,33 @@ export interface Reaction {
   emoji: string;
   /** Who reacted: you or the friend. */
   from: string;
+}
+
+/**
+ * Where an attachment stands on this host (ext). Sent ones: `available`
+ * before they go out and once the friend's host verified its copy,
+ * `sending` in between. Received ones: `receiving` until the whole file is
+ * here and matches its hash, then `available`. `failed` on either side says
+ * why in `error`; retry restarts it.
+ */
+export type AttachmentState = 'sending' | 'available' | 'receiving' | 'failed';
+
+export interface Attachment {
+  attachment_id: string;
+  /** The file's name, made safe (no path, no control characters, length-capped). */
+  name: string;
+  size: number;
+  /** The type the sender declared: a hint only; never trust it to render the bytes. */
+  mime: string;
+  state: AttachmentState;
+  /** Bytes the receiving host has (for a sent attachment: as far as the friend has told). */
+  received_bytes: number;
+  /** ext: BLAKE2b-256 of the content, hex: what the receiver verifies the file against. */
+  hash: string;
+  /** ext: why it failed, for people; null otherwise. */
+  error: string | null;
+  /** ext: small enough to travel sealed through the mailbox with its message; larger ones need both hosts online. */
+  mailbox: boolean;
 }
 
 export interface MessagesResponse {
@@ -142,7 +171,7 @@ export interface HostEventMap {
   message_status: MessageStatusEvent;
   friends_changed: Record<string, never>;
   key_changed: { username: string };
-  /** ext: a message was edited, deleted for everyone, or its reactions changed; the whole message as it is now. */
+  /** ext: a message changed after it was shown (edited, deleted for everyone, reactions, attachment progress and state); the whole message as it is now. */
   message_updated: Message;
   error: { error: string };
 }
@@ -179,6 +208,10 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 /** Longest message text accepted, in characters. */
 export const MAX_TEXT_LENGTH = 16_000;
+/** Most attachments on one message. */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
+/** Longest attachment name kept, in UTF-8 bytes (longer names are shortened, keeping the extension). */
+export const MAX_ATTACHMENT_NAME_BYTES = 255;
 /** Longest search query accepted, in characters, and most words in one. */
 export const MAX_SEARCH_QUERY_LENGTH = 256;
 export const MAX_SEARCH_TERMS = 16;

@@ -55,6 +55,12 @@ export class BenchHost {
     return kb / 1024;
   }
 
+  /** CPU time used so far (user + system), in seconds, from /proc (Linux). */
+  cpuSeconds() {
+    const fields = fs.readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+
   /** SIGTERM and wait for the exit. */
   async stop() {
     this.http?.close();

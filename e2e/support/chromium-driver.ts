@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CdpTarget } from './cdp-target.js';
 import { type BrowserDriver, callExpression, type ExtensionPageName, type PanelProbe, readBadgeInPage, type UiPage, type Viewport } from './driver.js';
@@ -12,12 +13,19 @@ export class ChromiumDriver implements BrowserDriver {
   readonly pageErrors: string[] = [];
   private readonly pages: ChromiumPage[] = [];
 
-  private constructor(private readonly context: BrowserContext) {
-    context.on('page', (page) => page.on('pageerror', (err) => this.pageErrors.push(`${page.url()}: ${err.message}`)));
+  private constructor(
+    private readonly context: BrowserContext,
+    readonly downloadDir: string,
+  ) {
+    context.on('page', (page) => {
+      page.on('pageerror', (err) => this.pageErrors.push(`${page.url()}: ${err.message}`));
+      // Playwright keeps downloads under random names in a temp dir: saved again under the page's name.
+      page.on('download', (download) => void download.saveAs(path.join(downloadDir, download.suggestedFilename())));
+    });
   }
 
   /** `profileDir` must already hold NativeMessagingHosts/: Chromium reads it at start. */
-  static async launch(profileDir: string, env: Record<string, string>): Promise<ChromiumDriver> {
+  static async launch(profileDir: string, env: Record<string, string>, downloadDir: string): Promise<ChromiumDriver> {
     const context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM_PATH,
       headless: true,
@@ -34,8 +42,9 @@ export class ChromiumDriver implements BrowserDriver {
         `--load-extension=${CHROMIUM_EXTENSION_DIR}`,
       ],
       env: { ...process.env, ...env },
+      acceptDownloads: true,
     });
-    return new ChromiumDriver(context);
+    return new ChromiumDriver(context, downloadDir);
   }
 
   async open(name: ExtensionPageName, viewport: Viewport): Promise<UiPage> {
@@ -95,6 +104,10 @@ class ChromiumPage implements UiPage {
 
   hover(selector: string) {
     return this.page.locator(selector).hover();
+  }
+
+  setFiles(selector: string, files: string[]) {
+    return this.page.locator(selector).setInputFiles(files);
   }
 
   movePointer(x: number, y: number) {

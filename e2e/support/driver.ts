@@ -23,6 +23,8 @@ export interface UiPage {
   type(selector: string, text: string, delayMs?: number): Promise<void>;
   /** Focuses the element (or keeps the focus, when null) and presses one key, e.g. 'Enter'. */
   press(selector: string | null, key: string): Promise<void>;
+  /** Gives a file input these files (paths on disk), as picking them in the browser's dialog does. */
+  setFiles(selector: string, files: string[]): Promise<void>;
   hover(selector: string): Promise<void>;
   movePointer(x: number, y: number): Promise<void>;
   /** Runs `fn(arg)` in the page and returns its (JSON) result. */
@@ -59,6 +61,8 @@ export interface BrowserDriver {
   readonly kind: BrowserKind;
   /** Uncaught errors of the extension's pages. */
   readonly pageErrors: string[];
+  /** Where files the pages download are saved, under the names the pages gave them. */
+  readonly downloadDir: string;
   open(page: ExtensionPageName, viewport: Viewport): Promise<UiPage>;
   /** Clicks `selector` in `page` (a user gesture) and returns the panel it opened. */
   openPanelFrom(page: UiPage, selector: string): Promise<PanelProbe>;

@@ -20,9 +20,12 @@ export class FirefoxDriver implements BrowserDriver {
   readonly pageErrors: string[] = [];
   private readonly pages: FirefoxPage[] = [];
 
-  private constructor(private readonly browser: Browser) {}
+  private constructor(
+    private readonly browser: Browser,
+    readonly downloadDir: string,
+  ) {}
 
-  static async launch(profileDir: string, env: Record<string, string>): Promise<FirefoxDriver> {
+  static async launch(profileDir: string, env: Record<string, string>, downloadDir: string): Promise<FirefoxDriver> {
     const browser = await puppeteer.launch({
       browser: 'firefox',
       executablePath: FIREFOX_PATH,
@@ -34,6 +37,12 @@ export class FirefoxDriver implements BrowserDriver {
       extraPrefsFirefox: {
         // A fixed internal UUID gives the add-on's pages known URLs.
         'extensions.webextensions.uuids': JSON.stringify({ [GECKO_EXTENSION_ID]: FIREFOX_EXTENSION_UUID }),
+        // Downloads go straight to the test's folder, with no dialog.
+        'browser.download.folderList': 2,
+        'browser.download.dir': downloadDir,
+        'browser.download.useDownloadDir': true,
+        'browser.download.always_ask_before_handling_new_types': false,
+        'browser.download.start_downloads_in_tmp_dir': false,
       },
       env: { ...process.env, ...env },
     });
@@ -43,7 +52,7 @@ export class FirefoxDriver implements BrowserDriver {
       await browser.close().catch(() => {});
       throw err;
     }
-    return new FirefoxDriver(browser);
+    return new FirefoxDriver(browser, downloadDir);
   }
 
   async open(name: ExtensionPageName, viewport: Viewport): Promise<UiPage> {
@@ -125,6 +134,12 @@ class FirefoxPage implements UiPage {
 
   hover(selector: string) {
     return this.page.hover(selector);
+  }
+
+  async setFiles(selector: string, files: string[]) {
+    const input = await this.page.$(selector);
+    if (!input) throw new Error(`no ${selector}`);
+    await (input as import('puppeteer-core').ElementHandle<HTMLInputElement>).uploadFile(...files);
   }
 
   movePointer(x: number, y: number) {

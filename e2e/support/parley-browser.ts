@@ -70,9 +70,11 @@ export class ParleyBrowser {
       ? null
       : installHost(options.browser, { profileDir, home, xdgDataHome: path.join(options.root, 'xdg-data') });
     const env = { ...hostEnv(dataDir, options.directoryPath, logFile), HOME: home };
+    const downloadDir = path.join(options.root, 'downloads');
+    fs.mkdirSync(downloadDir, { recursive: true });
     const driver = options.browser === 'firefox'
-      ? await FirefoxDriver.launch(profileDir, env)
-      : await ChromiumDriver.launch(profileDir, env);
+      ? await FirefoxDriver.launch(profileDir, env, downloadDir)
+      : await ChromiumDriver.launch(profileDir, env, downloadDir);
     return new ParleyBrowser(driver, dataDir, logFile, env, installed);
   }
 

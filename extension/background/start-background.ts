@@ -11,6 +11,7 @@ import { isReadyLink, lastReadyLink } from '../services/stored-items.js';
 import { NativeLink, type NativePortLike } from './native-link.js';
 import { UiHub, type UiPortLike } from './ui-hub.js';
 import { UnreadWatcher } from './unread-watcher.js';
+import { previewText } from '../utils/attachment-status.js';
 
 const BADGE_COLOR = '#2c6bed';
 const NOTIFICATION_PREFIX = 'parley-msg:';
@@ -124,7 +125,8 @@ async function showChat(): Promise<void> {
 }
 
 async function notify(m: Message): Promise<void> {
-  const text = m.text.length > NOTIFICATION_TEXT_MAX ? `${m.text.slice(0, NOTIFICATION_TEXT_MAX)}…` : m.text;
+  const line = previewText(m);
+  const text = line.length > NOTIFICATION_TEXT_MAX ? `${line.slice(0, NOTIFICATION_TEXT_MAX)}…` : line;
   try {
     await browser.notifications.create(`${NOTIFICATION_PREFIX}${m.msg_id}`, {
       type: 'basic',

@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { Message, MessageStatusEvent } from '../../shared/contract.js';
+import type { Attachment, Message, MessageStatusEvent, SendResult } from '../../shared/contract.js';
 import { DEFAULT_PAGE_SIZE } from '../../shared/contract.js';
 import { isUnread, maxStatus } from '../../shared/message-status.js';
 import { TYPING_CLEAR_MS } from '../../shared/typing.js';
 import { ExpiringFlags } from '../utils/expiring-flags.js';
+import { useAttachmentsStore } from './attachments.js';
 import { useContactsStore } from './contacts.js';
 import { useSessionStore } from './session.js';
 import { addNewer, addOlder, emptyConversation, firstUnread, showAround, showLatest } from './history-window.js';
@@ -17,6 +18,7 @@ const UNREAD_PAGES = 4;
 export const useChatStore = defineStore('chat', () => {
   const session = useSessionStore();
   const contacts = useContactsStore();
+  const files = useAttachmentsStore();
   const activePeer = ref<string | null>(null);
   const conversations = ref<Record<string, Conversation>>({});
   const typing = ref<Record<string, boolean>>({});
@@ -26,6 +28,8 @@ export const useChatStore = defineStore('chat', () => {
   });
   /** Status events that arrived before the send they belong to returned its msg_id. */
   const earlyStatus = new Map<string, MessageStatusEvent>();
+  /** The files of messages this page is still sending, by local id: kept for a retry. */
+  const outgoingFiles = new Map<string, File[]>();
   let localSeq = 0;
 
   function conversation(peer: string): Conversation {
@@ -129,33 +133,59 @@ export const useChatStore = defineStore('chat', () => {
     return null;
   }
 
-  /** Sends optimistically (as a reply to `replyTo`, when given); the bubble is in place before the host answers. */
-  async function send(peer: string, text: string, replyTo: string | null = null): Promise<boolean> {
-    if (!text.trim()) return false;
+  /**
+   * Sends optimistically (as a reply to `replyTo`, when given); the bubble
+   * is in place before the host answers. Files are uploaded first (their
+   * pictures made from the page's own copy), then sent with the text in
+   * one message.
+   */
+  async function send(peer: string, text: string, options: { replyTo?: string | null; files?: readonly File[] } = {}): Promise<boolean> {
+    const { replyTo = null, files: attach = [] } = options;
+    if (!text.trim() && attach.length === 0) return false;
     const c = conversation(peer);
     const localId = `local-${++localSeq}`;
+    const attachments: Attachment[] = attach.map((file, i) => ({
+      attachment_id: `${localId}-${i}`, name: file.name || 'file', size: file.size, mime: file.type || 'application/octet-stream',
+      state: 'sending', received_bytes: 0, hash: '', error: null, mailbox: false,
+    }));
+    attachments.forEach((a, i) => files.fromLocal(a.attachment_id, attach[i]!));
+    if (attach.length > 0) outgoingFiles.set(localId, [...attach]);
     c.messages.push({
       msg_id: localId, from: session.details?.username ?? '', to: peer, text, timestamp: new Date().toISOString(),
       direction: 'sent', delivered: false, delivery_method: 'offline', status: 'queued', read: false,
-      reply_to: replyTo, edited_at: null, deleted: false, reactions: [], local: 'sending',
+      reply_to: replyTo, edited_at: null, deleted: false, reactions: [], local: 'sending', attachments,
     });
     // Sending from an older part of the chat brings it back to the newest, where the new message goes.
     if (c.newer > 0) void loadLatest(peer);
     return deliver(peer, localId, text, replyTo);
   }
 
+  /** Uploads the message's files, then sends it; returns the host's attachments. */
+  async function sendWithFiles(peer: string, localId: string, text: string, replyTo: string | null): Promise<{ result: SendResult; uploaded: Attachment[] }> {
+    const api = session.requireApi();
+    const uploaded: Attachment[] = [];
+    for (const file of outgoingFiles.get(localId) ?? []) uploaded.push(await api.uploadAttachment(file.name || 'file', file, file.type || 'application/octet-stream'));
+    const result = await api.send(peer, text, { replyTo: replyTo ?? undefined, attachments: uploaded.map((a) => a.attachment_id) });
+    uploaded.forEach((a, i) => files.rename(`${localId}-${i}`, a.attachment_id));
+    return { result, uploaded };
+  }
+
   async function deliver(peer: string, localId: string, text: string, replyTo: string | null): Promise<boolean> {
     const c = conversation(peer);
     try {
-      const result = await session.requireApi().send(peer, text, replyTo ?? undefined);
+      const { result, uploaded } = await sendWithFiles(peer, localId, text, replyTo);
+      outgoingFiles.delete(localId);
       const i = c.messages.findIndex((m) => m.msg_id === localId);
       const already = c.messages.some((m) => m.msg_id === result.msg_id);
       if (!already) c.total += 1;
       if (i >= 0 && already) c.messages.splice(i, 1);
       else if (i >= 0) {
         const { local: _l, error: _e, ...rest } = c.messages[i]!;
-        c.messages[i] = { ...rest, msg_id: result.msg_id, delivered: result.delivered, delivery_method: result.delivery_method, status: result.status };
+        const attachments = uploaded.map((a) => ({ ...a, state: 'sending' as const, received_bytes: 0 }));
+        c.messages[i] = { ...rest, msg_id: result.msg_id, delivered: result.delivered, delivery_method: result.delivery_method, status: result.status, attachments };
       }
+      // How each file travels (mailbox or session) is the host's to say.
+      if (uploaded.length > 0) void refreshMessage(peer, result.msg_id);
       const early = earlyStatus.get(result.msg_id);
       if (early) {
         earlyStatus.delete(result.msg_id);
@@ -181,6 +211,44 @@ export const useChatStore = defineStore('chat', () => {
     m.local = 'sending';
     m.error = undefined;
     return deliver(peer, localId, m.text, m.reply_to);
+  }
+
+  /** Fetches one message again from the host and puts it in place. */
+  async function refreshMessage(peer: string, msgId: string): Promise<void> {
+    try {
+      const page = await session.requireApi().messages(peer, { around: msgId, limit: 1 });
+      const fresh = page.messages.find((m) => m.msg_id === msgId);
+      if (fresh) update(fresh);
+    } catch {
+      // The next message_updated event brings it.
+    }
+  }
+
+  /** A message the host changed (attachment progress and state): the host's copy replaces ours; status never goes back. */
+  function update(m: Message): void {
+    const hit = findMessage(m.msg_id);
+    if (!hit) return;
+    const old = hit.c.messages[hit.index]!;
+    const status = maxStatus(old.status, m.status);
+    hit.c.messages[hit.index] = { ...old, ...m, status, delivered: status === m.status ? m.delivered : old.delivered };
+  }
+
+  /** Stops an attachment on its way (either direction). */
+  async function cancelAttachment(msgId: string, attachmentId: string): Promise<void> {
+    patchAttachment(msgId, await session.requireApi().cancelAttachment(attachmentId));
+  }
+
+  /** Tries a failed attachment again. */
+  async function retryAttachment(msgId: string, attachmentId: string): Promise<void> {
+    files.retry(attachmentId);
+    patchAttachment(msgId, await session.requireApi().retryAttachment(attachmentId));
+  }
+
+  function patchAttachment(msgId: string, a: Attachment): void {
+    const hit = findMessage(msgId);
+    if (!hit) return;
+    const m = hit.c.messages[hit.index]!;
+    hit.c.messages[hit.index] = { ...m, attachments: m.attachments.map((x) => (x.attachment_id === a.attachment_id ? a : x)) };
   }
 
   /** An incoming message; duplicates (same msg_id) are ignored. */
@@ -239,6 +307,8 @@ export const useChatStore = defineStore('chat', () => {
     if (!target) return;
     if (!target.local) await session.requireApi().deleteMessage(msgId);
     c.messages = c.messages.filter((m) => m.msg_id !== msgId);
+    outgoingFiles.delete(msgId);
+    for (const a of target.attachments) files.forget(a.attachment_id);
     if (!target.local) c.total -= 1;
     if (contacts.lastMessage[peer]?.msg_id === msgId) contacts.replaceLast(peer, c.messages.filter((m) => !m.local).at(-1));
   }
@@ -252,6 +322,7 @@ export const useChatStore = defineStore('chat', () => {
 
   return {
     activePeer, conversations, typing, pageSize,
-    conversation, open, loadLatest, loadOlder, loadNewer, openAt, send, retry, receive, applyStatus, markRead, setTyping, remove, forget,
+    conversation, open, loadLatest, loadOlder, loadNewer, openAt, send, retry, receive, applyStatus, update, cancelAttachment, retryAttachment,
+    markRead, setTyping, remove, forget,
   };
 });

@@ -13,7 +13,7 @@ function peerOf(m: Message): string {
 
 /** How a message looks once deleted for everyone. */
 export function tombstone(m: Message): Message {
-  return { ...m, text: '', deleted: true, reply_to: null, edited_at: null, reactions: [] };
+  return { ...m, text: '', deleted: true, reply_to: null, edited_at: null, reactions: [], attachments: [] };
 }
 
 /**
@@ -28,12 +28,10 @@ export const useMessageChangesStore = defineStore('message-changes', () => {
   const quotes = useQuotesStore();
   const search = useSearchStore();
 
-  /** The message as the host now has it. */
+  /** The message as the host now has it (edited, deleted, reactions, attachment progress); its status never goes back. */
   function apply(m: Message): void {
     const peer = peerOf(m);
-    const c = chat.conversations[peer];
-    const i = c ? c.messages.findIndex((x) => x.msg_id === m.msg_id) : -1;
-    if (c && i >= 0) c.messages[i] = m;
+    chat.update(m);
     quotes.update(m);
     if (contacts.lastMessage[peer]?.msg_id === m.msg_id) contacts.replaceLast(peer, m);
     if (m.deleted) search.forget(m.msg_id);

@@ -1,5 +1,5 @@
 import { ApiClient } from '../../shared/api-client.js';
-import type { Contact, Message, SendResult, StatusResponse } from '../../shared/contract.js';
+import type { Attachment, Contact, Message, SendResult, StatusResponse } from '../../shared/contract.js';
 
 /** Builds a contact with defaults for the fields a test does not care about. */
 export function contact(username: string, extra: Partial<Contact> = {}): Contact {
@@ -39,6 +39,7 @@ export function message(peer: string, extra: Partial<Message> = {}, me = 'alice'
     edited_at: null,
     deleted: false,
     reactions: [],
+    attachments: [],
     ...extra,
   };
 }
@@ -62,6 +63,8 @@ export class FakeHost {
   failWith: string | null = null;
   /** Holds POST /messages answers until released, to test in-flight state. */
   holdSends = false;
+  /** Uploaded files and the attachments of sent messages, by id, with their bytes. */
+  attachments = new Map<string, { attachment: Attachment; bytes: Blob }>();
   private held: Array<() => void> = [];
 
   client(): ApiClient {
@@ -81,10 +84,11 @@ export class FakeHost {
   private async handle(url: string, init?: RequestInit): Promise<Response> {
     const u = new URL(url);
     const method = init?.method ?? 'GET';
-    const body = init?.body ? (JSON.parse(String(init.body)) as Record<string, string>) : {};
     this.requests.push(`${method} ${u.pathname}${u.search}`);
     if (this.failWith) return json(500, { error: this.failWith, code: 'INTERNAL' });
     const parts = u.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] === 'attachments') return this.attachmentsRoute(method, parts, u, init);
+    const body = init?.body ? (JSON.parse(String(init.body)) as Record<string, string>) : {};
     if (u.pathname === '/status') return json(200, this.status());
     if (u.pathname === '/setup' && method === 'POST') {
       if (body.username === 'taken') return json(409, { error: 'Username taken' });
@@ -149,7 +153,10 @@ export class FakeHost {
       if (!this.friends.some((f) => f.username === to)) return json(404, { error: `User '${to}' not found in friends list` });
       if (body.reply_to !== undefined && !this.find(body.reply_to)) return json(404, { error: 'Unknown message', code: 'MESSAGE_NOT_FOUND' });
       const reply = { reply_to: body.reply_to ?? null };
-      const m = message(to, { direction: 'sent', text: body.text ?? '', status: 'queued', delivered: false, delivery_method: 'offline', ...reply, ...this.sendResult }, this.username ?? 'alice');
+      const ids = (body as unknown as { attachments?: string[] }).attachments ?? [];
+      const attachments = ids.map((id) => ({ ...this.attachments.get(id)!.attachment, state: 'sending' as const, received_bytes: 0 }));
+      for (const a of attachments) this.attachments.get(a.attachment_id)!.attachment = a;
+      const m = message(to, { direction: 'sent', text: body.text ?? '', status: 'queued', delivered: false, delivery_method: 'offline', attachments, ...reply, ...this.sendResult }, this.username ?? 'alice');
       const list = this.history.get(to) ?? [];
       list.push(m);
       this.history.set(to, list);
@@ -202,6 +209,29 @@ export class FakeHost {
       list.splice(index, 1);
     }
     return json(204);
+  }
+
+  /** POST /attachments, GET /attachments/:id, POST /attachments/:id/cancel|retry. */
+  private async attachmentsRoute(method: string, parts: string[], u: URL, init?: RequestInit): Promise<Response> {
+    if (method === 'POST' && parts.length === 1) {
+      const bytes = new Blob([init?.body as Blob]);
+      const type = new Headers(init?.headers).get('content-type') ?? 'application/octet-stream';
+      const attachment: Attachment = {
+        attachment_id: `att${++seq}`, name: u.searchParams.get('name') ?? 'file', size: bytes.size, mime: type,
+        state: 'available', received_bytes: bytes.size, hash: 'h'.repeat(64), error: null, mailbox: bytes.size <= 256 * 1024,
+      };
+      this.attachments.set(attachment.attachment_id, { attachment, bytes });
+      return json(201, attachment);
+    }
+    const entry = this.attachments.get(parts[1] ?? '');
+    if (!entry) return json(404, { error: 'Attachment not found', code: 'ATTACHMENT_NOT_FOUND' });
+    if (method === 'GET') {
+      if (entry.attachment.state === 'receiving') return json(409, { error: 'Not yet received', code: 'ATTACHMENT_NOT_READY' });
+      return new Response(entry.bytes, { status: 200 });
+    }
+    const a = entry.attachment;
+    entry.attachment = parts[2] === 'cancel' ? { ...a, state: 'failed', error: 'Canceled' } : { ...a, state: a.attachment_id.startsWith('in') ? 'receiving' : 'sending', error: null };
+    return json(200, entry.attachment);
   }
 
   /** GET /search: case-insensitive substring match of the whole query, newest first. */

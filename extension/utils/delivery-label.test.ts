@@ -6,7 +6,7 @@ import { deliveryView } from './delivery-label.js';
 const sent = (over: Partial<ChatMessage>): ChatMessage => ({
   msg_id: 'm1', from: 'alice', to: 'bob', text: 'hi', timestamp: '2026-06-15T10:00:00.000Z',
   direction: 'sent', delivered: false, delivery_method: 'offline', status: 'queued', read: false,
-  reply_to: null, edited_at: null, deleted: false, reactions: [], ...over,
+  reply_to: null, edited_at: null, deleted: false, reactions: [], attachments: [], ...over,
 });
 
 describe('deliveryView', () => {

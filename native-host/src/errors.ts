@@ -21,6 +21,12 @@ export type ErrorCode =
   | 'TEXT_TOO_LONG'
   | 'QUERY_EMPTY'
   | 'QUERY_TOO_LONG'
+  | 'ATTACHMENT_NOT_FOUND'
+  | 'ATTACHMENT_NOT_READY'
+  | 'ATTACHMENT_IN_USE'
+  | 'ATTACHMENT_TOO_LARGE'
+  | 'QUOTA_EXCEEDED'
+  | 'TOO_MANY_ATTACHMENTS'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
@@ -78,6 +84,15 @@ export const errors = {
   textTooLong: (max: number) => new ParleyError('TEXT_TOO_LONG', `Message text is longer than ${max} characters`),
   queryEmpty: () => new ParleyError('QUERY_EMPTY', 'Nothing to search for: type a word, a number or an emoji'),
   queryTooLong: (why: string) => new ParleyError('QUERY_TOO_LONG', `Search query is ${why}`),
+  attachmentNotFound: (id: string) => new ParleyError('ATTACHMENT_NOT_FOUND', `Attachment '${id.slice(0, 64)}' not found`),
+  attachmentNotReady: (id: string) =>
+    new ParleyError('ATTACHMENT_NOT_READY', `Attachment '${id.slice(0, 64)}' has not been received yet`),
+  attachmentInUse: (id: string) =>
+    new ParleyError('ATTACHMENT_IN_USE', `Attachment '${id.slice(0, 64)}' was already sent with another message: upload it again`),
+  attachmentTooLarge: (max: number) => new ParleyError('ATTACHMENT_TOO_LARGE', `Attachment is larger than the limit of ${max} bytes`),
+  quotaExceeded: (quota: number) =>
+    new ParleyError('QUOTA_EXCEEDED', `Not enough room for attachments: they may use ${quota} bytes in all; delete some first`),
+  tooManyAttachments: (max: number) => new ParleyError('TOO_MANY_ATTACHMENTS', `A message carries at most ${max} attachments`),
   payloadTooLarge: (max: number) => new ParleyError('PAYLOAD_TOO_LARGE', `Request body is larger than ${max} bytes`),
   unauthorized: () => new ParleyError('UNAUTHORIZED', 'Missing or wrong API token'),
   forbidden: (why: string) => new ParleyError('FORBIDDEN', why),

@@ -28,6 +28,7 @@ import {
   removeHostInfo,
   writeHostInfo,
 } from './store/data-dir.js';
+import { AttachmentFiles } from './store/attachment-files.js';
 import { loadOrCreateIdentity } from './store/identity-file.js';
 import { loadOrCreateSeed } from './store/seed-file.js';
 import { Store } from './store/store.js';
@@ -115,6 +116,7 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     let peerPort = 0;
     const messenger = new Messenger({
       store,
+      files: new AttachmentFiles(config.dataDir),
       bus,
       transport: peers,
       directory,
@@ -133,7 +135,7 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     const access = new AccessPolicy({ token, allowOrigins: config.allowOrigins });
     const schemas = buildSchemas(config.limits);
     const username = () => store.meta.get('username');
-    const views = new MessageViews({ messages: store.messages, reactions: store.changes, bus, self: username });
+    const views = new MessageViews({ messages: store.messages, reactions: store.changes, attachments: store.attachments, bus, self: username });
     const readers = {
       search: new MessageSearch({ search: store.search, messages: store.messages, friends: store.friends, limits: config.limits, views }),
       conversations: new Conversations({ conversations: store.conversations, views }),

@@ -99,7 +99,7 @@ describe('REST + WebSocket contract', () => {
     expect(first.messages.map((m) => m.text)).toEqual(all.slice(-50));
     const m = first.messages[0] as Message;
     expect(Object.keys(m).sort()).toEqual(
-      ['delivered', 'delivery_method', 'direction', 'from', 'msg_id', 'read', 'status', 'text', 'timestamp', 'to', 'reply_to', 'edited_at', 'deleted', 'reactions'].sort(),
+      ['attachments', 'delivered', 'delivery_method', 'direction', 'from', 'msg_id', 'read', 'status', 'text', 'timestamp', 'to', 'reply_to', 'edited_at', 'deleted', 'reactions'].sort(),
     );
     expect(m).toMatchObject({ from: 'alice', to: 'carol', direction: 'sent', delivered: false, delivery_method: 'offline' });
     expect(m).toMatchObject({ reply_to: null, edited_at: null, deleted: false, reactions: [] });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import type { Messenger } from '../chat/messenger.js';
 import type { Limits } from '../config/limits.js';
@@ -6,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { AccessPolicy } from './access.js';
 import { parseJsonBody, readBody } from './body.js';
 import { toHttpError } from './error-mapping.js';
-import { buildRoutes, type HistoryReaders, matchRoute } from './routes.js';
+import { type BodyStream, buildRoutes, type HistoryReaders, matchRoute } from './routes.js';
 import type { Schemas } from './schemas.js';
 
 const SECURITY_HEADERS = {
@@ -49,10 +50,12 @@ export function createApiServer(deps: {
         throw errors.methodNotAllowed(req.method ?? '', url.pathname);
       }
       // GET and DELETE may carry a Content-Type and an empty body: read, check size, ignore.
-      const text = await readBody(req, deps.limits.maxBodyBytes);
+      const stream = match.route.stream ? bodyStream(req) : null;
+      const text = stream ? '' : await readBody(req, deps.limits.maxBodyBytes);
       const body = match.route.body ? parseJsonBody(text) : undefined;
-      const result = await match.route.handle({ params: match.params, query: url.searchParams, body });
-      respond(res, result.status, result.body, cors);
+      const result = await match.route.handle({ params: match.params, query: url.searchParams, body, stream });
+      if (result.file) sendFile(res, result.file, cors, log);
+      else respond(res, result.status, result.body, cors);
     } catch (err) {
       const { status, body } = toHttpError(err);
       if (!(err instanceof ParleyError)) log.error('request failed', { method: req.method, url: req.url, err, stack: (err as Error)?.stack });
@@ -82,6 +85,30 @@ function respond(res: http.ServerResponse, status: number, body: unknown, header
     ...(payload !== undefined ? { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(payload) } : {}),
   });
   res.end(payload);
+}
+
+/** The raw body of an upload, read as it arrives; left open on failure so a 413 can still be read by the client. */
+function bodyStream(req: http.IncomingMessage): BodyStream {
+  const declared = req.headers['content-length'];
+  return {
+    type: req.headers['content-type'],
+    length: declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : null,
+    chunks: req.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>,
+  };
+}
+
+function sendFile(res: http.ServerResponse, file: { path: string; headers: Record<string, string> }, cors: Record<string, string>, log: Logger): void {
+  const stream = fs.createReadStream(file.path);
+  stream.once('open', () => {
+    res.writeHead(200, { ...SECURITY_HEADERS, ...cors, ...file.headers });
+    stream.pipe(res);
+  });
+  stream.once('error', (err) => {
+    log.warn('could not read an attachment to serve', { err: err.message });
+    if (!res.headersSent) respond(res, 404, { error: 'Attachment file is missing', code: 'ATTACHMENT_NOT_FOUND' }, cors);
+    else res.destroy();
+  });
+  res.once('close', () => stream.destroy());
 }
 
 function drainThenClose(req: http.IncomingMessage): void {

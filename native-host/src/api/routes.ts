@@ -1,17 +1,30 @@
 import type { Messenger } from '../chat/messenger.js';
 import type { Conversations } from '../chat/conversations.js';
 import type { MessageSearch } from '../chat/search.js';
+import { fileHeaders } from './file-response.js';
 import { parse, type Schemas } from './schemas.js';
+
+/** A request body read as it streams in (uploads), never whole. */
+export interface BodyStream {
+  type: string | undefined;
+  /** Content-Length when the client declared one. */
+  length: number | null;
+  chunks: AsyncIterable<Uint8Array>;
+}
 
 export interface RouteInput {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
+  /** For routes with `stream`: the raw body. */
+  stream: BodyStream | null;
 }
 
 export interface RouteResult {
   status: number;
   body?: unknown;
+  /** A file to stream as the answer, with its headers. */
+  file?: { path: string; headers: Record<string, string> };
 }
 
 export interface Route {
@@ -20,6 +33,8 @@ export interface Route {
   path: string;
   /** Whether the handler reads a JSON body. */
   body?: boolean;
+  /** Whether the handler reads the raw body as a stream (its own size limit applies). */
+  stream?: boolean;
   handle(input: RouteInput): RouteResult | Promise<RouteResult>;
 }
 
@@ -35,6 +50,7 @@ export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schem
   const noContent: RouteResult = { status: 204 };
   const usernameParam = (params: Record<string, string>) => parse(schemas.usernameParam, params, 'username').username;
   const msgIdParam = (params: Record<string, string>) => parse(schemas.msgIdParam, params, 'message id').msg_id;
+  const attachmentParam = (params: Record<string, string>) => parse(schemas.attachmentIdParam, params, 'attachment id').attachment_id;
   return [
     { method: 'GET', path: '/status', handle: () => ok(messenger.status()) },
     {
@@ -85,10 +101,29 @@ export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schem
       path: '/messages',
       body: true,
       handle: async ({ body }) => {
-        const { to, text, reply_to } = parse(schemas.sendBody, body, 'request body');
-        return ok(await messenger.send(to, text, reply_to), 201);
+        const { to, text, reply_to, attachments } = parse(schemas.sendBody, body, 'request body');
+        return ok(await messenger.send(to, text, { replyTo: reply_to, attachments }), 201);
       },
     },
+    {
+      method: 'POST',
+      path: '/attachments',
+      stream: true,
+      handle: async ({ query, stream }) => {
+        const { name } = parse(schemas.uploadQuery, Object.fromEntries(query), 'query');
+        return ok(await messenger.uploadAttachment({ name: name ?? '', type: stream!.type, length: stream!.length, body: stream!.chunks }), 201);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/attachments/:attachment_id',
+      handle: ({ params }) => {
+        const file = messenger.attachmentDownload(attachmentParam(params));
+        return { status: 200, file: { path: file.file, headers: fileHeaders(file) } };
+      },
+    },
+    { method: 'POST', path: '/attachments/:attachment_id/cancel', handle: ({ params }) => ok(messenger.cancelAttachment(attachmentParam(params))) },
+    { method: 'POST', path: '/attachments/:attachment_id/retry', handle: ({ params }) => ok(messenger.retryAttachment(attachmentParam(params))) },
     {
       method: 'GET',
       path: '/search',

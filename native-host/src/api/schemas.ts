@@ -19,6 +19,7 @@ const username = z
   });
 
 const msgId = z.string().min(1).max(MAX_MSG_ID_LENGTH);
+const attachmentId = z.string().min(1).max(MAX_MSG_ID_LENGTH);
 
 const count = (min: number, max: number) =>
   z
@@ -30,18 +31,30 @@ const count = (min: number, max: number) =>
 const emoji = z.string().refine(isSingleEmoji, { message: 'a reaction is one emoji', params: { code: 'EMOJI_INVALID' } });
 
 export function buildSchemas(limits: Limits) {
-  const text = z
-    .string()
-    .refine((value) => value.trim().length > 0, { message: 'Message text is empty', params: { code: 'TEXT_EMPTY' } })
-    .refine((value) => value.length <= limits.maxTextLength, {
-      message: `Message text is longer than ${limits.maxTextLength} characters`,
-      params: { code: 'TEXT_TOO_LONG' },
-    });
+  const anyText = z.string().refine((value) => value.length <= limits.maxTextLength, {
+    message: `Message text is longer than ${limits.maxTextLength} characters`,
+    params: { code: 'TEXT_TOO_LONG' },
+  });
+  const text = anyText.refine((value) => value.trim().length > 0, { message: 'Message text is empty', params: { code: 'TEXT_EMPTY' } });
   return {
     usernameBody: z.object({ username }),
     usernameParam: z.object({ username }),
     msgIdParam: z.object({ msg_id: msgId }),
-    sendBody: z.object({ to: username, text, reply_to: msgId.optional() }),
+    sendBody: z
+      .object({
+        to: username,
+        text: anyText,
+        reply_to: msgId.optional(),
+        // ext: ids from POST /attachments; the count is checked with the uploads (TOO_MANY_ATTACHMENTS).
+        attachments: z.array(attachmentId).max(100).optional(),
+      })
+      // Text may be empty only when the message carries attachments.
+      .refine((body) => body.text.trim().length > 0 || (body.attachments?.length ?? 0) > 0, {
+        message: 'Message text is empty',
+        params: { code: 'TEXT_EMPTY' },
+      }),
+    uploadQuery: z.object({ name: z.string().max(1024).optional() }),
+    attachmentIdParam: z.object({ attachment_id: attachmentId }),
     editBody: z.object({ text }),
     /** DELETE /messages/:msg_id: for=everyone deletes the friend's copy too; without it, only ours. */
     deleteQuery: z.object({ for: z.literal('everyone').optional() }),

@@ -62,6 +62,8 @@ export function changeItems(deps: {
   early: EarlyChangesRepo;
   /** After the commit: tell clients the message changed. */
   updated: (msgId: string) => void;
+  /** Inside the commit of a deletion for everyone: the message's attachments go. */
+  withdrawAttachments: (msgId: string) => void;
   limits: Pick<Limits, 'maxTextLength' | 'maxEarlyChanges' | 'earlyChangeTtlMs'>;
   log: Logger;
 }): { handlers: ItemHandler[]; arrived: (from: string, row: MessageRow) => MessageRow } {
@@ -76,7 +78,11 @@ export function changeItems(deps: {
     kind: DELETE_KIND,
     schema: z.object({ msg_id: itemId }),
     authorOnly: true,
-    apply: (row) => deps.changes.tombstone(row.id),
+    apply: (row) => {
+      if (!deps.changes.tombstone(row.id)) return false;
+      deps.withdrawAttachments(row.msg_id);
+      return true;
+    },
     replaces: () => false,
   };
   const reaction: ChangeKind<ReactionBody> = {

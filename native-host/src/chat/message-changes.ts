@@ -27,6 +27,8 @@ export class MessageChanges {
       contacts: Pick<Contacts, 'require'>;
       commit: <T>(write: () => T) => Promise<T>;
       views: Pick<MessageViews, 'one' | 'updated'>;
+      /** Inside the commit of a deletion for everyone: the message's attachments go. */
+      withdrawAttachments: (msgId: string) => void;
       self: () => string | null;
       limits: Pick<Limits, 'maxTextLength'>;
     },
@@ -53,6 +55,7 @@ export class MessageChanges {
     if (row.deleted) return;
     await this.send(row, () => {
       if (!this.deps.changes.tombstone(row.id)) return null;
+      this.deps.withdrawAttachments(msgId);
       this.deps.outbox.replace(msgId, [EDIT_KIND, REACTION_KIND]);
       const body: DeleteBody = { msg_id: msgId };
       // Not tied to the message: deleting our tombstone later must not take this back.

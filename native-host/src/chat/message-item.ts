@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Message } from '../../../shared/contract.js';
+import { offerSchema, type Offer } from './attachments/offers.js';
 import type { EventBus } from './event-bus.js';
 import type { ItemHandler } from './item-kinds.js';
 import { itemId, timestamp } from '../peer/peer-protocol.js';
@@ -10,9 +11,17 @@ export const MESSAGE_KIND = 'message';
 
 export interface MessageBody {
   timestamp: string;
+  /** May be empty when the message carries attachments. */
   text: string;
   /** The msg_id it replies to; absent when it replies to nothing. */
   reply_to?: string;
+  attachments?: Offer[];
+}
+
+/** What a message's attachments need on arrival: recorded inside its transaction, acted on after. */
+export interface OfferIntake {
+  /** Inside the transaction; returns what to do once it committed. */
+  accept(from: string, msgId: string, offers: readonly Offer[]): () => void;
 }
 
 /**
@@ -26,10 +35,19 @@ export function messageItem(deps: {
   bus: EventBus;
   self: () => string | null;
   maxTextLength: number;
+  maxAttachments: number;
+  offers: OfferIntake;
   arrived: (from: string, row: MessageRow) => MessageRow;
   view: (row: MessageRow) => Message;
 }): ItemHandler<MessageBody> {
-  const schema = z.object({ timestamp, text: z.string().min(1).max(deps.maxTextLength), reply_to: itemId.optional() });
+  const schema = z
+    .object({
+      timestamp,
+      text: z.string().max(deps.maxTextLength),
+      reply_to: itemId.optional(),
+      attachments: z.array(offerSchema).min(1).max(deps.maxAttachments).optional(),
+    })
+    .refine((body) => body.text.length > 0 || body.attachments !== undefined);
   return {
     kind: MESSAGE_KIND,
     parse: (body) => {
@@ -38,11 +56,20 @@ export function messageItem(deps: {
     },
     commit: (from, id, body, via) => {
       if (!deps.self()) return { ack: false, reason: 'not set up' };
-      const { outcome, row } = deps.messages.insertReceived({ msg_id: id, peer: from, ...body, delivery_method: via });
+      const { attachments, ...message } = body;
+      const { outcome, row } = deps.messages.insertReceived({ msg_id: id, peer: from, ...message, delivery_method: via });
       if (outcome === 'conflict') return { ack: false, reason: 'its msg_id is already used by another message' };
       if (!row) return { ack: true };
       const stored = deps.arrived(from, row);
-      return { ack: true, announce: () => deps.bus.emit('new_message', deps.view(stored)) };
+      // A deletion that came first leaves nothing to fetch.
+      const accepted = attachments && !stored.deleted ? deps.offers.accept(from, id, attachments) : null;
+      return {
+        ack: true,
+        announce: () => {
+          deps.bus.emit('new_message', deps.view(stored));
+          accepted?.();
+        },
+      };
     },
   };
 }

@@ -6,7 +6,7 @@ import type { MessagesRepo } from '../store/messages-repo.js';
 import { changeItems } from './change-items.js';
 import type { EventBus } from './event-bus.js';
 import type { ItemKinds } from './item-kinds.js';
-import { messageItem } from './message-item.js';
+import { messageItem, type OfferIntake } from './message-item.js';
 import type { MessageViews } from './message-views.js';
 
 /** Registers the item kinds of chat messages: the messages themselves, and their edits, deletions and reactions. */
@@ -19,13 +19,18 @@ export function registerMessageKinds(
     bus: EventBus;
     views: Pick<MessageViews, 'one' | 'updated'>;
     self: () => string | null;
-    limits: Pick<Limits, 'maxTextLength' | 'maxEarlyChanges' | 'earlyChangeTtlMs'>;
+    limits: Pick<Limits, 'maxTextLength' | 'maxAttachmentsPerMessage' | 'maxEarlyChanges' | 'earlyChangeTtlMs'>;
+    offers: OfferIntake;
+    /** Inside the commit of a deletion for everyone: the message's attachments go. */
+    withdrawAttachments: (msgId: string) => void;
     log: Logger;
   },
 ): void {
   const { views } = deps;
   const changes = changeItems({ ...deps, updated: (msgId) => views.updated(msgId) });
   const view = (row: Parameters<MessageViews['one']>[0]) => views.one(row);
-  kinds.register(messageItem({ ...deps, maxTextLength: deps.limits.maxTextLength, arrived: changes.arrived, view }));
+  kinds.register(
+    messageItem({ ...deps, maxTextLength: deps.limits.maxTextLength, maxAttachments: deps.limits.maxAttachmentsPerMessage, arrived: changes.arrived, view }),
+  );
   for (const handler of changes.handlers) kinds.register(handler);
 }

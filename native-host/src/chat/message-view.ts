@@ -3,7 +3,7 @@ import { isDelivered, isRead, sendResultStatus } from '../../../shared/message-s
 import type { ReactionEntry } from '../store/message-changes-repo.js';
 import type { MessageRow, StatusChange } from '../store/messages-repo.js';
 
-/** A stored row in the contract's shape, seen from `self`, with its reactions. */
+/** A stored row in the contract's shape, seen from `self`, with its reactions; attachments are filled in by `withAttachments`. */
 export function toMessage(row: MessageRow, self: string, reactions: readonly ReactionEntry[] = []): Message {
   const sent = row.direction === 'sent';
   return {
@@ -21,6 +21,7 @@ export function toMessage(row: MessageRow, self: string, reactions: readonly Rea
     edited_at: row.edited_at,
     deleted: row.deleted,
     reactions: reactions.map((r) => ({ emoji: r.emoji, from: r.mine ? self : row.peer })),
+    attachments: [],
   };
 }
 

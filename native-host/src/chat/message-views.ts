@@ -1,12 +1,15 @@
 import type { Message } from '../../../shared/contract.js';
+import type { AttachmentsRepo } from '../store/attachments-repo.js';
 import type { MessageChangesRepo } from '../store/message-changes-repo.js';
 import type { MessageRow, MessagesRepo } from '../store/messages-repo.js';
 import type { EventBus } from './event-bus.js';
+import { withAttachments } from './attachments/attachment-view.js';
 import { toMessage } from './message-view.js';
 
 /**
- * Stored messages in the contract's shape, reactions included (one query
- * for a whole page), and the `message_updated` event for a changed one.
+ * Stored messages in the contract's shape, reactions and attachments
+ * included (one query each for a whole page), and the `message_updated`
+ * event for a changed one.
  */
 export class MessageViews {
   private readonly pending = new Set<string>();
@@ -15,6 +18,7 @@ export class MessageViews {
     private readonly deps: {
       messages: Pick<MessagesRepo, 'get'>;
       reactions: Pick<MessageChangesRepo, 'reactionsOf'>;
+      attachments: Pick<AttachmentsRepo, 'forMessages'>;
       bus: EventBus;
       self: () => string | null;
     },
@@ -27,7 +31,10 @@ export class MessageViews {
   many(rows: readonly MessageRow[]): Message[] {
     const self = this.deps.self() ?? '';
     const reactions = this.deps.reactions.reactionsOf(rows.map((row) => row.id));
-    return rows.map((row) => toMessage(row, self, reactions.get(row.id)));
+    return withAttachments(
+      rows.map((row) => toMessage(row, self, reactions.get(row.id))),
+      this.deps.attachments,
+    );
   }
 
   /**

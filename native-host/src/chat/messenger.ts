@@ -1,11 +1,14 @@
-import type { ClientEventMap, Contact, Message, MessagesResponse, SendResult, StatusResponse, VerifyResponse } from '../../../shared/contract.js';
+import type { Attachment, ClientEventMap, Contact, Message, MessagesResponse, SendResult, StatusResponse, VerifyResponse } from '../../../shared/contract.js';
 import type { Limits } from '../config/limits.js';
 import { toBase64, type IdentityKeys } from '../crypto/identity.js';
 import type { Directory } from '../directory/directory.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { PeerMessage } from '../peer/peer-protocol.js';
+import type { PeerFrame } from '../peer/peer-protocol.js';
+import type { AttachmentFiles } from '../store/attachment-files.js';
 import type { Store } from '../store/store.js';
+import { Attachments, type AttachmentDownload } from './attachments/attachments.js';
+import type { UploadInput } from './attachments/uploads.js';
 import { Contacts } from './contacts.js';
 import { DeliveryStatus } from './delivery-status.js';
 import { DirectorySync } from './directory-sync.js';
@@ -19,7 +22,7 @@ import { MailboxPace } from './mailbox-pace.js';
 import { OwnPresence, type Reachability } from './presence-records.js';
 import { MessageChanges } from './message-changes.js';
 import { registerMessageKinds } from './message-kinds.js';
-import { MessageSender } from './message-sender.js';
+import { MessageSender, type SendOptions } from './message-sender.js';
 import { MessageViews } from './message-views.js';
 import { Outbox } from './outbox.js';
 import { Prekeys } from './prekeys.js';
@@ -32,6 +35,8 @@ import { Typing } from './typing.js';
 /** What the chat layer is built from; `host.ts` provides it. */
 export interface MessengerParts {
   store: Store;
+  /** The attachment store's files on disk. */
+  files: AttachmentFiles;
   bus: EventBus;
   transport: PeerTransport;
   directory: Directory;
@@ -68,6 +73,7 @@ export class Messenger implements PeerEvents {
   private readonly mailbox: Mailbox;
   private readonly sync: DirectorySync;
   private readonly pace: MailboxPace;
+  private readonly attachments: Attachments;
 
   constructor(parts: MessengerParts) {
     const { store, bus, transport, directory, identity, limits, log } = parts;
@@ -93,10 +99,26 @@ export class Messenger implements PeerEvents {
       },
     });
     this.contacts = new Contacts({ friends: store.friends, directory, transport, presence: this.presence, bus, identity: ownKeys, self, log });
-    const views = new MessageViews({ messages: store.messages, reactions: store.changes, bus, self });
+    const views = new MessageViews({ messages: store.messages, reactions: store.changes, attachments: store.attachments, bus, self });
     this.history = new History({ messages: store.messages, contacts: this.contacts, views });
     const kinds = new ItemKinds();
-    registerMessageKinds(kinds, { messages: store.messages, changes: store.changes, early: store.earlyChanges, bus, views, self, limits, log });
+    registerMessageKinds(kinds, {
+      messages: store.messages,
+      changes: store.changes,
+      early: store.earlyChanges,
+      bus,
+      views,
+      self,
+      limits,
+      log,
+      offers: {
+        accept: (from, msgId, offers) => {
+          const notices = this.attachments.incoming.accept(from, msgId, offers);
+          return () => this.attachments.accepted(from, notices);
+        },
+      },
+      withdrawAttachments: (msgId) => this.attachments.withdrawn(msgId),
+    });
     this.incoming = new Incoming({ kinds, isFriend: (username) => store.friends.get(username) !== undefined, transaction, transport, log });
     this.prekeys = new Prekeys({
       prekeys: store.prekeys,
@@ -129,11 +151,24 @@ export class Messenger implements PeerEvents {
       limits,
       log,
     });
+    this.attachments = new Attachments({
+      repo: store.attachments,
+      files: parts.files,
+      outbox: this.outbox,
+      outboxRepo: store.outbox,
+      transaction,
+      transport,
+      views,
+      limits,
+      log: log.child('files'),
+    });
+    for (const handler of this.attachments.handlers()) kinds.register(handler);
     const commits = new GroupCommit(transaction);
     this.sender = new MessageSender({
       messages: store.messages,
       outbox: this.outbox,
       contacts: this.contacts,
+      attachments: this.attachments.outgoing,
       commit: (write) => commits.run(write),
       self,
       limits,
@@ -145,6 +180,7 @@ export class Messenger implements PeerEvents {
       contacts: this.contacts,
       commit: (write) => commits.run(write),
       views,
+      withdrawAttachments: (msgId) => this.attachments.withdrawn(msgId),
       self,
       limits,
     });
@@ -179,11 +215,13 @@ export class Messenger implements PeerEvents {
     this.outbox.start();
     this.mailbox.start();
     this.pace.start();
+    this.attachments.start();
   }
 
   async stop(): Promise<void> {
     this.sync.stop();
     this.incoming.stop();
+    await this.attachments.stop();
     this.outbox.stop();
     this.mailbox.stop();
     this.pace.stop();
@@ -242,13 +280,31 @@ export class Messenger implements PeerEvents {
     return this.history.page(peer, query);
   }
 
-  send(to: string, text: string, replyTo?: string): Promise<SendResult> {
-    return this.sender.send(to, text, replyTo);
+  send(to: string, text: string, options?: SendOptions): Promise<SendResult> {
+    return this.sender.send(to, text, options);
   }
 
   /** Deletes our copy only. */
   deleteMessage(msgId: string): void {
+    const attachments = this.attachments.ofMessage(msgId);
     this.history.delete(msgId);
+    this.attachments.deleted(attachments);
+  }
+
+  uploadAttachment(input: UploadInput): Promise<Attachment> {
+    return this.attachments.upload(input);
+  }
+
+  attachmentDownload(id: string): AttachmentDownload {
+    return this.attachments.download(id);
+  }
+
+  cancelAttachment(id: string): Attachment {
+    return this.attachments.cancel(id);
+  }
+
+  retryAttachment(id: string): Attachment {
+    return this.attachments.retry(id);
   }
 
   edit(msgId: string, text: string): Promise<Message> {
@@ -290,18 +346,20 @@ export class Messenger implements PeerEvents {
     this.presence.sessionUp(username);
     this.reads.resend(username);
     this.mailbox.sendReceipts(username);
+    this.attachments.sessionUp(username);
   }
 
   sessionDown(username: string): void {
     this.presence.sessionDown(username);
     this.typing.sessionDown(username);
+    this.attachments.sessionDown(username);
   }
 
   keyMismatch(username: string): void {
     this.contacts.reportKeyMismatch(username);
   }
 
-  message(from: string, message: PeerMessage): void {
+  message(from: string, message: PeerFrame): void {
     switch (message.type) {
       case 'item':
         this.incoming.receive(from, message);
@@ -317,6 +375,11 @@ export class Messenger implements PeerEvents {
         break;
       case 'typing':
         this.typing.remote(from, message.typing);
+        break;
+      case 'file_get':
+      case 'file_data':
+      case 'file_error':
+        this.attachments.frame(from, message);
         break;
       // ping and pong are answered by the connection itself and never arrive here.
     }

@@ -7,7 +7,7 @@ import { EventBus } from './event-bus.js';
 import { GroupCommit } from './group-commit.js';
 import { MessageSender } from './message-sender.js';
 import { Outbox } from './outbox.js';
-import { countingTransaction, FakeMailbox, FakeTransport, fastLimits, friendRow, memoryStore, nextTick } from './test-support.js';
+import { countingTransaction, FakeMailbox, FakeTransport, fastLimits, friendRow, memoryStore, nextTick, NO_UPLOADS } from './test-support.js';
 
 const limits = fastLimits();
 const outboxes: Outbox[] = [];
@@ -41,6 +41,7 @@ function rig(store = memoryStore()) {
     messages: store.messages,
     outbox,
     contacts: { require: () => store.friends.get('bob')! },
+    attachments: NO_UPLOADS,
     commit: (write) => commits.run(write),
     self: () => 'alice',
     limits,

@@ -10,7 +10,7 @@ import { memoryLogger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { EventBus } from './event-bus.js';
 import { Messenger } from './messenger.js';
-import { FakeTransport, fastLimits, memoryStore } from './test-support.js';
+import { FakeTransport, fastLimits, memoryStore, tempFiles } from './test-support.js';
 
 /**
  * Two messengers in one process: real stores (in memory), crypto and local
@@ -46,6 +46,7 @@ export async function node(name: string, directory: Directory): Promise<Node> {
   const transport = new FakeTransport();
   const messenger = new Messenger({
     store,
+    files: tempFiles(),
     bus,
     transport,
     directory,

@@ -6,7 +6,7 @@ import { Incoming } from './incoming.js';
 import { ItemKinds } from './item-kinds.js';
 import { registerMessageKinds } from './message-kinds.js';
 import { MessageViews } from './message-views.js';
-import { countingTransaction, FakeTransport, fastLimits, friendRow, memoryStore } from './test-support.js';
+import { countingTransaction, FakeTransport, fastLimits, friendRow, memoryStore, NO_OFFERS } from './test-support.js';
 
 /**
  * bob's receive pipeline for in-process tests: real SQLite in memory, the
@@ -25,9 +25,9 @@ export function receiver(limits: Limits = fastLimits()) {
   const tx = countingTransaction(store);
   const log = memoryLogger();
   const self = () => 'bob';
-  const views = new MessageViews({ messages: store.messages, reactions: store.changes, bus, self });
+  const views = new MessageViews({ messages: store.messages, reactions: store.changes, attachments: store.attachments, bus, self });
   const kinds = new ItemKinds();
-  registerMessageKinds(kinds, { messages: store.messages, changes: store.changes, early: store.earlyChanges, bus, views, self, limits, log });
+  registerMessageKinds(kinds, { messages: store.messages, changes: store.changes, early: store.earlyChanges, bus, views, self, limits, log, offers: NO_OFFERS, withdrawAttachments: () => {} });
   const incoming = new Incoming({ kinds, isFriend: (name) => store.friends.get(name) !== undefined, transaction: tx.run, transport, log });
   return { store, bus, events, transport, tx, log, views, kinds, incoming };
 }

@@ -1,10 +1,17 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import type { NetworkStatus, PeerPath } from '../../../shared/contract.js';
 import { DEFAULT_LIMITS, type Limits } from '../config/limits.js';
+import type { BulkFrame, BulkSource } from '../peer/bulk-lane.js';
 import type { PeerMessage } from '../peer/peer-protocol.js';
 import type { FriendRow } from '../store/friends-repo.js';
+import { AttachmentFiles } from '../store/attachment-files.js';
 import type { OutboxItem } from '../store/outbox-repo.js';
 import { Store } from '../store/store.js';
+import type { OutgoingAttachments } from './attachments/offers.js';
+import type { OfferIntake } from './message-item.js';
 import type { MailboxDrop } from './outbox-item.js';
 import type { PeerTransport } from './transport.js';
 
@@ -35,6 +42,31 @@ export function memoryStore(): Store {
   return store;
 }
 
+/** An attachment store in a temp dir, removed when the test that made it ends. */
+export function tempFiles(): AttachmentFiles {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-files-'));
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return new AttachmentFiles(dir);
+}
+
+/** For tests whose messages carry no attachments: any offer is a test bug. */
+export const NO_OFFERS: OfferIntake = {
+  accept: () => {
+    throw new Error('a message with attachments in a test without them');
+  },
+};
+
+/** For tests that send no attachments. */
+export const NO_UPLOADS: Pick<OutgoingAttachments, 'check' | 'attach'> = {
+  check: (ids) => {
+    if (ids.length > 0) throw new Error('attachments in a test without them');
+    return [];
+  },
+  attach: () => {
+    throw new Error('attachments in a test without them');
+  },
+};
+
 /** A friend row as `Contacts.add` writes it. */
 export function friendRow(
   username: string,
@@ -61,7 +93,10 @@ export class FakeTransport implements PeerTransport {
   readonly dials: string[] = [];
   /** Where frames on a live session go: the friend's side, when the test links one. */
   deliver: (to: string, message: PeerMessage) => void = () => {};
+  /** File data the bulk lane took, per friend, in order. */
+  readonly bulkSent: Array<{ to: string; frame: BulkFrame }> = [];
   private readonly sessions = new Set<string>();
+  private bulk: BulkSource | null = null;
 
   up(username: string): void {
     this.sessions.add(username);
@@ -92,6 +127,16 @@ export class FakeTransport implements PeerTransport {
     this.sent.push({ to: username, message });
     this.deliver(username, message);
     return true;
+  }
+
+  attachBulk(source: BulkSource): void {
+    this.bulk = source;
+  }
+
+  /** A link that always has room: takes every frame the source has ready now. */
+  wakeBulk(username: string): void {
+    if (!this.sessions.has(username) || !this.bulk) return;
+    for (let frame = this.bulk(username); frame; frame = this.bulk(username)) this.bulkSent.push({ to: username, frame });
   }
 
   connect(username: string): void {

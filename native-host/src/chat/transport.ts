@@ -1,4 +1,5 @@
 import type { NetworkStatus, PeerPath } from '../../../shared/contract.js';
+import type { BulkSource } from '../peer/bulk-lane.js';
 import type { PeerMessage } from '../peer/peer-protocol.js';
 
 export type { PeerEvents } from '../peer/peer-protocol.js';
@@ -10,6 +11,10 @@ export interface PeerTransport {
   isConnected(username: string): boolean;
   /** Sends on the friend's live session; false when there is none. */
   send(username: string, message: PeerMessage): boolean;
+  /** Where sessions take file data from; a session asks only while its link has room, so chat frames go first. */
+  attachBulk(source: BulkSource): void;
+  /** The bulk source has data for this friend now. */
+  wakeBulk(username: string): void;
   /** The live session's path, null without one. */
   path(username: string): PeerPath | null;
   /** The DHT node's state and how many relays answer. */

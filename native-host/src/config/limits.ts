@@ -1,4 +1,10 @@
-import { MAX_PAGE_SIZE, MAX_SEARCH_QUERY_LENGTH, MAX_SEARCH_TERMS, MAX_TEXT_LENGTH } from '../../../shared/contract.js';
+import {
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_PAGE_SIZE,
+  MAX_SEARCH_QUERY_LENGTH,
+  MAX_SEARCH_TERMS,
+  MAX_TEXT_LENGTH,
+} from '../../../shared/contract.js';
 import { TYPING_CLEAR_MS } from '../../../shared/typing.js';
 
 /**
@@ -66,6 +72,33 @@ export interface Limits {
   /** Most changes (edits, deletions, reactions) kept per friend for messages that have not arrived yet, and for how long. */
   maxEarlyChanges: number;
   earlyChangeTtlMs: number;
+  /** Largest attachment in bytes: a larger upload gets 413, a friend's larger offer fails on arrival. */
+  maxAttachmentBytes: number;
+  /** Disk the attachment store may use: uploads, received files and room held for files being received. */
+  attachmentQuotaBytes: number;
+  /** Most attachments on one message. */
+  maxAttachmentsPerMessage: number;
+  /** Attachments up to this size travel sealed through the mailbox with their message; larger ones wait for a session. */
+  mailboxAttachmentBytes: number;
+  /** Bytes of file data in one data frame. */
+  fileChunkBytes: number;
+  /** Receiver: most bytes asked for and not yet on disk, per transfer (the flow-control window's ceiling). */
+  fileWindowBytes: number;
+  /** Receiver: queueing delay the window aims for on top of the link's own round trip, so chat frames behind file data wait little. */
+  fileQueueDelayMs: number;
+  /** Receiver: transfers pulled from one friend at once. */
+  fileParallel: number;
+  /** Receiver: progress is synced to disk and recorded (where a resume starts) every this many bytes or ms, whichever comes first. */
+  fileCheckpointBytes: number;
+  fileCheckpointMs: number;
+  /** Receiver: asks again from where it stands after this long without data. */
+  fileStallMs: number;
+  /** Least time between two progress events of one message. */
+  fileProgressMs: number;
+  /** An upload not sent with a message within this time is deleted. */
+  unsentAttachmentTtlMs: number;
+  /** Sender: `file_get` requests one session may have waiting. */
+  maxFileRequests: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -102,6 +135,21 @@ export const DEFAULT_LIMITS: Limits = {
   typingClearMs: TYPING_CLEAR_MS,
   maxEarlyChanges: 1000,
   earlyChangeTtlMs: 30 * 24 * 3600 * 1000,
+  maxAttachmentBytes: 100 * 1024 * 1024,
+  attachmentQuotaBytes: 100 * 1024 * 1024,
+  maxAttachmentsPerMessage: MAX_ATTACHMENTS_PER_MESSAGE,
+  mailboxAttachmentBytes: 256 * 1024,
+  // With its header a data frame stays inside one Noise message (65,519 bytes of plaintext).
+  fileChunkBytes: 64_000,
+  fileWindowBytes: 4 * 1024 * 1024,
+  fileQueueDelayMs: 25,
+  fileParallel: 2,
+  fileCheckpointBytes: 4 * 1024 * 1024,
+  fileCheckpointMs: 1000,
+  fileStallMs: 15_000,
+  fileProgressMs: 250,
+  unsentAttachmentTtlMs: 24 * 3600 * 1000,
+  maxFileRequests: 256,
 };
 
 /** Applies `name=value` overrides; unknown names and non-positive numbers are errors. */

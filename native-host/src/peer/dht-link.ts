@@ -35,6 +35,7 @@ export class DhtLink implements PeerLink {
   attach(events: LinkEvents): void {
     this.stream.on('data', (chunk: Buffer) => events.data(chunk));
     this.stream.on('close', () => events.close());
+    this.stream.on('drain', () => events.drain());
     // A relayed stream's remote changes only when hyperdht punched through:
     // from then on it is direct, whoever relayed it.
     this.stream.rawStream?.on('remote-changed', () => {
@@ -44,8 +45,8 @@ export class DhtLink implements PeerLink {
     });
   }
 
-  write(bytes: Uint8Array): void {
-    this.stream.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  write(bytes: Uint8Array): boolean {
+    return this.stream.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
 
   cork(): void {

@@ -20,7 +20,7 @@ type Outcome = { after: number; path: PeerPath } | { after: number; fail: string
 
 /** A link that only says which path it is; the fake handshake opens it on that path. */
 function fakeLink(path: PeerPath): PeerLink {
-  return { transport: path === 'tcp' ? 'tcp' : 'dht', remote: 'fake', path, attach() {}, write() {}, cork() {}, uncork() {}, destroy() {} };
+  return { transport: path === 'tcp' ? 'tcp' : 'dht', remote: 'fake', path, attach() {}, write: () => true, cork() {}, uncork() {}, destroy() {} };
 }
 
 /** Edges faked: TCP and the DHT answer after a while, as scripted; every call is recorded. */

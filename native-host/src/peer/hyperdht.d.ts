@@ -29,7 +29,7 @@ declare module 'hyperdht' {
       end(): void;
       destroy(err?: Error): void;
       setKeepAlive(ms: number): void;
-      on(event: 'open' | 'close' | 'end', listener: () => void): this;
+      on(event: 'open' | 'close' | 'end' | 'drain', listener: () => void): this;
       on(event: 'data', listener: (data: Buffer) => void): this;
       on(event: 'error', listener: (err: Error & { code?: string }) => void): this;
     }

@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Limits } from '../config/limits.js';
+import { decodeJsonBytes } from '../json-bytes.js';
 import type { Logger } from '../logger.js';
+import { BulkLane, type BulkFrame } from './bulk-lane.js';
+import { decodeDataFrame, encodeDataFrame, isDataFrame } from './data-frame.js';
 import { encodeFrame, FrameDecoder } from './framing.js';
 import type { PeerHandshake, PeerHandshakeResult } from './peer-handshake.js';
 import type { PeerLink, PeerPath } from './peer-link.js';
-import type { PeerMessage, PeerMessageSchema } from './peer-protocol.js';
+import { fileDataHeaderSchema, type PeerFrame, type PeerMessage, type PeerMessageSchema } from './peer-protocol.js';
 import type { TransportCipher } from './transport-cipher.js';
 
 /** Decides whether a completed handshake may become a session; returns the friend's username. */
@@ -14,8 +17,12 @@ export type Authorize = (result: PeerHandshakeResult) => string | null;
  * One connection to a peer over any link: framing, the Noise handshake, then
  * the encrypted session. Every defect (oversized or stalled frame, failed
  * handshake, forged or corrupted frame, bad message) closes this connection
- * and nothing else. Emits 'open' (username), 'message' (PeerMessage),
+ * and nothing else. Emits 'open' (username), 'message' (PeerFrame),
  * 'path' (PeerPath), 'close'.
+ *
+ * Frames go out on two lanes: `send` writes at once; bulk file data is
+ * taken from a source only while the link's buffer has room (bulk-lane.ts),
+ * so chat frames never wait behind a file.
  *
  * On a DHT link only the dialler can tell a relayed stream from a direct
  * one, so it sends a `path` frame first (and whenever the path changes), and
@@ -40,6 +47,7 @@ export class PeerConnection extends EventEmitter {
   private lastReceived = Date.now();
   private lastSent = Date.now();
   private corked = false;
+  private readonly bulk: BulkLane;
 
   constructor(
     private readonly link: PeerLink,
@@ -49,8 +57,10 @@ export class PeerConnection extends EventEmitter {
     private readonly schema: PeerMessageSchema,
     private readonly limits: Limits,
     private readonly log: Logger,
+    bulkSource: () => BulkFrame | null = () => null,
   ) {
     super();
+    this.bulk = new BulkLane(bulkSource, (frame) => this.sealData(frame));
     this.decoder = new FrameDecoder({ maxFrameBytes: limits.maxFrameBytes });
     this.path = link.path;
     this.announcesPath = handshake.initiator && link.transport === 'dht';
@@ -59,6 +69,7 @@ export class PeerConnection extends EventEmitter {
       data: (chunk) => this.onData(chunk),
       close: () => this.close('link closed'),
       path: (path) => this.onLinkPath(path),
+      drain: () => this.bulk.drained(),
     });
     this.handshakeTimer = setTimeout(() => this.close('handshake timed out'), limits.handshakeTimeoutMs);
     if (handshake.initiator) this.step(null);
@@ -78,10 +89,26 @@ export class PeerConnection extends EventEmitter {
     return this.seal(message);
   }
 
+  /** The bulk source may have frames now: send what the link has room for. */
+  wakeBulk(): void {
+    if (this.isOpen) this.bulk.pump();
+  }
+
   private seal(message: PeerMessage): boolean {
     try {
       this.write(this.transport!.seal(message));
       return true;
+    } catch (err) {
+      this.close(`send failed: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  /** Seals one bulk frame; false when the link is full (or the session ended). */
+  private sealData(frame: BulkFrame): boolean {
+    if (!this.isOpen) return false;
+    try {
+      return this.write(this.transport!.sealBytes(encodeDataFrame({ type: 'file_data', id: frame.id, offset: frame.offset }, frame.data)));
     } catch (err) {
       this.close(`send failed: ${(err as Error).message}`);
       return false;
@@ -99,7 +126,8 @@ export class PeerConnection extends EventEmitter {
     this.emit('close', reason);
   }
 
-  private write(body: Uint8Array): void {
+  /** Writes a frame; false when the link's buffer is over its mark, which holds the bulk lane back until it drains. */
+  private write(body: Uint8Array): boolean {
     this.lastSent = Date.now();
     // Frames written in one tick (acks for a burst, a queue flush) leave in one syscall.
     if (!this.corked) {
@@ -110,7 +138,9 @@ export class PeerConnection extends EventEmitter {
         this.link.uncork();
       });
     }
-    this.link.write(encodeFrame(body));
+    const room = this.link.write(encodeFrame(body));
+    if (!room) this.bulk.full();
+    return room;
   }
 
   private onData(chunk: Uint8Array): void {
@@ -202,11 +232,9 @@ export class PeerConnection extends EventEmitter {
   }
 
   private receive(frame: Uint8Array): void {
-    let message: PeerMessage;
+    let message: PeerFrame;
     try {
-      const parsed = this.schema.safeParse(this.transport!.open(frame));
-      if (!parsed.success) throw new Error(`bad message: ${parsed.error.issues[0]?.message}`);
-      message = parsed.data;
+      message = this.parse(this.transport!.openBytes(frame));
       // Only authenticated frames count as signs of life.
       this.lastReceived = Date.now();
     } catch (err) {
@@ -218,6 +246,19 @@ export class PeerConnection extends EventEmitter {
     else if (this.pathPending) this.close('the dialler did not say its path first');
     else if (message.type === 'ping') this.send({ type: 'pong' });
     else if (message.type !== 'pong') this.emit('message', message);
+  }
+
+  /** A JSON frame checked against the schema, or a data frame with a checked header. */
+  private parse(plaintext: Uint8Array): PeerFrame {
+    if (isDataFrame(plaintext)) {
+      const { header, data } = decodeDataFrame(plaintext);
+      const parsed = fileDataHeaderSchema.safeParse(header);
+      if (!parsed.success) throw new Error(`bad data frame: ${parsed.error.issues[0]?.message}`);
+      return { ...parsed.data, data };
+    }
+    const parsed = this.schema.safeParse(decodeJsonBytes(plaintext));
+    if (!parsed.success) throw new Error(`bad message: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
   }
 
   private keepAlive(): void {

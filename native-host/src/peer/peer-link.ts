@@ -9,6 +9,8 @@ export interface LinkEvents {
   close(): void;
   /** The link now reaches the peer another way (a relayed stream went direct). */
   path(path: PeerPath): void;
+  /** The link's write buffer emptied after a write returned false. */
+  drain(): void;
 }
 
 /**
@@ -27,7 +29,8 @@ export interface PeerLink {
   readonly path: PeerPath;
   /** Called once, at once: events start flowing afterwards. */
   attach(events: LinkEvents): void;
-  write(bytes: Uint8Array): void;
+  /** Queues bytes; false when the link now buffers more than its high-water mark (then wait for `drain`). */
+  write(bytes: Uint8Array): boolean;
   /** Holds writes until uncork(), so frames written together leave together. */
   cork(): void;
   uncork(): void;

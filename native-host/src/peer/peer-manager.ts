@@ -3,12 +3,13 @@ import type { Limits } from '../config/limits.js';
 import { fromBase64, toBase64, type IdentityKeys } from '../crypto/identity.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
+import type { BulkSource } from './bulk-lane.js';
 import { DialPlan } from './dial-plan.js';
 import type { DhtTransport } from './dht-transport.js';
 import { PeerConnection } from './peer-connection.js';
 import { createInitiator, createResponder, type PeerHandshake, type PeerHandshakeResult } from './peer-handshake.js';
 import type { PeerLink, PeerPath } from './peer-link.js';
-import { peerMessageSchema, type PeerEvents, type PeerMessage } from './peer-protocol.js';
+import { peerMessageSchema, type PeerEvents, type PeerFrame, type PeerMessage } from './peer-protocol.js';
 import { compareBytes } from './peer-address.js';
 import { Redials } from './redials.js';
 import { RelayUpgrades } from './relay-upgrades.js';
@@ -32,6 +33,7 @@ export class PeerManager {
   private readonly upgrades: RelayUpgrades | null;
   private readonly pending = new Set<PeerConnection>();
   private events: PeerEvents | undefined;
+  private bulkSource: BulkSource | null = null;
   private closing = false;
   /** Built once: every connection validates frames with it, strangers' included. */
   private readonly schema;
@@ -60,6 +62,16 @@ export class PeerManager {
 
   attach(events: PeerEvents): void {
     this.events = events;
+  }
+
+  /** Where sessions take bulk frames (file data) from, asked only while a session's link has room. */
+  attachBulk(source: BulkSource): void {
+    this.bulkSource = source;
+  }
+
+  /** The bulk source has frames for this friend: let their session take what its link has room for. */
+  wakeBulk(username: string): void {
+    this.sessions.get(username)?.wakeBulk();
   }
 
   /** Binds the TCP listener and starts the DHT node (which joins in the background). */
@@ -179,7 +191,7 @@ export class PeerManager {
       this.pending.delete(conn);
       this.adopt(username, conn);
     });
-    conn.on('message', (message: PeerMessage) => {
+    conn.on('message', (message: PeerFrame) => {
       if (conn.username) this.events?.message(conn.username, message);
     });
     conn.on('path', (path: PeerPath) => {
@@ -253,7 +265,13 @@ export class PeerManager {
   }
 
   private connection(link: PeerLink, handshake: PeerHandshake): PeerConnection {
-    return new PeerConnection(link, handshake, (r) => this.authorize(r), this.deps.identity.publicKey, this.schema, this.deps.limits, this.deps.log);
+    // Only the friend's current session takes bulk frames: a losing duplicate is closing anyway.
+    const bulk = () => {
+      const username = conn.username;
+      return username && this.bulkSource && this.sessions.get(username) === conn ? this.bulkSource(username) : null;
+    };
+    const conn = new PeerConnection(link, handshake, (r) => this.authorize(r), this.deps.identity.publicKey, this.schema, this.deps.limits, this.deps.log, bulk);
+    return conn;
   }
 
   private staticKeys() {

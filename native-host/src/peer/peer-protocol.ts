@@ -34,6 +34,18 @@ export const itemFrameSchema = z.object({
 
 export type ItemFrame = z.infer<typeof itemFrameSchema>;
 
+/** Byte offsets and lengths of files: whole numbers a double holds exactly. */
+const byteCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The header of a data frame (data-frame.ts): `length` bytes of attachment
+ * `id` from `offset`, sent only in answer to the peer's `file_get`.
+ */
+export const fileDataHeaderSchema = z.object({ type: z.literal('file_data'), id: itemId, offset: byteCount });
+
+/** A data frame as the session hands it on: its header and the bytes. */
+export type FileDataFrame = z.infer<typeof fileDataHeaderSchema> & { data: Uint8Array };
+
 export function peerMessageSchema() {
   return z.discriminatedUnion('type', [
     itemFrameSchema,
@@ -52,17 +64,29 @@ export function peerMessageSchema() {
     z.object({ type: z.literal('path'), path: z.enum(['holepunch', 'relay']) }),
     z.object({ type: z.literal('ping') }),
     z.object({ type: z.literal('pong') }),
+    /**
+     * The receiver of an attachment asks for `length` bytes from `offset`;
+     * the sender answers with data frames, in order. Asking is the flow
+     * control: a receiver keeps a bounded window of bytes asked for and not
+     * yet written, and asks again from where it stands after a cut.
+     */
+    z.object({ type: z.literal('file_get'), id: itemId, offset: byteCount, length: byteCount.min(1) }),
+    /** The sender will not serve this attachment: it does not know it (for this peer), withdrew it, or the range is past its end. */
+    z.object({ type: z.literal('file_error'), id: itemId, reason: z.enum(['unknown', 'canceled', 'range']) }),
   ]);
 }
 
 export type PeerMessageSchema = ReturnType<typeof peerMessageSchema>;
+/** A JSON frame of the session. */
 export type PeerMessage = z.infer<PeerMessageSchema>;
+/** Anything a session delivers: a JSON frame or file data. */
+export type PeerFrame = PeerMessage | FileDataFrame;
 
 /** What the peer layer reports to its owner (the messenger). */
 export interface PeerEvents {
   sessionUp(username: string): void;
   sessionDown(username: string): void;
-  message(username: string, message: PeerMessage): void;
+  message(username: string, message: PeerFrame): void;
   /** A peer proved keys other than the ones pinned for that username. */
   keyMismatch(username: string): void;
 }

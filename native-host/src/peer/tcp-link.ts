@@ -21,10 +21,11 @@ export class TcpLink implements PeerLink {
   attach(events: LinkEvents): void {
     this.socket.on('data', (chunk: Buffer) => events.data(chunk));
     this.socket.on('close', () => events.close());
+    this.socket.on('drain', () => events.drain());
   }
 
-  write(bytes: Uint8Array): void {
-    this.socket.write(bytes);
+  write(bytes: Uint8Array): boolean {
+    return this.socket.write(bytes);
   }
 
   cork(): void {

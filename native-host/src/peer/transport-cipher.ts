@@ -54,7 +54,11 @@ export class TransportCipher {
   seal(value: unknown): Uint8Array {
     const json = JSON.stringify(value) as string | undefined;
     if (json === undefined) throw new TypeError('value has no JSON form');
-    const plaintext = new TextEncoder().encode(json);
+    return this.sealBytes(new TextEncoder().encode(json));
+  }
+
+  /** Any plaintext (a JSON text, or a data frame) → encrypted frame body. */
+  sealBytes(plaintext: Uint8Array): Uint8Array {
     const length = sealedLength(plaintext.length);
     if (length > this.#maxSealedBytes) throw new RangeError(`sealed frame of ${length} bytes over ${this.#maxSealedBytes}`);
     const body = new Uint8Array(length);
@@ -79,6 +83,11 @@ export class TransportCipher {
    * body that is not UTF-8 JSON throws FRAME_INVALID.
    */
   open(body: Uint8Array): unknown {
+    return decodeJsonBytes(this.openBytes(body));
+  }
+
+  /** Frame body → plaintext bytes, with the same checks as `open`. */
+  openBytes(body: Uint8Array): Uint8Array {
     if (body.length > this.#maxSealedBytes) throw errors.frameTooLarge(body.length, this.#maxSealedBytes);
     const nonce = this.#receive.nonce;
     const parts: Uint8Array[] = [];
@@ -96,7 +105,6 @@ export class TransportCipher {
     }
     this.#received += 1;
     if (this.#received % this.#rekeyInterval === 0) this.#receive.rekey();
-
-    return decodeJsonBytes(Buffer.concat(parts));
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
 }

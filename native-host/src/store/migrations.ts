@@ -192,4 +192,38 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX early_changes_by_age ON early_changes (received_at);
   `,
+  // Files sent and received with messages. The bytes live in the data dir's
+  // attachment store under their content hash (store/attachment-files.ts);
+  // a row says which message a file belongs to and how far it got. `via` is
+  // how the bytes travel: 'mailbox' (small: sealed parts that follow the
+  // message as outbox items, over a session or through the mailbox) or
+  // 'session' (pulled over a live session, resumable). Parts of a small
+  // file wait in attachment_parts until all are in.
+  `
+  CREATE TABLE attachments (
+    attachment_id   TEXT PRIMARY KEY,  -- chosen by the sender; the same on both sides
+    direction       TEXT NOT NULL CHECK (direction IN ('sent', 'received')),
+    peer            TEXT,              -- who it goes to or came from; NULL for an upload not sent yet
+    msg_id          TEXT REFERENCES messages (msg_id) ON DELETE CASCADE,
+    position        INTEGER NOT NULL DEFAULT 0,
+    hash            TEXT NOT NULL,     -- BLAKE2b-256 of the content, hex
+    name            TEXT NOT NULL,
+    size            INTEGER NOT NULL,
+    mime            TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('sending', 'available', 'receiving', 'failed')),
+    received_bytes  INTEGER NOT NULL DEFAULT 0,
+    via             TEXT NOT NULL CHECK (via IN ('mailbox', 'session')),
+    error           TEXT,
+    created_at      INTEGER NOT NULL
+  );
+  CREATE INDEX attachments_by_message ON attachments (msg_id, position);
+  CREATE INDEX attachments_by_hash ON attachments (hash);
+  CREATE INDEX attachments_receiving ON attachments (peer, created_at) WHERE state = 'receiving';
+  CREATE TABLE attachment_parts (
+    attachment_id  TEXT NOT NULL REFERENCES attachments (attachment_id) ON DELETE CASCADE,
+    start          INTEGER NOT NULL,  -- byte offset of the part in the file
+    data           BLOB NOT NULL,
+    PRIMARY KEY (attachment_id, start)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -59,6 +59,7 @@ export class OutboxRepo {
         // `+peer`: look items up by id, not by walking the friend's queue.
         `DELETE FROM outbox_items WHERE +peer = ? AND id IN (SELECT value FROM json_each(?)) RETURNING id, kind, stored`,
       ),
+      drop: db.prepare(`DELETE FROM outbox_items WHERE peer = ? AND id IN (SELECT value FROM json_each(?))`),
       wake: db.prepare(`UPDATE outbox_items SET next_attempt_at = 0 WHERE peer = ? AND stored = 0`),
       duePeers: db.prepare(`SELECT DISTINCT peer FROM outbox_items WHERE stored = 0 AND next_attempt_at <= ?`),
       peers: db.prepare(`SELECT DISTINCT peer FROM outbox_items`),
@@ -126,6 +127,11 @@ export class OutboxRepo {
   /** Drops the unconfirmed items of these kinds that belong to message `msgId` (a newer change replaces them); returns their ids. */
   dropFor(msgId: string, kinds: readonly string[]): string[] {
     return (this.stmt.dropFor.all(msgId, JSON.stringify(kinds)) as { id: string }[]).map((r) => r.id);
+  }
+
+  /** Takes items off the outbox unsent (what they carried was withdrawn). */
+  drop(peer: string, ids: readonly string[]): void {
+    this.stmt.drop.run(peer, JSON.stringify(ids));
   }
 
   /** Makes the friend's unsealed items due at once. */

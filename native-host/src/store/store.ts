@@ -1,3 +1,4 @@
+import { AttachmentsRepo } from './attachments-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
 import { openDatabase, startCheckpoints, type Db } from './database.js';
 import { EarlyChangesRepo } from './early-changes-repo.js';
@@ -23,6 +24,7 @@ export class Store {
   readonly receipts: ReceiptsRepo;
   readonly search: SearchRepo;
   readonly conversations: ConversationsRepo;
+  readonly attachments: AttachmentsRepo;
   private readonly stopCheckpoints: () => void;
   /** Built once: better-sqlite3 wraps a function in four transaction variants each time it is asked. */
   private readonly runInTransaction: (fn: () => unknown) => unknown;
@@ -39,6 +41,7 @@ export class Store {
     this.receipts = new ReceiptsRepo(this.db);
     this.search = new SearchRepo(this.db);
     this.conversations = new ConversationsRepo(this.db);
+    this.attachments = new AttachmentsRepo(this.db);
     this.stopCheckpoints = startCheckpoints(this.db);
     this.runInTransaction = this.db.transaction((fn: () => unknown) => fn());
   }

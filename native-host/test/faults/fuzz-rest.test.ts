@@ -28,6 +28,8 @@ const messageKind = messageItem({
   bus: new EventBus(),
   self: () => 'bob',
   maxTextLength: DEFAULT_LIMITS.maxTextLength,
+  maxAttachments: DEFAULT_LIMITS.maxAttachmentsPerMessage,
+  offers: { accept: never },
   arrived: never,
   view: never,
 });

@@ -9,6 +9,8 @@ export interface ProxyFaults {
   delayMs?: number;
   /** Cut every connection after this many bytes have gone up (mid-frame cuts). */
   cutAfterBytes?: number | null;
+  /** A link of this many bytes per second each way: bytes queue in the proxy, as at a real bottleneck. */
+  rateBytesPerSec?: number | null;
 }
 
 /**
@@ -19,6 +21,10 @@ export interface ProxyFaults {
  */
 export class TcpProxy {
   readonly recorded: Array<{ direction: Direction; connection: number; bytes: Buffer }> = [];
+  /** Bytes carried each way over every connection, recorded or not. */
+  readonly carried: Record<Direction, number> = { up: 0, down: 0 };
+  /** Keep a copy of every byte (off for large transfers: only `carried` is counted). */
+  record = true;
   faults: ProxyFaults = {};
   targetPort = 0;
   flips = 0;
@@ -69,9 +75,22 @@ export class TcpProxy {
     this.sockets.add(client).add(target);
     let upBytes = 0;
     const pipe = (from: net.Socket, to: net.Socket, direction: Direction) => {
+      // When the link is rate-limited: the time its queue is free again. Delayed
+      // chunks leave from one queue, in order: timers set a few ms apart in one
+      // turn of the loop can fire out of order.
+      let freeAt = 0;
+      const queue: Array<{ at: number; forward: () => void }> = [];
+      let timer: NodeJS.Timeout | null = null;
+      const flush = () => {
+        timer = null;
+        const now = Date.now();
+        while (queue.length > 0 && queue[0]!.at <= now) queue.shift()!.forward();
+        if (queue.length > 0) timer = setTimeout(flush, queue[0]!.at - now);
+      };
       from.on('data', (chunk: Buffer) => {
         const bytes = Buffer.from(chunk);
-        this.recorded.push({ direction, connection: id, bytes: Buffer.from(bytes) });
+        this.carried[direction] += bytes.length;
+        if (this.record) this.recorded.push({ direction, connection: id, bytes: Buffer.from(bytes) });
         const flip = this.faults.flipNext;
         if (flip && flip.direction === direction && bytes.length >= flip.minBytes) {
           const at = bytes.length - 20;
@@ -90,11 +109,24 @@ export class TcpProxy {
           }
           to.write(bytes);
         };
-        if (this.faults.delayMs) setTimeout(forward, this.faults.delayMs);
-        else forward();
+        const rate = this.faults.rateBytesPerSec;
+        let wait = this.faults.delayMs ?? 0;
+        if (rate) {
+          const now = Date.now();
+          freeAt = Math.max(now, freeAt) + (bytes.length / rate) * 1000;
+          wait += freeAt - now;
+        }
+        if (wait <= 0 && queue.length === 0) return forward();
+        queue.push({ at: Date.now() + wait, forward });
+        if (timer === null) timer = setTimeout(flush, wait);
       });
-      from.on('close', () => to.destroy());
-      from.on('error', () => to.destroy());
+      const stop = () => {
+        if (timer !== null) clearTimeout(timer);
+        queue.length = 0;
+        to.destroy();
+      };
+      from.on('close', stop);
+      from.on('error', stop);
     };
     pipe(client, target, 'up');
     pipe(target, client, 'down');

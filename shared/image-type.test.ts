@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { sniffImageType } from './image-type.js';
+
+const bytes = (...parts: Array<string | number[]>) =>
+  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
+
+describe('sniffImageType', () => {
+  it('knows the four inline types by their magic bytes', () => {
+    expect(sniffImageType(bytes([0x89], 'PNG', [0x0d, 0x0a, 0x1a, 0x0a, 0, 0]))).toBe('image/png');
+    expect(sniffImageType(bytes([0xff, 0xd8, 0xff, 0xe0]))).toBe('image/jpeg');
+    expect(sniffImageType(bytes('GIF89a', [1, 0]))).toBe('image/gif');
+    expect(sniffImageType(bytes('GIF87a'))).toBe('image/gif');
+    expect(sniffImageType(bytes('RIFF', [0, 0, 0, 0], 'WEBPVP8 '))).toBe('image/webp');
+  });
+
+  it('refuses SVG, HTML, other RIFF files and truncated heads', () => {
+    expect(sniffImageType(bytes('<svg xmlns="http://www.w3.org/2000/svg">'))).toBeNull();
+    expect(sniffImageType(bytes('<?xml version="1.0"?><svg/>'))).toBeNull();
+    expect(sniffImageType(bytes('<!DOCTYPE html><script>'))).toBeNull();
+    expect(sniffImageType(bytes('RIFF', [0, 0, 0, 0], 'WAVEfmt '))).toBeNull();
+    expect(sniffImageType(bytes([0x89], 'PNG'))).toBeNull();
+    expect(sniffImageType(bytes([0xff, 0xd8]))).toBeNull();
+    expect(sniffImageType(new Uint8Array(0))).toBeNull();
+  });
+});
