@@ -85,9 +85,13 @@ export class ApiClient {
     return this.request('GET', `/friends/${encodeURIComponent(username)}/verify`);
   }
 
-  /** Marks the friend verified, accepting the keys the directory now shows. */
-  markVerified(username: string): Promise<Contact> {
-    return this.request('POST', `/friends/${encodeURIComponent(username)}/verify`, {});
+  /**
+   * Marks the friend verified: pins the keys behind `safetyNumber`, the
+   * number the user compared. 409 (SAFETY_NUMBER_CHANGED) when the keys
+   * changed since it was shown.
+   */
+  markVerified(username: string, safetyNumber: string): Promise<Contact> {
+    return this.request('POST', `/friends/${encodeURIComponent(username)}/verify`, { safety_number: safetyNumber });
   }
 
   messages(peer: string, query: HistoryQuery = {}): Promise<MessagesResponse> {

@@ -67,8 +67,8 @@ export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schem
       path: '/friends/:username/verify',
       body: true,
       handle: ({ params, body }) => {
-        const input = parse(schemas.verifyBody, body, 'request body');
-        return ok(messenger.markVerified(usernameParam(params), input?.safety_number));
+        const { safety_number } = parse(schemas.verifyBody, body, 'request body');
+        return ok(messenger.markVerified(usernameParam(params), safety_number));
       },
     },
     {

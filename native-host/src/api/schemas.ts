@@ -67,7 +67,8 @@ export function buildSchemas(limits: Limits) {
       limit: count(1, limits.maxPageSize).default(DEFAULT_PAGE_SIZE),
       before: msgId.optional(),
     }),
-    verifyBody: z.object({ safety_number: z.string().max(200).optional() }).optional(),
+    // The number the user compared: verifying pins the keys behind it, or nothing.
+    verifyBody: z.object({ safety_number: z.string().max(200) }, { error: 'send the safety number the user compared' }),
   };
 }
 

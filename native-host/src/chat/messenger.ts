@@ -218,7 +218,7 @@ export class Messenger implements PeerEvents {
     return this.contacts.verification(username);
   }
 
-  markVerified(username: string, safetyNumber?: string): Contact {
+  markVerified(username: string, safetyNumber: string): Contact {
     const contact = this.contacts.markVerified(username, safetyNumber);
     this.outbox.wake(username);
     return contact;
