@@ -114,15 +114,6 @@ export class Contacts {
     this.deps.bus.emit('key_changed', { username: row.username });
   }
 
-  /**
-   * A peer proved keys other than the pinned ones during a handshake. Only
-   * reported: anyone can claim a name, so this alone neither holds messages
-   * nor drops the real friend's session.
-   */
-  reportKeyMismatch(username: string): void {
-    this.deps.bus.emit('key_changed', { username });
-  }
-
   isHeld(row: FriendRow): boolean {
     return row.seen_public_key !== null;
   }

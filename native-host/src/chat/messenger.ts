@@ -266,10 +266,6 @@ export class Messenger implements PeerEvents {
     this.typing.sessionDown(username);
   }
 
-  keyMismatch(username: string): void {
-    this.contacts.reportKeyMismatch(username);
-  }
-
   message(from: string, message: PeerMessage): void {
     switch (message.type) {
       case 'item':

@@ -19,7 +19,7 @@ describe('command line', () => {
       apiPort: 8080,
       wsPort: 8081,
       peerPort: 9100,
-      peerHost: '0.0.0.0',
+      peerHost: '127.0.0.1',
       advertise: null,
       directory: 'local',
       heartbeatMs: 30_000,
@@ -29,6 +29,14 @@ describe('command line', () => {
       limits: DEFAULT_LIMITS,
       dht: { enabled: false, bootstrap: null, relays: [] },
     });
+  });
+
+  it('binds the peer port to loopback with the local directory, to every interface with Supabase, unless told', () => {
+    const supabase = ['--supabase-url', 'https://x.supabase.co', '--supabase-key', 'k'];
+    expect(run([]).peerHost).toBe('127.0.0.1');
+    expect(run(supabase).peerHost).toBe('0.0.0.0');
+    expect(run(['--peer-host', '0.0.0.0']).peerHost).toBe('0.0.0.0');
+    expect(run([...supabase], { PARLEY_PEER_HOST: '192.0.2.1' }).peerHost).toBe('192.0.2.1');
   });
 
   it('turns the DHT on with Supabase by default, and reads its bootstrap nodes and relays', () => {

@@ -127,7 +127,8 @@ function buildConfig(values: Map<string, string[]>, env: NodeJS.ProcessEnv): Hos
     apiPort: port(one('api-port'), DEFAULT_PORTS.api, 'api-port'),
     wsPort: port(one('ws-port'), DEFAULT_PORTS.ws, 'ws-port'),
     peerPort: port(one('peer-port'), DEFAULT_PORTS.peer, 'peer-port'),
-    peerHost: one('peer-host') ?? '0.0.0.0',
+    // The local directory serves one machine and advertises loopback only: nothing else needs the port.
+    peerHost: one('peer-host') ?? (directory === 'local' ? '127.0.0.1' : '0.0.0.0'),
     advertise: advertise(one('advertise')),
     directory,
     directoryPath: path.resolve(one('directory-path') ?? path.join(root, 'parley', 'directory.sqlite')),

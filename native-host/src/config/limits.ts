@@ -33,8 +33,15 @@ export interface Limits {
   peerPingMs: number;
   /** A session with no traffic for this long is considered lost. */
   peerIdleTimeoutMs: number;
-  /** Most simultaneous inbound peer connections still handshaking. */
+  /**
+   * Most inbound peer connections still handshaking at once, in all and
+   * from one address (an IPv4 address, an IPv6 /64). Past either, the
+   * oldest pending one of that address (or of the busiest) makes room.
+   */
   maxPendingHandshakes: number;
+  maxPendingHandshakesPerAddress: number;
+  /** Refused peers (strangers, other keys under a friend's name, failed handshakes) are logged once per key per interval, with a count. */
+  refusalLogIntervalMs: number;
   /** How long a TCP dial to an advertised address may take. */
   tcpDialTimeoutMs: number;
   /** TCP's head start before the DHT path is tried too (when TCP has not failed by then). */
@@ -81,6 +88,8 @@ export const DEFAULT_LIMITS: Limits = {
   peerPingMs: 15_000,
   peerIdleTimeoutMs: 45_000,
   maxPendingHandshakes: 64,
+  maxPendingHandshakesPerAddress: 8,
+  refusalLogIntervalMs: 10 * 60_000,
   tcpDialTimeoutMs: 5000,
   dialHeadStartMs: 300,
   dhtYieldMs: 2000,
