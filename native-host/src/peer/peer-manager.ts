@@ -145,7 +145,7 @@ export class PeerManager {
   private acceptTcp(link: TcpLink): void {
     const conn = this.respond(link);
     if (!conn) return;
-    const from = addressGroup(link.remoteHost);
+    const from = remoteGroup(link);
     for (const older of this.inbound.admit(from, conn)) older.close('its slot went to a newer connection');
     const release = (reason?: string) => {
       this.inbound.release(conn);
@@ -207,14 +207,14 @@ export class PeerManager {
    * refused and logged, and change nothing else: only the friend's signed
    * directory record can say their keys changed.
    */
-  private authorize(result: PeerHandshakeResult): string | null {
+  private authorize(result: PeerHandshakeResult, from: string): string | null {
     const friend = this.deps.store.friends.get(result.remoteUsername);
     if (!friend) {
-      this.refusals.stranger(result.remoteUsername, result.remoteStatic);
+      this.refusals.stranger(from, result.remoteUsername, result.remoteStatic);
       return null;
     }
     if (friend.public_key !== toBase64(result.remoteStatic) || friend.signing_key !== toBase64(result.remoteSigningKey)) {
-      this.refusals.impostor(friend.username, result.remoteStatic);
+      this.refusals.impostor(from, friend.username, result.remoteStatic);
       return null;
     }
     return friend.username;
@@ -300,7 +300,8 @@ export class PeerManager {
   }
 
   private connection(link: PeerLink, handshake: PeerHandshake): PeerConnection {
-    return new PeerConnection(link, handshake, (r) => this.authorize(r), this.deps.identity.publicKey, this.schema, this.deps.limits, this.deps.log);
+    const from = remoteGroup(link);
+    return new PeerConnection(link, handshake, (r) => this.authorize(r, from), this.deps.identity.publicKey, this.schema, this.deps.limits, this.deps.log);
   }
 
   private staticKeys() {
@@ -310,4 +311,9 @@ export class PeerManager {
   private signingKeys() {
     return { publicKey: this.deps.identity.signingPublicKey, privateKey: this.deps.identity.signingPrivateKey };
   }
+}
+
+/** Where a link comes from, for caps and refusal logs: the remote's address group on TCP (the DHT firewall admits only friends). */
+function remoteGroup(link: PeerLink): string {
+  return link.transport === 'tcp' ? addressGroup((link as TcpLink).remoteHost) : 'dht';
 }

@@ -5,8 +5,12 @@ import type { Logger } from '../logger.js';
 /**
  * The peer layer's lines about connections it refuses. Anyone can connect
  * and fail a handshake, or complete one as a stranger or under a friend's
- * name, as often as they like: each kind is logged once per key and
- * interval, with how many it stands for, so the log does not grow with them.
+ * name, as often as they like, with a new key each time if they please
+ * (keys cost nothing to make): so each kind is logged once per interval per
+ * address it comes from (an IPv4 address, an IPv6 /64, see ip-address.ts)
+ * and, for a friend's name, per name, each line with the latest key and how
+ * many refusals it stands for. The log then grows with the addresses an
+ * attacker holds, not with their attempts.
  */
 export class Refusals {
   private readonly once: LogOnce;
@@ -19,10 +23,9 @@ export class Refusals {
   }
 
   /** A completed handshake from someone who is not a friend. */
-  stranger(claimed: string, key: Uint8Array): void {
-    const k = toBase64(key);
-    const count = this.once.count(`stranger/${claimed}/${k}`);
-    if (count !== null) this.log.info('refused a session from a stranger', { claimed, key: k, count });
+  stranger(from: string, claimed: string, key: Uint8Array): void {
+    const count = this.once.count(`stranger/${from}`);
+    if (count !== null) this.log.info('refused sessions from strangers', { from, claimed, key: toBase64(key), count });
   }
 
   /**
@@ -30,13 +33,14 @@ export class Refusals {
    * pinned ones. Anyone can claim a name, so this says nothing about the
    * friend's keys: only their signed directory record can (key_changed).
    */
-  impostor(username: string, key: Uint8Array): void {
-    const k = toBase64(key);
-    const count = this.once.count(`impostor/${username}/${k}`);
-    if (count !== null) this.log.warn("refused a session under a friend's name with keys other than the pinned ones", { username, key: k, count });
+  impostor(from: string, username: string, key: Uint8Array): void {
+    const count = this.once.count(`impostor/${username}/${from}`);
+    if (count !== null) {
+      this.log.warn("refused sessions under a friend's name with keys other than the pinned ones", { username, from, key: toBase64(key), count });
+    }
   }
 
-  /** An inbound handshake that failed (garbage, a bad proof, a timeout), by the address group it came from. */
+  /** An inbound handshake that failed (garbage, a bad proof, a timeout). */
   failedHandshake(from: string, reason: string): void {
     const count = this.once.count(`failed/${from}`);
     if (count !== null) this.log.info('refused failed handshakes', { from, last_reason: reason, count });
