@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_PAGE_SIZE, normalizeUsername, USERNAME_PATTERN } from '../../../shared/contract.js';
+import { textProblem } from '../chat/message-text.js';
 import type { Limits } from '../config/limits.js';
 import { MAX_MSG_ID_LENGTH } from '../peer/peer-protocol.js';
 import { ParleyError, type ErrorCode } from '../errors.js';
@@ -33,13 +34,11 @@ export function buildSchemas(limits: Limits) {
     msgIdParam: z.object({ msg_id: msgId }),
     sendBody: z.object({
       to: username,
-      text: z
-        .string()
-        .refine((text) => text.trim().length > 0, { message: 'Message text is empty', params: { code: 'TEXT_EMPTY' } })
-        .refine((text) => text.length <= limits.maxTextLength, {
-          message: `Message text is longer than ${limits.maxTextLength} characters`,
-          params: { code: 'TEXT_TOO_LONG' },
-        }),
+      // The same rule as for friends' messages (chat/message-text.ts), with its error code.
+      text: z.string().superRefine((text, ctx) => {
+        const problem = textProblem(text, limits.maxTextLength);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { code: problem.code } });
+      }),
     }),
     historyQuery: z
       .object({

@@ -21,8 +21,8 @@ function rig() {
   transport.up('carol');
   const tx = countingTransaction(store);
   const kinds = new ItemKinds();
-  kinds.register(messageItem({ messages: store.messages, bus, self: () => 'bob', maxTextLength: fastLimits().maxTextLength }));
   const log = memoryLogger();
+  kinds.register(messageItem({ messages: store.messages, bus, self: () => 'bob', maxTextLength: fastLimits().maxTextLength, maxClockSkewMs: fastLimits().maxClockSkewMs, log }));
   const incoming = new Incoming({ kinds, isFriend: (name) => store.friends.get(name) !== undefined, transaction: tx.run, transport, log });
   const newMessages = () => events.flatMap((e) => (e.event === 'new_message' ? [e.data.text] : []));
   return { store, kinds, transport, tx, incoming, log, newMessages };

@@ -5,6 +5,7 @@ import { errors } from '../errors.js';
 import type { MessagesRepo } from '../store/messages-repo.js';
 import type { Contacts } from './contacts.js';
 import { MESSAGE_KIND, type MessageBody } from './message-item.js';
+import { textProblem } from './message-text.js';
 import { toSendResult } from './message-view.js';
 import type { Outbox } from './outbox.js';
 
@@ -29,8 +30,8 @@ export class MessageSender {
   async send(to: string, text: string): Promise<SendResult> {
     if (!this.deps.self()) throw errors.notSetUp();
     this.deps.contacts.require(to);
-    if (text.trim().length === 0) throw errors.textEmpty();
-    if (text.length > this.deps.limits.maxTextLength) throw errors.textTooLong(this.deps.limits.maxTextLength);
+    const problem = textProblem(text, this.deps.limits.maxTextLength);
+    if (problem) throw problem;
     const msgId = randomUUID();
     const body: MessageBody = { timestamp: new Date().toISOString(), text };
     // Waiting starts before the commit: a pass started by another send of the same tick may settle it.

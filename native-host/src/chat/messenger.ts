@@ -92,7 +92,7 @@ export class Messenger implements PeerEvents {
     this.contacts = new Contacts({ friends: store.friends, directory, transport, presence: this.presence, bus, identity: ownKeys, self, log });
     this.history = new History({ messages: store.messages, contacts: this.contacts, self });
     const kinds = new ItemKinds();
-    kinds.register(messageItem({ messages: store.messages, bus, self, maxTextLength: limits.maxTextLength }));
+    kinds.register(messageItem({ messages: store.messages, bus, self, maxTextLength: limits.maxTextLength, maxClockSkewMs: limits.maxClockSkewMs, log }));
     this.incoming = new Incoming({ kinds, isFriend: (username) => store.friends.get(username) !== undefined, transaction, transport, log });
     this.prekeys = new Prekeys({
       prekeys: store.prekeys,

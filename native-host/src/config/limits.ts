@@ -70,6 +70,8 @@ export interface Limits {
   prekeyGraceMs: number;
   /** Receiver-side auto-clear of a typing indicator. */
   typingClearMs: number;
+  /** A friend's message dated further ahead of our clock than this is shown at the time it arrived. */
+  maxClockSkewMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -106,6 +108,7 @@ export const DEFAULT_LIMITS: Limits = {
   prekeyRotateMs: 7 * 24 * 3600 * 1000,
   prekeyGraceMs: 30 * 24 * 3600 * 1000,
   typingClearMs: TYPING_CLEAR_MS,
+  maxClockSkewMs: 5 * 60_000,
 };
 
 /** Applies `name=value` overrides; unknown names and non-positive numbers are errors. */
