@@ -107,7 +107,7 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
       limits: config.limits,
       log: peerLog,
       username: () => store.meta.get('username'),
-      tcp: new TcpTransport(peerLog),
+      tcp: new TcpTransport(peerLog, { dialLocal: config.dialLocal }),
       dht,
     });
     cleanups.push(() => peers.close());

@@ -71,6 +71,26 @@ describe('command line', () => {
     expect(() => run([], { SUPABASE_URL: 'https://x.supabase.co' })).toThrow(ConfigError);
   });
 
+  it('takes a Supabase URL over https, or plain http to this machine only', () => {
+    const supabase = (url: string) => run(['--supabase-url', url, '--supabase-key', 'k']).supabaseUrl;
+    for (const url of ['https://x.supabase.co', 'http://127.0.0.1:54321', 'http://127.8.0.1', 'http://localhost:54321', 'http://[::1]:54321']) {
+      expect(supabase(url)).toBe(url);
+    }
+    for (const url of ['http://x.supabase.co', 'http://203.0.113.7:54321', 'http://127.0.0.1.example.org', 'http://localhost.example.org', 'ftp://x.supabase.co', 'x.supabase.co', 'https://']) {
+      expect(() => supabase(url), url).toThrow(ConfigError);
+    }
+    expect(() => run(['--supabase-key', 'k'], { SUPABASE_URL: 'http://x.supabase.co' })).toThrow(/https/);
+  });
+
+  it('dials local addresses friends publish only with the local directory, unless told', () => {
+    const supabase = ['--supabase-url', 'https://x.supabase.co', '--supabase-key', 'k'];
+    expect(run([]).dialLocal).toBe(true);
+    expect(run(supabase).dialLocal).toBe(false);
+    expect(run([...supabase, '--dial-local', 'on']).dialLocal).toBe(true);
+    expect(run(['--dial-local', 'off']).dialLocal).toBe(false);
+    expect(() => run(['--dial-local', 'yes'])).toThrow(ConfigError);
+  });
+
   it('applies limit overrides and refuses unknown ones', () => {
     expect(run(['--limit', 'maxTextLength=10', '--limit', 'sendAckTimeoutMs=50']).limits).toMatchObject({ maxTextLength: 10, sendAckTimeoutMs: 50 });
     expect(run([], { PARLEY_LIMITS: 'maxPageSize=20' }).limits.maxPageSize).toBe(20);

@@ -20,6 +20,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { name: 'ws-port', env: 'PARLEY_WS_PORT', arg: 'N', help: 'WebSocket events port on 127.0.0.1 (default 8081, 0 = pick)' },
   { name: 'peer-port', env: 'PARLEY_PEER_PORT', arg: 'N', help: 'peer-to-peer TCP port (default 9100, 0 = pick)' },
   { name: 'peer-host', env: 'PARLEY_PEER_HOST', arg: 'ADDR', help: 'peer listener bind address (default 127.0.0.1 with the local directory, else 0.0.0.0)' },
+  { name: 'dial-local', env: 'PARLEY_DIAL_LOCAL', arg: 'on|off', help: 'dial loopback and link-local addresses friends publish (default: on with the local directory, off otherwise)' },
   { name: 'advertise', env: 'PARLEY_ADVERTISE', arg: 'HOST[:PORT]', help: 'address friends dial (default: detected local address and the peer port)' },
   { name: 'directory', env: 'PARLEY_DIRECTORY', arg: 'local|supabase', help: 'directory kind (default: supabase when a Supabase URL is set, else local)' },
   { name: 'directory-path', env: 'PARLEY_DIRECTORY_PATH', arg: 'FILE', help: 'the shared local directory file (default: one per machine user)' },
