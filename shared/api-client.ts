@@ -5,6 +5,7 @@ import type {
   MessagesResponse,
   SearchResponse,
   SendResult,
+  ProofResponse,
   StatusResponse,
   VerifyResponse,
 } from './contract.js';
@@ -14,8 +15,8 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string | undefined;
 
-  constructor(status: number, message: string, code?: string) {
-    super(message);
+  constructor(status: number, message: string, code?: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
@@ -63,6 +64,11 @@ export class ApiClient {
 
   status(): Promise<StatusResponse> {
     return this.request('GET', '/status');
+  }
+
+  /** The host's answer to a challenge (no token is sent or needed): proves it holds host.json's proof_key. */
+  proof(nonce: string): Promise<ProofResponse> {
+    return this.request('GET', `/proof?nonce=${encodeURIComponent(nonce)}`);
   }
 
   setup(username: string): Promise<StatusResponse> {
@@ -138,7 +144,7 @@ export class ApiClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new ApiError(0, `Parley host not reachable: ${(err as Error).message}`, 'UNREACHABLE');
+      throw new ApiError(0, `Parley host not reachable: ${(err as Error).message}`, 'UNREACHABLE', { cause: err });
     }
     if (response.status === 204) return undefined as T;
     const text = await response.text();

@@ -20,6 +20,8 @@ export interface Route {
   path: string;
   /** Whether the handler reads a JSON body. */
   body?: boolean;
+  /** Answered without the token (the Host and Origin checks still apply). */
+  open?: boolean;
   handle(input: RouteInput): RouteResult | Promise<RouteResult>;
 }
 
@@ -30,12 +32,14 @@ export interface HistoryReaders {
 }
 
 /** Every route of the contract, core and ext. No logic here beyond parsing. */
-export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schemas: Schemas): Route[] {
+export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schemas: Schemas, proof: (nonce: string) => string): Route[] {
   const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
   const noContent: RouteResult = { status: 204 };
   const usernameParam = (params: Record<string, string>) => parse(schemas.usernameParam, params, 'username').username;
   return [
     { method: 'GET', path: '/status', handle: () => ok(messenger.status()) },
+    // Launchers ask this before they trust host.json with the token (host-proof.ts).
+    { method: 'GET', path: '/proof', open: true, handle: ({ query }) => ok({ proof: proof(parse(schemas.proofQuery, Object.fromEntries(query), 'query').nonce) }) },
     {
       method: 'POST',
       path: '/setup',

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { DEFAULT_PAGE_SIZE, normalizeUsername, USERNAME_PATTERN } from '../../../shared/contract.js';
 import { textProblem } from '../chat/message-text.js';
 import type { Limits } from '../config/limits.js';
+import { NONCE_PATTERN } from '../host-proof.js';
 import { MAX_MSG_ID_LENGTH } from '../peer/peer-protocol.js';
 import { ParleyError, type ErrorCode } from '../errors.js';
 
@@ -67,6 +68,7 @@ export function buildSchemas(limits: Limits) {
       before: msgId.optional(),
     }),
     // The number the user compared: verifying pins the keys behind it, or nothing.
+    proofQuery: z.object({ nonce: z.string().regex(NONCE_PATTERN, 'must be 64 hex digits') }),
     verifyBody: z.object({ safety_number: z.string().max(200) }, { error: 'send the safety number the user compared' }),
   };
 }
