@@ -30,6 +30,19 @@ describe('InboundSlots', () => {
     expect(slots.size).toBe(2);
   });
 
+  it('closes one that has sent nothing before one that is handshaking, however old', () => {
+    const slots = new InboundSlots<string>({ total: 10, perAddress: 3 });
+    for (const id of ['friend', 'idle1', 'idle2']) slots.admit('a', id);
+    slots.markActive('friend');
+    expect(slots.admit('a', 'idle3')).toEqual(['idle1']);
+    expect(slots.admit('a', 'idle4')).toEqual(['idle2']);
+    expect(slots.admit('a', 'idle5')).toEqual(['idle3']);
+    // Only when every pending one is handshaking does the oldest go.
+    slots.markActive('idle4');
+    slots.markActive('idle5');
+    expect(slots.admit('a', 'late')).toEqual(['friend']);
+  });
+
   it('one address opening 150 connections never keeps a newcomer from another out', () => {
     const slots = new InboundSlots<string>({ total: 64, perAddress: 8 });
     for (let i = 0; i < 150; i++) slots.admit('attacker', `x${i}`);

@@ -18,8 +18,9 @@ export type Authorize = (result: PeerHandshakeResult) => string | null;
  * One connection to a peer over any link: framing, the Noise handshake, then
  * the encrypted session. Every defect (oversized or stalled frame, failed
  * handshake, forged or corrupted frame, bad message) closes this connection
- * and nothing else. Emits 'open' (username), 'message' (PeerMessage),
- * 'path' (PeerPath), 'close'.
+ * and nothing else. Emits 'handshaking' (the first handshake message from
+ * the peer was good), 'open' (username), 'message' (PeerMessage), 'path'
+ * (PeerPath), 'close'.
  *
  * On a DHT link only the dialler can tell a relayed stream from a direct
  * one, so it sends a `path` frame first (and whenever the path changes), and
@@ -158,6 +159,7 @@ export class PeerConnection extends EventEmitter {
         this.establish(username, step.done);
       } else if (step.send) {
         this.write(step.send);
+        if (frame !== null) this.emit('handshaking');
       }
     } catch (err) {
       // Logged (rate-limited) by the owner, which sees the close reason.

@@ -147,6 +147,7 @@ export class PeerManager {
     if (!conn) return;
     const from = remoteGroup(link);
     for (const older of this.inbound.admit(from, conn)) older.close('its slot went to a newer connection');
+    conn.once('handshaking', () => this.inbound.markActive(conn));
     const release = (reason?: string) => {
       this.inbound.release(conn);
       if (reason?.startsWith(HANDSHAKE_FAILED)) this.refusals.failedHandshake(from, reason.slice(HANDSHAKE_FAILED.length + 2));

@@ -69,6 +69,7 @@ const plausible: Record<string, fc.Arbitrary<unknown>> = {
     { requiredKeys: [] },
   ),
   verifyBody: fc.oneof(fc.constant(undefined), fc.record({ safety_number: fc.oneof(nearString, nearValue) }, { requiredKeys: [] })),
+  proofQuery: fc.record({ nonce: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), fc.stringMatching(/^[0-9a-fA-F]{60,70}$/), nearString, nearValue) }, { requiredKeys: [] }),
 };
 
 describe('REST validators', () => {
@@ -96,6 +97,8 @@ describe('REST validators', () => {
             if ('anchor' in out) expect(['before', 'after', 'around']).toContain(out.side);
           }
           if (name === 'searchQuery') expect((out.q as string).trim().length).toBeGreaterThan(0);
+          if (name === 'proofQuery') expect(out.nonce).toMatch(/^[0-9a-f]{64}$/);
+          if (name === 'verifyBody') expect(typeof out.safety_number).toBe('string');
         }),
       );
     });
