@@ -2,20 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mailboxRows, replayMail } from './support/mailbox-file.js';
 import { PeerClient } from './support/peer-client.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
 
 const history = async (host: TestHost, peer: string) => (await host.api.messages(peer, { limit: 500 })).messages;
-
-/** Every mailbox row for `recipient` in the local directory file. */
-function mailboxRows(directoryPath: string, recipient: string): Record<string, unknown>[] {
-  const db = new Database(directoryPath, { readonly: true });
-  try {
-    return db.prepare(`SELECT * FROM mailbox WHERE recipient = ?`).all(recipient) as Record<string, unknown>[];
-  } finally {
-    db.close();
-  }
-}
 
 /** A deleted message is gone for good: it never comes back, and nothing of it stays on disk. */
 describe('deleting a message', () => {
@@ -58,10 +49,7 @@ describe('deleting a message', () => {
     await gail.api.deleteMessage(sent.msg_id);
     const events = await gail.events();
 
-    const db = new Database(net.directoryPath);
-    const columns = Object.keys(copy!).filter((c) => c !== 'seq');
-    db.prepare(`INSERT INTO mailbox (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`).run({ ...copy, id: `${copy!.id}-replay` });
-    db.close();
+    replayMail(net.directoryPath, copy!);
     await eventually(() => mailboxRows(net.directoryPath, 'gail').length === 0, 10_000, 'the replay taken and dropped');
     expect((await history(gail, 'frank')).some((m) => m.msg_id === sent.msg_id)).toBe(false);
     expect(events.of('new_message')).toHaveLength(0);

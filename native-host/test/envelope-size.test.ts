@@ -1,17 +1,10 @@
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mailboxRows } from './support/mailbox-file.js';
 import { Testnet } from './support/testnet.js';
 
 /** Decoded sizes of the envelopes waiting for `recipient`, oldest first. */
-function mailboxSizes(directoryPath: string, recipient: string): number[] {
-  const db = new Database(directoryPath, { readonly: true });
-  try {
-    const rows = db.prepare(`SELECT envelope FROM mailbox WHERE recipient = ? ORDER BY created_at, rowid`).all(recipient) as { envelope: string }[];
-    return rows.map((r) => Buffer.from(r.envelope, 'base64').length);
-  } finally {
-    db.close();
-  }
-}
+const mailboxSizes = (directoryPath: string, recipient: string) =>
+  mailboxRows(directoryPath, recipient).map((r) => Buffer.from(r.envelope as string, 'base64').length);
 
 /**
  * The mailbox sees each envelope's size: sealed envelopes are padded to

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromBase64 } from '../src/crypto/identity.js';
+import { mailboxRows, replayMail } from './support/mailbox-file.js';
 import { rewriteUser, swapKeyRecord } from './support/swap-record.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
 
@@ -47,23 +47,11 @@ describe('offline delivery through the mailbox', () => {
     const sent = await frank.api.send('gail', 'only once please');
     expect(sent.status).toBe('stored');
     // The directory (or anyone who can write to it) replays the envelope three times.
-    const db = new Database(net.directoryPath);
-    const row = db.prepare(`SELECT * FROM mailbox WHERE recipient = 'gail'`).get() as Record<string, unknown>;
-    const columns = Object.keys(row).filter((c) => c !== 'seq');
-    for (let i = 0; i < 3; i++) {
-      const copy = { ...row, id: `${row.id}-replay-${i}` };
-      db.prepare(`INSERT INTO mailbox (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`).run(copy);
-    }
-    db.close();
+    replayMail(net.directoryPath, mailboxRows(net.directoryPath, 'gail')[0]!, 3);
     gail = await net.restart(gail);
     const events = await gail.events();
     await eventually(async () => (await texts(gail, 'frank')).length > 0, 15_000, 'mail at gail');
-    await eventually(() => {
-      const left = new Database(net.directoryPath);
-      const n = (left.prepare(`SELECT count(*) AS n FROM mailbox WHERE recipient = 'gail'`).get() as { n: number }).n;
-      left.close();
-      return n === 0;
-    }, 10_000, 'mailbox drained');
+    await eventually(() => mailboxRows(net.directoryPath, 'gail').length === 0, 10_000, 'mailbox drained');
     expect((await texts(gail, 'frank')).filter((m) => m.msg_id === sent.msg_id)).toHaveLength(1);
     expect(events.of('new_message').filter((m) => m.msg_id === sent.msg_id).length).toBeLessThanOrEqual(1);
     events.close();
