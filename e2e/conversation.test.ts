@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PAGE_SIZE } from '../shared/contract.js';
 import type { EventClient } from '../native-host/test/support/event-client.js';
+import { swapKeyRecord } from '../native-host/test/support/swap-record.js';
 import { eventually, Testnet, type TestHost } from '../native-host/test/support/testnet.js';
 import { BROWSER } from './support/browser-under-test.js';
 import type { UiPage } from './support/driver.js';
@@ -430,10 +431,7 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
   it('shows the same safety number as the friend and marks them verified', async () => {
     await panel.click(tid('chat-details-button'));
     await waitVisible(panel, tid('safety-number'));
-    const shown = await panel.evaluate(
-      (sel) => [...document.querySelectorAll(`${sel} span`)].map((s) => (s as HTMLElement).innerText).join(' '),
-      tid('safety-number'),
-    );
+    const shown = await safetyNumberShown(panel);
     const theirs = await friend.api.verification(ME);
     expect(shown).toBe(theirs.safety_number);
     await snap(panel, 'conversation-29-safety-number');
@@ -441,6 +439,30 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
     await panel.click(tid('mark-verified'));
     await waitVisible(panel, tid('verified-state'));
     expect((await browser.api().friends())[0]).toMatchObject({ username: FRIEND, verified: true });
+    await panel.press(null, 'Escape');
+    await waitGone(panel, tid('friend-details'));
+  });
+
+  it('shows the new safety number when the directory swaps the keys while it is open, and verifies only that one', async () => {
+    await panel.click(tid('chat-details-button'));
+    await waitVisible(panel, tid('safety-number'));
+    const compared = await safetyNumberShown(panel);
+
+    // The (untrusted) directory starts serving other, validly self-signed keys for the friend.
+    const swapped = swapKeyRecord(net.directoryPath, FRIEND);
+    const fresh = await eventually(async () => {
+      const now = await safetyNumberShown(panel);
+      return now && now !== compared ? now : null;
+    }, 15_000, 'the dialog to show the new safety number');
+    expect(fresh).toBe((await browser.api().verification(FRIEND)).safety_number);
+    await waitVisible(panel, `${tid('friend-details')} [role="alert"]`);
+    expect(await isVisible(panel, tid('verified-state'))).toBe(false);
+    await snap(panel, 'conversation-19-safety-number-changed');
+
+    await panel.click(tid('mark-verified'));
+    await waitVisible(panel, tid('verified-state'));
+    // What got pinned is what the user was shown when they clicked: the new keys.
+    expect((await browser.api().friends())[0]).toMatchObject({ verified: true, key_changed: false, public_key: swapped.publicKey });
     await panel.press(null, 'Escape');
     await waitGone(panel, tid('friend-details'));
     expect(browser.driver.pageErrors).toEqual([]);
@@ -468,6 +490,14 @@ function insideList(page: UiPage, selector: string): Promise<boolean> {
     const l = document.querySelector(list)!.getBoundingClientRect();
     return b.height > 0 && b.top >= l.top && b.bottom <= l.bottom;
   }, { selector, list: tid('chat-messages') });
+}
+
+/** The safety number the details dialog shows, its groups joined by spaces. */
+function safetyNumberShown(page: UiPage): Promise<string> {
+  return page.evaluate(
+    (sel) => [...document.querySelectorAll(`${sel} span`)].map((s) => (s as HTMLElement).innerText).join(' '),
+    tid('safety-number'),
+  );
 }
 
 /** Moves the mouse off the messages, so hover-only actions do not show in screenshots. */

@@ -6,7 +6,7 @@ import type { NativeMessage } from '../shared/native-protocol.js';
 import { eventually, Testnet } from '../native-host/test/support/testnet.js';
 import { BROWSER } from './support/browser-under-test.js';
 import { browserLaunchArgs } from './support/install-host.js';
-import { NativeClient } from './support/native-client.js';
+import { NativeClient } from '../native-host/test/support/native-client.js';
 import { ParleyBrowser } from './support/parley-browser.js';
 import { CALLER_ORIGIN } from './support/paths.js';
 import { shoot, tid, waitForPhase, waitVisible } from './support/ui.js';

@@ -7,6 +7,7 @@ import type {
   MessagesResponse,
   SearchResponse,
   SendResult,
+  ProofResponse,
   StatusResponse,
   VerifyResponse,
 } from './contract.js';
@@ -19,8 +20,8 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string | undefined;
 
-  constructor(status: number, message: string, code?: string) {
-    super(message);
+  constructor(status: number, message: string, code?: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
@@ -70,6 +71,11 @@ export class ApiClient {
     return this.request('GET', '/status');
   }
 
+  /** The host's answer to a challenge (no token is sent or needed): proves it holds host.json's proof_key. */
+  proof(nonce: string): Promise<ProofResponse> {
+    return this.request('GET', `/proof?nonce=${encodeURIComponent(nonce)}`);
+  }
+
   setup(username: string): Promise<StatusResponse> {
     return this.request('POST', '/setup', { username });
   }
@@ -90,9 +96,13 @@ export class ApiClient {
     return this.request('GET', `/friends/${encodeURIComponent(username)}/verify`);
   }
 
-  /** Marks the friend verified, accepting the keys the directory now shows. */
-  markVerified(username: string): Promise<Contact> {
-    return this.request('POST', `/friends/${encodeURIComponent(username)}/verify`, {});
+  /**
+   * Marks the friend verified: pins the keys behind `safetyNumber`, the
+   * number the user compared. 409 (SAFETY_NUMBER_CHANGED) when the keys
+   * changed since it was shown.
+   */
+  markVerified(username: string, safetyNumber: string): Promise<Contact> {
+    return this.request('POST', `/friends/${encodeURIComponent(username)}/verify`, { safety_number: safetyNumber });
   }
 
   messages(peer: string, query: HistoryQuery = {}): Promise<MessagesResponse> {
@@ -183,7 +193,7 @@ export class ApiClient {
     try {
       return await this.fetchImpl(this.baseUrl + path, { method, headers: all, body, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      throw new ApiError(0, `Parley host not reachable: ${(err as Error).message}`, 'UNREACHABLE');
+      throw new ApiError(0, `Parley host not reachable: ${(err as Error).message}`, 'UNREACHABLE', { cause: err });
     }
   }
 

@@ -193,6 +193,13 @@ export interface HostInfo {
   ws_port: number;
   peer_port: number;
   started_at: string;
+  /** ext: this run's key (hex) for `GET /proof`; absent from hosts older than it. */
+  proof_key?: string;
+}
+
+/** `GET /proof?nonce=` (ext, no token): HMAC-SHA256 under host.json's proof_key, hex. */
+export interface ProofResponse {
+  proof: string;
 }
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{2,31}$/;

@@ -19,6 +19,8 @@ export const useContactsStore = defineStore('contacts', () => {
   const lastMessage = ref<Record<string, Message>>({});
   const unread = ref<Record<string, number>>({});
   const query = ref('');
+  /** How many key_changed events each friend had: views showing their safety number reload on a change. */
+  const keyChanges = ref<Record<string, number>>({});
   const state = ref<AsyncState>('idle');
   const error = ref<string | null>(null);
   /** Peers whose preview and unread count came from the host; events keep them current after that. */
@@ -131,6 +133,7 @@ export const useContactsStore = defineStore('contacts', () => {
   function markKeyChanged(username: string): void {
     const c = byName(username);
     if (c) c.key_changed = true;
+    keyChanges.value = { ...keyChanges.value, [username]: (keyChanges.value[username] ?? 0) + 1 };
   }
 
   async function add(input: string): Promise<AddFriendResult> {
@@ -150,8 +153,9 @@ export const useContactsStore = defineStore('contacts', () => {
     forget(username);
   }
 
-  async function markVerified(username: string): Promise<void> {
-    const updated = await session.requireApi().markVerified(username);
+  /** Verifies with the safety number the user compared; the host refuses it (409) when it is no longer current. */
+  async function markVerified(username: string, safetyNumber: string): Promise<void> {
+    const updated = await session.requireApi().markVerified(username, safetyNumber);
     contacts.value = contacts.value.map((c) => (c.username === username ? updated : c));
   }
 
@@ -166,7 +170,7 @@ export const useContactsStore = defineStore('contacts', () => {
   }
 
   return {
-    contacts, lastMessage, unread, query, state, error, sorted, visible, totalUnread,
+    contacts, lastMessage, unread, keyChanges, query, state, error, sorted, visible, totalUnread,
     byName, refresh, setFromHistory, noteMessage, noteIncoming, replaceLast, clearUnread, setOnline,
     markKeyChanged, add, remove, markVerified, startAutoRefresh, stopAutoRefresh,
   };

@@ -61,6 +61,10 @@ export class FakeHost {
   requests: string[] = [];
   /** When set, every request fails with a 500 carrying this text. */
   failWith: string | null = null;
+  /** What GET /friends/:name/verify shows; POST .../verify accepts only this. */
+  safetyNumber = '12345 67890 12345 67890 12345 67890 12345 67890 12345 67890 12345 67890';
+  /** The numbers POST .../verify was sent, in order. */
+  verifiedWith: string[] = [];
   /** Holds POST /messages answers until released, to test in-flight state. */
   holdSends = false;
   /** Uploaded files and the attachments of sent messages, by id, with their bytes. */
@@ -124,11 +128,16 @@ export class FakeHost {
     if (!friend) return json(404, { error: `${name} is not a friend` });
     if (parts[2] === 'verify') {
       if (method === 'POST') {
+        if (typeof body.safety_number !== 'string') return json(400, { error: 'Invalid request body', code: 'BAD_REQUEST' });
+        this.verifiedWith.push(body.safety_number);
+        if (body.safety_number !== this.safetyNumber) {
+          return json(409, { error: `The safety number for ${name} changed since it was shown: compare the new one`, code: 'SAFETY_NUMBER_CHANGED' });
+        }
         friend.verified = true;
         friend.key_changed = false;
         return json(200, friend);
       }
-      return json(200, { username: name, safety_number: '12345 67890 12345 67890 12345 67890 12345 67890 12345 67890 12345 67890', fingerprint: friend.fingerprint, own_fingerprint: 'ffff', verified: friend.verified, key_changed: friend.key_changed });
+      return json(200, { username: name, safety_number: this.safetyNumber, fingerprint: friend.fingerprint, own_fingerprint: 'ffff', verified: friend.verified, key_changed: friend.key_changed });
     }
     if (method === 'DELETE') {
       this.friends = this.friends.filter((f) => f !== friend);

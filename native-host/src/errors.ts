@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'USER_NOT_FOUND'
   | 'NOT_A_FRIEND'
   | 'ALREADY_FRIENDS'
+  | 'SAFETY_NUMBER_CHANGED'
   | 'SELF_FRIEND'
   | 'MESSAGE_NOT_FOUND'
   | 'NOT_YOUR_MESSAGE'
@@ -74,6 +75,9 @@ export const errors = {
   notAFriend: (username: string) =>
     new ParleyError('NOT_A_FRIEND', `User '${username}' not found in friends list`),
   alreadyFriends: (username: string) => new ParleyError('ALREADY_FRIENDS', `Already friends with ${username}`),
+  /** The keys behind a safety number changed after it was shown: the user compared another number. */
+  safetyNumberChanged: (username: string) =>
+    new ParleyError('SAFETY_NUMBER_CHANGED', `The safety number for ${username} changed since it was shown: compare the new one`),
   selfFriend: () => new ParleyError('SELF_FRIEND', 'You cannot add yourself as a friend'),
   messageNotFound: (msgId: string) => new ParleyError('MESSAGE_NOT_FOUND', `Message '${msgId.slice(0, 64)}' not found`),
   notYourMessage: (msgId: string) =>

@@ -13,6 +13,7 @@ import { Conversations } from './chat/conversations.js';
 import { MessageViews } from './chat/message-views.js';
 import { MessageSearch } from './chat/search.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { newProofKey } from './host-proof.js';
 import type { HostConfig } from './config/config.js';
 import { createDirectory } from './directory/create-directory.js';
 import type { Logger } from './logger.js';
@@ -21,9 +22,9 @@ import { PeerManager } from './peer/peer-manager.js';
 import { TcpTransport } from './peer/tcp-transport.js';
 import {
   acquireLock,
+  createToken,
   DATABASE_FILE,
   ensureDataDir,
-  loadOrCreateToken,
   releaseLock,
   removeHostInfo,
   writeHostInfo,
@@ -75,7 +76,8 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
   };
   try {
     const identity = loadOrCreateIdentity(config.dataDir);
-    const token = config.auth === 'token' ? loadOrCreateToken(config.dataDir) : null;
+    const token = config.auth === 'token' ? createToken(config.dataDir) : null;
+    const proofKey = newProofKey();
     const store = new Store(path.join(config.dataDir, DATABASE_FILE));
     cleanups.push(() => store.close());
     const directory = await createDirectory({
@@ -109,7 +111,7 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
       limits: config.limits,
       log: peerLog,
       username: () => store.meta.get('username'),
-      tcp: new TcpTransport(peerLog),
+      tcp: new TcpTransport(peerLog, { dialLocal: config.dialLocal }),
       dht,
     });
     cleanups.push(() => peers.close());
@@ -140,7 +142,7 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
       search: new MessageSearch({ search: store.search, messages: store.messages, friends: store.friends, limits: config.limits, views }),
       conversations: new Conversations({ conversations: store.conversations, views }),
     };
-    const api = createApiServer({ messenger, readers, access, schemas, limits: config.limits, log });
+    const api = createApiServer({ messenger, readers, access, schemas, limits: config.limits, log, proofKey });
     const events = createEventsServer({ messenger, bus, access, schemas, limits: config.limits, log });
     const apiPort = await listen(api, config.apiPort, 'REST API');
     cleanups.push(() => closeServer(api));
@@ -152,7 +154,14 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     messenger.start();
     cleanups.push(() => messenger.stop());
 
-    writeHostInfo(config.dataDir, { pid: process.pid, api_port: apiPort, ws_port: wsPort, peer_port: peerPort, started_at: new Date().toISOString() });
+    writeHostInfo(config.dataDir, {
+      pid: process.pid,
+      api_port: apiPort,
+      ws_port: wsPort,
+      peer_port: peerPort,
+      started_at: new Date().toISOString(),
+      proof_key: proofKey,
+    });
     cleanups.push(() => removeHostInfo(config.dataDir));
     log.info(`ready: api 127.0.0.1:${apiPort}, events 127.0.0.1:${wsPort}/events, peers ${config.peerHost}:${peerPort}`, {
       data_dir: config.dataDir,

@@ -20,4 +20,14 @@ describe('LogOnce', () => {
     expect(once.shouldLog('b', 1)).toBe(false);
     expect(once.shouldLog('a', 1)).toBe(true);
   });
+
+  it('says how many refusals each line stands for', () => {
+    const once = new LogOnce(1000);
+    expect(once.count('a', 0)).toBe(1);
+    expect(once.count('a', 10)).toBeNull();
+    expect(once.count('a', 20)).toBeNull();
+    expect(once.count('b', 30)).toBe(1);
+    expect(once.count('a', 1000)).toBe(3);
+    expect(once.count('a', 2500)).toBe(1);
+  });
 });

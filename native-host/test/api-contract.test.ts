@@ -161,7 +161,7 @@ describe('REST + WebSocket contract', () => {
     expect(a.safety_number).toBe(b.safety_number);
     expect(a).toMatchObject({ username: 'bob', verified: false, key_changed: false });
     expect(a.own_fingerprint).toBe(b.fingerprint);
-    expect((await call(alice, 'POST', '/friends/bob/verify', { safety_number: '1'.repeat(60) })).status).toBe(400);
+    expect((await call(alice, 'POST', '/friends/bob/verify', { safety_number: '1'.repeat(60) })).status).toBe(409);
     const marked = await call(alice, 'POST', '/friends/bob/verify', { safety_number: a.safety_number });
     expect(marked).toMatchObject({ status: 200, body: { username: 'bob', verified: true } });
     expect((await call(alice, 'GET', '/friends/zed/verify')).status).toBe(404);

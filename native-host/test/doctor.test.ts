@@ -124,6 +124,32 @@ describe.skipIf(process.platform !== 'linux')('parley-host doctor', () => {
     expect(line(r.text, 'WARN  host')).toContain(`names pid ${host.pid}, which is gone`);
   });
 
+  it('sends no token to whatever answers where host.json says the host is, and says the pid was reused', async () => {
+    fs.mkdirSync(dataDir(), { recursive: true, mode: 0o700 });
+    // Another program, now holding the dead host's pid and its API port, records what it gets
+    // (in a process of its own: the doctor runs synchronously here).
+    const requests = path.join(root, 'requests.log');
+    const listener = `require('http').createServer((q, s) => {
+      require('fs').appendFileSync(${JSON.stringify(requests)}, JSON.stringify({ url: q.url, headers: q.headers }) + '\\n');
+      s.end('{}');
+    }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
+    const other = spawn(process.execPath, ['-e', listener], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(other);
+    const port = await new Promise<number>((resolve) => other.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    const token = 'the-token-that-must-not-leak-0123456789';
+    fs.writeFileSync(path.join(dataDir(), 'api-token'), token, { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(dataDir(), 'host.json'),
+      JSON.stringify({ pid: other.pid, api_port: port, ws_port: port, peer_port: 1, started_at: new Date().toISOString(), proof_key: 'ab'.repeat(32) }),
+      { mode: 0o600 },
+    );
+    const r = doctor();
+    expect(line(r.text, 'FAIL  host')).toContain('something other than its host answers');
+    const seen = fs.readFileSync(requests, 'utf8');
+    expect(seen).toMatch(/\/proof\?nonce=[0-9a-f]{64}/);
+    expect(seen).not.toContain(token);
+  });
+
   it('says when the port a host would need is taken', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

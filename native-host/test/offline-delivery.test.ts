@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromBase64 } from '../src/crypto/identity.js';
 import { signKeyRecord } from '../src/directory/records.js';
 import { mailFor, replayMail } from './support/host-reads.js';
+import { rewriteUser, swapKeyRecord } from './support/swap-record.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
 
 const texts = async (host: TestHost, peer: string) => (await host.api.messages(peer, { limit: 500 })).messages;
@@ -89,13 +89,6 @@ describe('an untrusted directory', () => {
   const net = new Testnet();
   afterAll(() => net.close());
 
-  const rewriteUser = (file: string, username: string, fields: Record<string, string>) => {
-    const db = new Database(file);
-    const sets = Object.keys(fields).map((k) => `${k} = @${k}`).join(', ');
-    db.prepare(`UPDATE users SET ${sets} WHERE username = @username`).run({ ...fields, username });
-    db.close();
-  };
-
   it('a forged record (other keys for bob) raises key_changed and nothing reaches the forger', async () => {
     const erin = await net.start({ username: 'erin' });
     const bob = await net.start({ username: 'bob' });
@@ -112,16 +105,12 @@ describe('an untrusted directory', () => {
 
     // A self-consistent forgery: mallory's keys, signed by mallory, under bob's name, at mallory's address.
     const keys = JSON.parse(fs.readFileSync(path.join(mallory.dataDir, 'identity.json'), 'utf8'));
-    const forged = signKeyRecord(
-      { username: 'bob', publicKey: keys.public_key, signingKey: keys.signing_public_key },
-      fromBase64(keys.signing_private_key),
+    swapKeyRecord(
+      net.directoryPath,
+      'bob',
+      { publicKey: keys.public_key, signingKey: keys.signing_public_key, signingPrivateKey: fromBase64(keys.signing_private_key) },
+      { addresses: JSON.stringify([`127.0.0.1:${mallory.info.peer_port}`]) },
     );
-    rewriteUser(net.directoryPath, 'bob', {
-      public_key: forged.publicKey,
-      signing_key: forged.signingKey,
-      signature: forged.signature,
-      addresses: JSON.stringify([`127.0.0.1:${mallory.info.peer_port}`]),
-    });
     await events.waitFor('key_changed', (d) => d.username === 'bob', 10_000);
     const contact = (await erin.api.friends())[0]!;
     expect(contact).toMatchObject({ key_changed: true, public_key: pinned.public_key, signing_key: pinned.signing_key });

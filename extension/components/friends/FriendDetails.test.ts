@@ -40,4 +40,44 @@ describe('FriendDetails', () => {
     expect(wrapper.get('[data-testid="friend-path"]').text()).toContain('Mailbox only');
     wrapper.unmount();
   });
+
+  const shownNumber = (wrapper: Awaited<ReturnType<typeof render>>['wrapper']) =>
+    wrapper.findAll('[data-testid="safety-number"] span').map((g) => g.text()).join(' ');
+
+  it('marks verified with the number it shows', async () => {
+    const { wrapper, host } = await render({});
+    await wrapper.get('[data-testid="mark-verified"]').trigger('click');
+    await flushPromises();
+    expect(host.verifiedWith).toEqual([host.safetyNumber]);
+    expect(wrapper.find('[data-testid="verified-state"]').exists()).toBe(true);
+    wrapper.unmount();
+  });
+
+  it('shows the new number when the keys change while it is open', async () => {
+    const { wrapper, host, ws } = await render({});
+    const before = shownNumber(wrapper);
+    host.safetyNumber = '99999 88888 77777 66666 55555 44444 33333 22222 11111 00000 99999 88888';
+    host.friends[0]!.key_changed = true;
+    ws.emit('key_changed', { username: 'bob' });
+    await flushPromises();
+    expect(shownNumber(wrapper)).not.toBe(before);
+    expect(shownNumber(wrapper)).toBe(host.safetyNumber);
+    expect(wrapper.find('[role="alert"]').text()).toContain('keys for bob changed');
+    wrapper.unmount();
+  });
+
+  it('when the host refuses the number shown, says so and shows the current one; nothing is verified', async () => {
+    const { wrapper, host } = await render({});
+    const before = shownNumber(wrapper);
+    // The keys change and the event has not arrived yet.
+    host.safetyNumber = '99999 88888 77777 66666 55555 44444 33333 22222 11111 00000 99999 88888';
+    await wrapper.get('[data-testid="mark-verified"]').trigger('click');
+    await flushPromises();
+    expect(host.verifiedWith).toEqual([before]);
+    expect(host.friends[0]!.verified).toBe(false);
+    expect(wrapper.get('[data-testid="verify-refused"]').text()).toContain('changed');
+    expect(shownNumber(wrapper)).toBe(host.safetyNumber);
+    expect(wrapper.find('[data-testid="verified-state"]').exists()).toBe(false);
+    wrapper.unmount();
+  });
 });

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { Messenger } from '../chat/messenger.js';
 import type { Limits } from '../config/limits.js';
 import { errors, ParleyError } from '../errors.js';
+import { hostProof } from '../host-proof.js';
 import type { Logger } from '../logger.js';
 import type { AccessPolicy } from './access.js';
 import { parseJsonBody, readBody } from './body.js';
@@ -24,8 +25,10 @@ export function createApiServer(deps: {
   schemas: Schemas;
   limits: Limits;
   log: Logger;
+  /** This run's key for GET /proof (host.json's proof_key). */
+  proofKey: string;
 }): http.Server {
-  const routes = buildRoutes(deps.messenger, deps.readers, deps.schemas);
+  const routes = buildRoutes(deps.messenger, deps.readers, deps.schemas, (nonce) => hostProof(deps.proofKey, nonce));
   const log = deps.log.child('api');
 
   const server = http.createServer(async (req, res) => {
@@ -41,9 +44,10 @@ export function createApiServer(deps: {
         });
         return;
       }
-      deps.access.checkToken(req, false);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const match = matchRoute(routes, req.method ?? 'GET', url.pathname);
+      // Before anything else is told, even whether a route exists, except on open routes.
+      if (!(match && 'route' in match && match.route.open)) deps.access.checkToken(req, false);
       if (!match) throw errors.routeNotFound(url.pathname);
       if ('allowed' in match) {
         cors.Allow = match.allowed.join(', ');

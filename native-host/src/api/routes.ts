@@ -35,6 +35,8 @@ export interface Route {
   body?: boolean;
   /** Whether the handler reads the raw body as a stream (its own size limit applies). */
   stream?: boolean;
+  /** Answered without the token (the Host and Origin checks still apply). */
+  open?: boolean;
   handle(input: RouteInput): RouteResult | Promise<RouteResult>;
 }
 
@@ -45,7 +47,7 @@ export interface HistoryReaders {
 }
 
 /** Every route of the contract, core and ext. No logic here beyond parsing. */
-export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schemas: Schemas): Route[] {
+export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schemas: Schemas, proof: (nonce: string) => string): Route[] {
   const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
   const noContent: RouteResult = { status: 204 };
   const usernameParam = (params: Record<string, string>) => parse(schemas.usernameParam, params, 'username').username;
@@ -53,6 +55,8 @@ export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schem
   const attachmentParam = (params: Record<string, string>) => parse(schemas.attachmentIdParam, params, 'attachment id').attachment_id;
   return [
     { method: 'GET', path: '/status', handle: () => ok(messenger.status()) },
+    // Launchers ask this before they trust host.json with the token (host-proof.ts).
+    { method: 'GET', path: '/proof', open: true, handle: ({ query }) => ok({ proof: proof(parse(schemas.proofQuery, Object.fromEntries(query), 'query').nonce) }) },
     {
       method: 'POST',
       path: '/setup',
@@ -84,8 +88,8 @@ export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schem
       path: '/friends/:username/verify',
       body: true,
       handle: ({ params, body }) => {
-        const input = parse(schemas.verifyBody, body, 'request body');
-        return ok(messenger.markVerified(usernameParam(params), input?.safety_number));
+        const { safety_number } = parse(schemas.verifyBody, body, 'request body');
+        return ok(messenger.markVerified(usernameParam(params), safety_number));
       },
     },
     {

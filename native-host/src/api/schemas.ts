@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import { DEFAULT_PAGE_SIZE, normalizeUsername, USERNAME_PATTERN } from '../../../shared/contract.js';
 import { isSingleEmoji } from '../../../shared/emoji.js';
+import { textProblem } from '../chat/message-text.js';
 import type { Limits } from '../config/limits.js';
+import { NONCE_PATTERN } from '../host-proof.js';
 import { MAX_MSG_ID_LENGTH } from '../peer/peer-protocol.js';
 import { ParleyError, type ErrorCode } from '../errors.js';
 
@@ -31,11 +33,11 @@ const count = (min: number, max: number) =>
 const emoji = z.string().refine(isSingleEmoji, { message: 'a reaction is one emoji', params: { code: 'EMOJI_INVALID' } });
 
 export function buildSchemas(limits: Limits) {
-  const anyText = z.string().refine((value) => value.length <= limits.maxTextLength, {
-    message: `Message text is longer than ${limits.maxTextLength} characters`,
-    params: { code: 'TEXT_TOO_LONG' },
-  });
-  const text = anyText.refine((value) => value.trim().length > 0, { message: 'Message text is empty', params: { code: 'TEXT_EMPTY' } });
+  const textIssue = (value: string, ctx: z.RefinementCtx, mayBeEmpty = false) => {
+    const problem = textProblem(value, limits.maxTextLength, mayBeEmpty);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['text'], message: problem.message, params: { code: problem.code } });
+  };
+  const text = z.string().superRefine((value, ctx) => textIssue(value, ctx));
   return {
     usernameBody: z.object({ username }),
     usernameParam: z.object({ username }),
@@ -43,16 +45,13 @@ export function buildSchemas(limits: Limits) {
     sendBody: z
       .object({
         to: username,
-        text: anyText,
+        text: z.string(),
         reply_to: msgId.optional(),
         // ext: ids from POST /attachments; the count is checked with the uploads (TOO_MANY_ATTACHMENTS).
         attachments: z.array(attachmentId).max(100).optional(),
       })
-      // Text may be empty only when the message carries attachments.
-      .refine((body) => body.text.trim().length > 0 || (body.attachments?.length ?? 0) > 0, {
-        message: 'Message text is empty',
-        params: { code: 'TEXT_EMPTY' },
-      }),
+      // The same rule as for friends' messages (chat/message-text.ts): the text may be empty only when the message carries attachments.
+      .superRefine((body, ctx) => textIssue(body.text, ctx, (body.attachments?.length ?? 0) > 0)),
     uploadQuery: z.object({ name: z.string().max(1024).optional() }),
     attachmentIdParam: z.object({ attachment_id: attachmentId }),
     editBody: z.object({ text }),
@@ -86,7 +85,9 @@ export function buildSchemas(limits: Limits) {
       limit: count(1, limits.maxPageSize).default(DEFAULT_PAGE_SIZE),
       before: msgId.optional(),
     }),
-    verifyBody: z.object({ safety_number: z.string().max(200).optional() }).optional(),
+    // The number the user compared: verifying pins the keys behind it, or nothing.
+    proofQuery: z.object({ nonce: z.string().regex(NONCE_PATTERN, 'must be 64 hex digits') }),
+    verifyBody: z.object({ safety_number: z.string().max(200) }, { error: 'send the safety number the user compared' }),
   };
 }
 

@@ -7,6 +7,7 @@ import type { EarlyChangesRepo } from '../store/early-changes-repo.js';
 import type { MessageChangesRepo } from '../store/message-changes-repo.js';
 import type { MessageRow, MessagesRepo } from '../store/messages-repo.js';
 import type { Committed, ItemHandler } from './item-kinds.js';
+import { textProblem } from './message-text.js';
 
 /** Item kinds that change a message both sides have; each body names it by `msg_id`. */
 export const EDIT_KIND = 'edit';
@@ -69,7 +70,7 @@ export function changeItems(deps: {
 }): { handlers: ItemHandler[]; arrived: (from: string, row: MessageRow) => MessageRow } {
   const edit: ChangeKind<EditBody> = {
     kind: EDIT_KIND,
-    schema: z.object({ msg_id: itemId, text: z.string().min(1).max(deps.limits.maxTextLength), version, edited_at: timestamp }),
+    schema: z.object({ msg_id: itemId, text: z.string().refine((text) => textProblem(text, deps.limits.maxTextLength) === null), version, edited_at: timestamp }),
     authorOnly: true,
     apply: (row, body) => deps.changes.applyEdit(row.id, body.text, body.edited_at, body.version),
     replaces: (body, kept) => body.version > kept.version,

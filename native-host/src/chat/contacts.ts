@@ -114,15 +114,6 @@ export class Contacts {
     this.deps.bus.emit('key_changed', { username: row.username });
   }
 
-  /**
-   * A peer proved keys other than the pinned ones during a handshake. Only
-   * reported: anyone can claim a name, so this alone neither holds messages
-   * nor drops the real friend's session.
-   */
-  reportKeyMismatch(username: string): void {
-    this.deps.bus.emit('key_changed', { username });
-  }
-
   isHeld(row: FriendRow): boolean {
     return row.seen_public_key !== null;
   }
@@ -141,16 +132,15 @@ export class Contacts {
   }
 
   /**
-   * The user compared safety numbers: pin the keys they were shown (the new
-   * ones after a change) and release held messages. A stated safety number
-   * must match, so a change between showing and confirming is not accepted.
+   * The user compared `comparedNumber` with their friend: pin the keys behind
+   * it (the new ones after a change) and release held messages. When the
+   * keys changed since the number was shown, the user compared another
+   * number than the current one, and nothing is pinned.
    */
-  markVerified(username: string, expectedSafetyNumber?: string): Contact {
+  markVerified(username: string, comparedNumber: string): Contact {
     const row = this.require(username);
     const keys = this.candidateKeys(row);
-    if (expectedSafetyNumber !== undefined && expectedSafetyNumber !== this.safetyNumberWith(username, keys)) {
-      throw errors.badRequest('Safety number does not match the current keys');
-    }
+    if (digitsOf(comparedNumber) !== digitsOf(this.safetyNumberWith(username, keys))) throw errors.safetyNumberChanged(username);
     this.deps.friends.pinVerified(username, keys.publicKey, keys.signingKey);
     this.deps.bus.emit('friends_changed', {});
     return this.toContact(this.require(username));
@@ -205,4 +195,9 @@ export class Contacts {
     if (!self) throw errors.notSetUp();
     return self;
   }
+}
+
+/** A safety number's digits: users may copy it with other spacing. */
+function digitsOf(safetyNumber: string): string {
+  return safetyNumber.replace(/\s+/g, '');
 }

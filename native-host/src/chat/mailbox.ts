@@ -1,5 +1,6 @@
 import type { Limits } from '../config/limits.js';
 import { openEnvelope, sealEnvelope, type OpenedEnvelope } from '../crypto/envelope.js';
+import { padJsonPayload } from '../crypto/envelope-padding.js';
 import { fromBase64, toBase64, type IdentityKeys } from '../crypto/identity.js';
 import type { Directory, SignedPrekey } from '../directory/directory.js';
 import { verifyPrekey } from '../directory/records.js';
@@ -97,7 +98,8 @@ export class Mailbox implements MailboxDrop {
         sender: { username: self, identity: this.deps.identity },
         recipient: { username: friend.username, identityKey: fromBase64(friend.public_key), prekey: { id: prekey.id, publicKey: fromBase64(prekey.publicKey) } },
         id: item.id,
-        payload: encoder.encode(JSON.stringify(frameOf(item))),
+        // Padded to a size bucket: the mailbox sees the bucket, not the length of the text.
+        payload: padJsonPayload(encoder.encode(JSON.stringify(frameOf(item))), self, item.id),
       });
     } catch (err) {
       if (!(err instanceof RangeError)) throw err;

@@ -7,7 +7,7 @@ import type { MessageRow, MessagesRepo } from '../store/messages-repo.js';
 import type { OutboxItem } from '../store/outbox-repo.js';
 import { DELETE_KIND, EDIT_KIND, REACTION_KIND, type DeleteBody, type EditBody, type ReactionBody } from './change-items.js';
 import type { Contacts } from './contacts.js';
-import { requireText } from './message-sender.js';
+import { requireText } from './message-text.js';
 import type { MessageViews } from './message-views.js';
 import type { NewItem } from './outbox-item.js';
 import type { Outbox } from './outbox.js';
@@ -36,7 +36,7 @@ export class MessageChanges {
 
   async edit(msgId: string, text: string): Promise<Message> {
     const row = this.changeable(msgId, { own: true });
-    requireText(text, this.deps.limits);
+    requireText(text, this.deps.limits.maxTextLength);
     if (text === row.text) return this.deps.views.one(row);
     await this.send(row, () => {
       const editedAt = new Date().toISOString();

@@ -19,7 +19,7 @@ export function registerMessageKinds(
     bus: EventBus;
     views: Pick<MessageViews, 'one' | 'updated'>;
     self: () => string | null;
-    limits: Pick<Limits, 'maxTextLength' | 'maxAttachmentsPerMessage' | 'maxEarlyChanges' | 'earlyChangeTtlMs'>;
+    limits: Pick<Limits, 'maxTextLength' | 'maxAttachmentsPerMessage' | 'maxClockSkewMs' | 'maxEarlyChanges' | 'earlyChangeTtlMs'>;
     offers: OfferIntake;
     /** Inside the commit of a deletion for everyone: the message's attachments go. */
     withdrawAttachments: (msgId: string) => void;
@@ -30,7 +30,7 @@ export function registerMessageKinds(
   const changes = changeItems({ ...deps, updated: (msgId) => views.updated(msgId) });
   const view = (row: Parameters<MessageViews['one']>[0]) => views.one(row);
   kinds.register(
-    messageItem({ ...deps, maxTextLength: deps.limits.maxTextLength, maxAttachments: deps.limits.maxAttachmentsPerMessage, arrived: changes.arrived, view }),
+    messageItem({ ...deps, maxTextLength: deps.limits.maxTextLength, maxAttachments: deps.limits.maxAttachmentsPerMessage, maxClockSkewMs: deps.limits.maxClockSkewMs, arrived: changes.arrived, view }),
   );
   for (const handler of changes.handlers) kinds.register(handler);
 }

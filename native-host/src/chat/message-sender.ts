@@ -6,6 +6,7 @@ import type { MessagesRepo } from '../store/messages-repo.js';
 import type { OutgoingAttachments } from './attachments/offers.js';
 import type { Contacts } from './contacts.js';
 import { MESSAGE_KIND, type MessageBody } from './message-item.js';
+import { requireText } from './message-text.js';
 import { toSendResult } from './message-view.js';
 import type { Outbox } from './outbox.js';
 
@@ -41,8 +42,7 @@ export class MessageSender {
     const { replyTo, attachments: attachmentIds = [] } = options;
     if (!this.deps.self()) throw errors.notSetUp();
     this.deps.contacts.require(to);
-    if (attachmentIds.length === 0) requireText(text, this.deps.limits);
-    else if (text.length > this.deps.limits.maxTextLength) throw errors.textTooLong(this.deps.limits.maxTextLength);
+    requireText(text, this.deps.limits.maxTextLength, attachmentIds.length > 0);
     if (replyTo !== undefined) this.requireReplyTarget(to, replyTo);
     const uploads = this.deps.attachments.check(attachmentIds);
     const msgId = randomUUID();
@@ -76,10 +76,4 @@ export class MessageSender {
     if (!target || target.peer !== to) throw errors.messageNotFound(replyTo);
     if (target.deleted) throw errors.messageDeleted(replyTo);
   }
-}
-
-/** Message text as every write checks it: not blank, not over the limit. */
-export function requireText(text: string, limits: Pick<Limits, 'maxTextLength'>): void {
-  if (text.trim().length === 0) throw errors.textEmpty();
-  if (text.length > limits.maxTextLength) throw errors.textTooLong(limits.maxTextLength);
 }

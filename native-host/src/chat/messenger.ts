@@ -270,7 +270,7 @@ export class Messenger implements PeerEvents {
     return this.contacts.verification(username);
   }
 
-  markVerified(username: string, safetyNumber?: string): Contact {
+  markVerified(username: string, safetyNumber: string): Contact {
     const contact = this.contacts.markVerified(username, safetyNumber);
     this.outbox.wake(username);
     return contact;
@@ -353,10 +353,6 @@ export class Messenger implements PeerEvents {
     this.presence.sessionDown(username);
     this.typing.sessionDown(username);
     this.attachments.sessionDown(username);
-  }
-
-  keyMismatch(username: string): void {
-    this.contacts.reportKeyMismatch(username);
   }
 
   message(from: string, message: PeerFrame): void {

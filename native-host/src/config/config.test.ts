@@ -19,7 +19,7 @@ describe('command line', () => {
       apiPort: 8080,
       wsPort: 8081,
       peerPort: 9100,
-      peerHost: '0.0.0.0',
+      peerHost: '127.0.0.1',
       advertise: null,
       directory: 'local',
       heartbeatMs: 30_000,
@@ -29,6 +29,14 @@ describe('command line', () => {
       limits: DEFAULT_LIMITS,
       dht: { enabled: false, bootstrap: null, relays: [] },
     });
+  });
+
+  it('binds the peer port to loopback with the local directory, to every interface with Supabase, unless told', () => {
+    const supabase = ['--supabase-url', 'https://x.supabase.co', '--supabase-key', 'k'];
+    expect(run([]).peerHost).toBe('127.0.0.1');
+    expect(run(supabase).peerHost).toBe('0.0.0.0');
+    expect(run(['--peer-host', '0.0.0.0']).peerHost).toBe('0.0.0.0');
+    expect(run([...supabase], { PARLEY_PEER_HOST: '192.0.2.1' }).peerHost).toBe('192.0.2.1');
   });
 
   it('turns the DHT on with Supabase by default, and reads its bootstrap nodes and relays', () => {
@@ -61,6 +69,26 @@ describe('command line', () => {
   it('picks supabase when a URL is set, and needs its key', () => {
     expect(run(['--supabase-url', 'https://x.supabase.co', '--supabase-key', 'k']).directory).toBe('supabase');
     expect(() => run([], { SUPABASE_URL: 'https://x.supabase.co' })).toThrow(ConfigError);
+  });
+
+  it('takes a Supabase URL over https, or plain http to this machine only', () => {
+    const supabase = (url: string) => run(['--supabase-url', url, '--supabase-key', 'k']).supabaseUrl;
+    for (const url of ['https://x.supabase.co', 'http://127.0.0.1:54321', 'http://127.8.0.1', 'http://localhost:54321', 'http://[::1]:54321']) {
+      expect(supabase(url)).toBe(url);
+    }
+    for (const url of ['http://x.supabase.co', 'http://203.0.113.7:54321', 'http://127.0.0.1.example.org', 'http://localhost.example.org', 'ftp://x.supabase.co', 'x.supabase.co', 'https://']) {
+      expect(() => supabase(url), url).toThrow(ConfigError);
+    }
+    expect(() => run(['--supabase-key', 'k'], { SUPABASE_URL: 'http://x.supabase.co' })).toThrow(/https/);
+  });
+
+  it('dials local addresses friends publish only with the local directory, unless told', () => {
+    const supabase = ['--supabase-url', 'https://x.supabase.co', '--supabase-key', 'k'];
+    expect(run([]).dialLocal).toBe(true);
+    expect(run(supabase).dialLocal).toBe(false);
+    expect(run([...supabase, '--dial-local', 'on']).dialLocal).toBe(true);
+    expect(run(['--dial-local', 'off']).dialLocal).toBe(false);
+    expect(() => run(['--dial-local', 'yes'])).toThrow(ConfigError);
   });
 
   it('applies limit overrides and refuses unknown ones', () => {

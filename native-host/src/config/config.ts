@@ -13,6 +13,8 @@ export interface HostConfig {
   wsPort: number;
   peerPort: number;
   peerHost: string;
+  /** Dial loopback and link-local addresses friends publish: only when they are all on this machine. */
+  dialLocal: boolean;
   /** Address friends dial; port null means "the peer port we bound". */
   advertise: { host: string; port: number | null } | null;
   directory: DirectoryKind;
@@ -104,7 +106,7 @@ function buildConfig(values: Map<string, string[]>, env: NodeJS.ProcessEnv): Hos
   if (directory === 'supabase' && (!supabaseUrl || !supabaseKey)) {
     throw new ConfigError('--directory supabase needs --supabase-url and --supabase-key');
   }
-  if (supabaseUrl && !/^https?:\/\/[^\s/]+/.test(supabaseUrl)) throw new ConfigError(`invalid --supabase-url '${supabaseUrl}'`);
+  if (supabaseUrl) checkSupabaseUrl(supabaseUrl);
   const auth = one('auth') ?? 'token';
   if (auth !== 'token' && auth !== 'none') throw new ConfigError(`invalid --auth '${auth}' (use token or none)`);
   const logLevel = one('log-level') ?? 'info';
@@ -127,7 +129,10 @@ function buildConfig(values: Map<string, string[]>, env: NodeJS.ProcessEnv): Hos
     apiPort: port(one('api-port'), DEFAULT_PORTS.api, 'api-port'),
     wsPort: port(one('ws-port'), DEFAULT_PORTS.ws, 'ws-port'),
     peerPort: port(one('peer-port'), DEFAULT_PORTS.peer, 'peer-port'),
-    peerHost: one('peer-host') ?? '0.0.0.0',
+    // The local directory serves one machine and advertises loopback only: nothing else needs the port.
+    peerHost: one('peer-host') ?? (directory === 'local' ? '127.0.0.1' : '0.0.0.0'),
+    // The local directory serves one machine: friends' addresses are loopback ones.
+    dialLocal: onOff(one('dial-local'), 'dial-local') ?? directory === 'local',
     advertise: advertise(one('advertise')),
     directory,
     directoryPath: path.resolve(one('directory-path') ?? path.join(root, 'parley', 'directory.sqlite')),
@@ -142,6 +147,30 @@ function buildConfig(values: Map<string, string[]>, env: NodeJS.ProcessEnv): Hos
     logFile: one('log-file') ?? null,
     limits,
   };
+}
+
+/**
+ * The directory holds what a host trusts least (and the mailbox credential,
+ * which travels with every heartbeat and take): plain http only to a
+ * directory on this machine, https everywhere else.
+ */
+function checkSupabaseUrl(raw: string): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`invalid --supabase-url '${raw}'`);
+  }
+  if (url.protocol === 'https:') return;
+  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+  if (url.protocol === 'http:' && loopback) return;
+  throw new ConfigError(`--supabase-url must be https:// (plain http:// only for a directory on this machine: 127.0.0.1, [::1] or localhost), not '${raw}'`);
+}
+
+function onOff(raw: string | undefined, name: string): boolean | undefined {
+  if (raw === undefined) return undefined;
+  if (raw !== 'on' && raw !== 'off') throw new ConfigError(`invalid --${name} '${raw}' (use on or off)`);
+  return raw === 'on';
 }
 
 function port(raw: string | undefined, fallback: number, name: string): number {

@@ -39,8 +39,15 @@ export interface Limits {
   peerPingMs: number;
   /** A session with no traffic for this long is considered lost. */
   peerIdleTimeoutMs: number;
-  /** Most simultaneous inbound peer connections still handshaking. */
+  /**
+   * Most inbound peer connections still handshaking at once, in all and
+   * from one address (an IPv4 address, an IPv6 /64). Past either, the
+   * oldest pending one of that address (or of the busiest) makes room.
+   */
   maxPendingHandshakes: number;
+  maxPendingHandshakesPerAddress: number;
+  /** Refused peers (strangers, other keys under a friend's name, failed handshakes) are logged once per key per interval, with a count. */
+  refusalLogIntervalMs: number;
   /** How long a TCP dial to an advertised address may take. */
   tcpDialTimeoutMs: number;
   /** TCP's head start before the DHT path is tried too (when TCP has not failed by then). */
@@ -99,6 +106,8 @@ export interface Limits {
   unsentAttachmentTtlMs: number;
   /** Sender: `file_get` requests one session may have waiting. */
   maxFileRequests: number;
+  /** A friend's message dated further ahead of our clock than this is shown at the time it arrived. */
+  maxClockSkewMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -117,6 +126,8 @@ export const DEFAULT_LIMITS: Limits = {
   peerPingMs: 15_000,
   peerIdleTimeoutMs: 45_000,
   maxPendingHandshakes: 64,
+  maxPendingHandshakesPerAddress: 8,
+  refusalLogIntervalMs: 10 * 60_000,
   tcpDialTimeoutMs: 5000,
   dialHeadStartMs: 300,
   dhtYieldMs: 2000,
@@ -150,6 +161,7 @@ export const DEFAULT_LIMITS: Limits = {
   fileProgressMs: 250,
   unsentAttachmentTtlMs: 24 * 3600 * 1000,
   maxFileRequests: 256,
+  maxClockSkewMs: 5 * 60_000,
 };
 
 /** Applies `name=value` overrides; unknown names and non-positive numbers are errors. */

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ApiClient } from '../../../shared/api-client.js';
-import { HOST_INFO_FILE, isAlive, readHostInfo, TOKEN_FILE } from '../store/data-dir.js';
+import { verifyRunningHost } from '../native/host-verification.js';
+import { HOST_INFO_FILE, isOwnProcessAlive, LOCK_FILE, readHostInfo, TOKEN_FILE } from '../store/data-dir.js';
 import type { Finding } from './finding.js';
 
 /** How long the running host may take to answer. */
@@ -28,12 +29,27 @@ export async function checkRunningHost(dataDir: string, wanted: { apiPort: numbe
     }
     return findings;
   }
-  if (!isAlive(info.pid)) {
+  if (!isOwnProcessAlive(info.pid)) {
     return [{
       status: 'warn',
       subject: 'host',
       detail: `${path.join(dataDir, HOST_INFO_FILE)} names pid ${info.pid}, which is gone (a host that did not stop cleanly)`,
       fix: 'nothing needed: the next host replaces it; or delete the file',
+    }];
+  }
+  // The token goes only to a host that proved it is the one host.json describes.
+  const check = await verifyRunningHost(info, ANSWER_TIMEOUT_MS);
+  if (check !== 'proven') {
+    const stale = check === 'nobody' || check === 'impostor';
+    return [{
+      status: 'fail',
+      subject: 'host',
+      detail: stale
+        ? `${path.join(dataDir, HOST_INFO_FILE)} names pid ${info.pid}, but ${check === 'nobody' ? 'nothing listens' : 'something other than its host answers'} on 127.0.0.1:${info.api_port} (a host that did not stop cleanly, its pid now another program's)`
+        : `pid ${info.pid} runs but ${check === 'silent' ? 'did not prove in time that it is this data dir\'s host' : 'is a host from an older Parley, which cannot prove itself'}; the token was not sent to it`,
+      fix: stale
+        ? `nothing needed: the browser takes over when Parley opens; or delete ${HOST_INFO_FILE} and ${LOCK_FILE} in ${dataDir}`
+        : `stop it (kill ${info.pid}) and reopen Parley`,
     }];
   }
   const tokenFile = path.join(dataDir, TOKEN_FILE);

@@ -1,18 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiClient } from '../../../shared/api-client.js';
+import type { HostInfo } from '../../../shared/contract.js';
 import type { HostDetails } from '../../../shared/native-protocol.js';
 import type { HostConfig } from '../config/config.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { HostStartError, startHost } from '../host.js';
+import { HostStartError, startHost, type RunningHost } from '../host.js';
 import type { Logger } from '../logger.js';
-import { isAlive, readHostInfo, TOKEN_FILE } from '../store/data-dir.js';
+import { isOwnProcessAlive, readHostInfo, releaseStaleLock, TOKEN_FILE } from '../store/data-dir.js';
 import { hostVersion } from '../version.js';
+import { verifyRunningHost } from './host-verification.js';
 import { NativePort } from './native-port.js';
 import { startNativeSession, type NativeStatus } from './native-session.js';
 
 /** How often a bridge checks that the host it relays still lives, and a host that its username changed. */
 const WATCH_MS = 1000;
+/** How long the running host may take to prove itself. */
+const PROOF_TIMEOUT_MS = 3000;
 
 /**
  * The browser launched us. Become the host for this data dir, or, when one
@@ -21,16 +25,13 @@ const WATCH_MS = 1000;
  */
 export async function runBrowserLaunched(config: HostConfig, log: Logger): Promise<ExitCode> {
   const port = new NativePort(process.stdin, process.stdout, { logger: log.child('native') });
-  let host;
-  try {
-    host = await startHost(config, log);
-  } catch (err) {
-    if (err instanceof HostStartError && err.exitCode === EXIT.alreadyRunning && err.runningPid) {
-      return bridge(config, log, port, err.runningPid);
-    }
-    throw err;
+  const found = await startOrFind(config, log);
+  if ('refused' in found) {
+    log.error(found.refused);
+    return EXIT.alreadyRunning;
   }
-  const running = host;
+  if ('info' in found) return bridge(config, log, port, found.info);
+  const running = found.host;
   return new Promise<ExitCode>((resolve) => {
     let stopped = false;
     const stop = async () => {
@@ -53,12 +54,38 @@ export async function runBrowserLaunched(config: HostConfig, log: Logger): Promi
   });
 }
 
-async function bridge(config: HostConfig, log: Logger, port: NativePort, pid: number): Promise<ExitCode> {
-  const info = await waitForHostInfo(config.dataDir, pid);
-  if (!info) {
-    log.error('another host holds the data dir but never became ready');
-    return EXIT.alreadyRunning;
+/**
+ * Starts the host for this data dir, or finds the one running. A host is
+ * bridged to (and given the extension's token) only once it proved it is
+ * the one host.json describes. A lock whose pid is not such a host (nothing
+ * listens on host.json's port, or something else answers there: the pid was
+ * reused after a crash) is taken over. A host that does not answer in time,
+ * or predates the proof, is left alone and gets nothing.
+ */
+async function startOrFind(config: HostConfig, log: Logger): Promise<{ host: RunningHost } | { info: HostInfo } | { refused: string }> {
+  // Twice at most: a second launcher may take over the same stale lock first; then its host is the one to find.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      return { host: await startHost(config, log) };
+    } catch (err) {
+      if (!(err instanceof HostStartError && err.exitCode === EXIT.alreadyRunning && err.runningPid)) throw err;
+      const pid = err.runningPid;
+      const info = await waitForHostInfo(config.dataDir, pid);
+      if (!info) return { refused: `another host (pid ${pid}) holds the data dir but never became ready` };
+      const check = await verifyRunningHost(info, PROOF_TIMEOUT_MS);
+      if (check === 'proven') return { info };
+      if (check === 'silent') return { refused: `pid ${pid} holds the data dir, but nothing on 127.0.0.1:${info.api_port} proved it is its host in time: not handing it the token` };
+      if (check === 'unprovable') return { refused: `pid ${pid} holds the data dir with a host.json from an older Parley that cannot prove itself: stop it (or close the browser), then open Parley again` };
+      log.warn(`pid ${pid} holds the data dir lock but is no Parley host for it (${check === 'nobody' ? 'nothing listens' : 'something else answers'} on 127.0.0.1:${info.api_port}): taking over`);
+      releaseStaleLock(config.dataDir, pid);
+    }
   }
+  return { refused: 'the data dir lock changed hands while taking it over' };
+}
+
+/** Relays the extension to a running host that proved itself. */
+async function bridge(config: HostConfig, log: Logger, port: NativePort, info: HostInfo): Promise<ExitCode> {
+  const pid = info.pid;
   const tokenFile = path.join(config.dataDir, TOKEN_FILE);
   const token = fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : null;
   const api = new ApiClient({ baseUrl: `http://127.0.0.1:${info.api_port}`, token, timeoutMs: 3000 });
@@ -94,7 +121,7 @@ async function bridge(config: HostConfig, log: Logger, port: NativePort, pid: nu
       logger: log.child('native'),
     });
     const watch = setInterval(async () => {
-      if (!isAlive(pid)) {
+      if (!isOwnProcessAlive(pid)) {
         for (const listener of listeners) listener({ state: 'stopping', username });
         await port.flushed();
         return done(EXIT.ok);
@@ -122,7 +149,7 @@ async function waitForHostInfo(dataDir: string, pid: number) {
   for (let i = 0; i < 100; i++) {
     const info = readHostInfo(dataDir);
     if (info && info.pid === pid) return info;
-    if (!isAlive(pid)) return null;
+    if (!isOwnProcessAlive(pid)) return null;
     await new Promise((r) => setTimeout(r, 100));
   }
   return null;

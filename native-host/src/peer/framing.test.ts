@@ -87,4 +87,18 @@ describe('FrameDecoder', () => {
     new DataView(header.buffer).setUint32(0, 0xffff_ffff);
     expect(() => new FrameDecoder().push(header)).toThrow(/4294967295/);
   });
+
+  it('applies a raised limit to the next frame of the same chunk', () => {
+    // A small frame (the handshake's last message), then a larger one in the same chunk.
+    const stream = bytes(0, 0, 0, 1, 7, 0, 0, 0, 3, 1, 2, 3);
+    const decoder = new FrameDecoder({ maxFrameBytes: 2 });
+    const seen: string[] = [];
+    for (const frame of decoder.frames(stream)) {
+      seen.push(Buffer.from(frame).toString('hex'));
+      decoder.setMaxFrameBytes(16);
+    }
+    expect(seen).toEqual(['07', '010203']);
+    // Without the raise, the second header is refused.
+    expect(() => new FrameDecoder({ maxFrameBytes: 2 }).push(stream)).toThrow(/3 bytes exceeds the limit of 2/);
+  });
 });

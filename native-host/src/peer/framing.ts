@@ -26,7 +26,7 @@ export interface FrameDecoderOptions {
  * connection should be closed.
  */
 export class FrameDecoder {
-  readonly #max: number;
+  #max: number;
   readonly #header = new Uint8Array(FRAME_HEADER_BYTES);
   #headerFilled = 0;
   #body: Uint8Array | null = null;
@@ -34,14 +34,31 @@ export class FrameDecoder {
   #failure: Error | null = null;
 
   constructor(options: FrameDecoderOptions = {}) {
-    this.#max = options.maxFrameBytes ?? MAX_FRAME_BYTES;
-    if (!Number.isSafeInteger(this.#max) || this.#max < 0) throw new RangeError('maxFrameBytes must be a non-negative integer');
+    this.#max = checkedMax(options.maxFrameBytes ?? MAX_FRAME_BYTES);
+  }
+
+  /**
+   * Changes the limit for frames whose header has not been read yet. A
+   * connection raises it once its handshake is done; read frames with
+   * `frames()` so that frames after the handshake in the same chunk meet
+   * the new limit.
+   */
+  setMaxFrameBytes(max: number): void {
+    this.#max = checkedMax(max);
   }
 
   /** Feeds bytes; returns every frame body they complete, in order. */
   push(chunk: Uint8Array): Uint8Array[] {
+    return [...this.frames(chunk)];
+  }
+
+  /**
+   * Feeds bytes and yields the frame bodies they complete, one at a time:
+   * each header is checked against the limit in force when the frames
+   * before it have been handled.
+   */
+  *frames(chunk: Uint8Array): Generator<Uint8Array, void, undefined> {
     if (this.#failure) throw this.#failure;
-    const frames: Uint8Array[] = [];
     let offset = 0;
     while (offset < chunk.length) {
       if (this.#body === null) {
@@ -63,16 +80,21 @@ export class FrameDecoder {
       this.#bodyFilled += take;
       offset += take;
       if (this.#bodyFilled === this.#body.length) {
-        frames.push(this.#body);
+        const frame = this.#body;
         this.#body = null;
         this.#headerFilled = 0;
+        yield frame;
       }
     }
-    return frames;
   }
 
   /** True while part of a frame is buffered: the socket owner times out a stall on this. */
   pending(): boolean {
     return this.#headerFilled > 0;
   }
+}
+
+function checkedMax(max: number): number {
+  if (!Number.isSafeInteger(max) || max < 0) throw new RangeError('maxFrameBytes must be a non-negative integer');
+  return max;
 }

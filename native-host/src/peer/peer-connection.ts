@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Limits } from '../config/limits.js';
+import { NOISE_MAX_MESSAGE_BYTES } from '../crypto/noise-primitives.js';
 import { decodeJsonBytes } from '../json-bytes.js';
 import type { Logger } from '../logger.js';
 import { BulkLane, type BulkFrame } from './bulk-lane.js';
@@ -10,6 +11,9 @@ import type { PeerLink, PeerPath } from './peer-link.js';
 import { fileDataHeaderSchema, type PeerFrame, type PeerMessage, type PeerMessageSchema } from './peer-protocol.js';
 import type { TransportCipher } from './transport-cipher.js';
 
+/** The start of the close reason of a connection whose handshake failed. */
+export const HANDSHAKE_FAILED = 'handshake failed';
+
 /** Decides whether a completed handshake may become a session; returns the friend's username. */
 export type Authorize = (result: PeerHandshakeResult) => string | null;
 
@@ -17,8 +21,9 @@ export type Authorize = (result: PeerHandshakeResult) => string | null;
  * One connection to a peer over any link: framing, the Noise handshake, then
  * the encrypted session. Every defect (oversized or stalled frame, failed
  * handshake, forged or corrupted frame, bad message) closes this connection
- * and nothing else. Emits 'open' (username), 'message' (PeerFrame),
- * 'path' (PeerPath), 'close'.
+ * and nothing else. Emits 'handshaking' (the first handshake message from
+ * the peer was good), 'open' (username), 'message' (PeerFrame), 'path'
+ * (PeerPath), 'close'.
  *
  * Frames go out on two lanes: `send` writes at once; bulk file data is
  * taken from a source only while the link's buffer has room (bulk-lane.ts),
@@ -61,7 +66,9 @@ export class PeerConnection extends EventEmitter {
   ) {
     super();
     this.bulk = new BulkLane(bulkSource, (frame) => this.sealData(frame));
-    this.decoder = new FrameDecoder({ maxFrameBytes: limits.maxFrameBytes });
+    // Until the handshake is done the peer is nobody: no frame larger than a
+    // Noise message (which every handshake message is) gets a buffer.
+    this.decoder = new FrameDecoder({ maxFrameBytes: Math.min(limits.maxFrameBytes, NOISE_MAX_MESSAGE_BYTES) });
     this.path = link.path;
     this.announcesPath = handshake.initiator && link.transport === 'dht';
     this.awaitsPath = !handshake.initiator && link.transport === 'dht';
@@ -71,7 +78,7 @@ export class PeerConnection extends EventEmitter {
       path: (path) => this.onLinkPath(path),
       drain: () => this.bulk.drained(),
     });
-    this.handshakeTimer = setTimeout(() => this.close('handshake timed out'), limits.handshakeTimeoutMs);
+    this.handshakeTimer = setTimeout(() => this.close(`${HANDSHAKE_FAILED}: timed out`), limits.handshakeTimeoutMs);
     if (handshake.initiator) this.step(null);
   }
 
@@ -145,22 +152,24 @@ export class PeerConnection extends EventEmitter {
 
   private onData(chunk: Uint8Array): void {
     if (this.closed) return;
-    let frames: Uint8Array[];
+    let completed = 0;
     try {
-      frames = this.decoder.push(chunk);
+      // One frame at a time: the handshake's last message raises the frame
+      // limit for the session frames that follow it in the same chunk.
+      for (const frame of this.decoder.frames(chunk)) {
+        completed += 1;
+        if (this.transport) this.receive(frame);
+        else this.step(frame);
+        if (this.closed) return;
+      }
     } catch (err) {
       this.close((err as Error).message);
       return;
     }
-    for (const frame of frames) {
-      if (this.closed) return;
-      if (this.transport) this.receive(frame);
-      else this.step(frame);
-    }
     // Timed from the start of the unfinished frame, not from the latest
     // byte: a peer trickling bytes (or a stream gone out of step) must not
     // hold the connection open.
-    if (frames.length > 0 || !this.decoder.pending()) {
+    if (completed > 0 || !this.decoder.pending()) {
       clearTimeout(this.stallTimer);
       this.stallTimer = undefined;
     }
@@ -180,14 +189,16 @@ export class PeerConnection extends EventEmitter {
         this.establish(username, step.done);
       } else if (step.send) {
         this.write(step.send);
+        if (frame !== null) this.emit('handshaking');
       }
     } catch (err) {
-      this.log.info('handshake refused', { reason: (err as Error).message, remote: this.link.remote });
-      this.close('handshake failed');
+      // Logged (rate-limited) by the owner, which sees the close reason.
+      this.close(`${HANDSHAKE_FAILED}: ${(err as Error).message}`);
     }
   }
 
   private establish(username: string, result: PeerHandshakeResult): void {
+    this.decoder.setMaxFrameBytes(this.limits.maxFrameBytes);
     this.lastReceived = Date.now();
     this.username = username;
     this.transport = result.transport;

@@ -6,14 +6,18 @@ import type { Store } from '../store/store.js';
 import type { BulkSource } from './bulk-lane.js';
 import { DialPlan } from './dial-plan.js';
 import type { DhtTransport } from './dht-transport.js';
-import { PeerConnection } from './peer-connection.js';
+import { InboundSlots } from './inbound-slots.js';
+import { addressGroup } from './ip-address.js';
+import { HANDSHAKE_FAILED, PeerConnection } from './peer-connection.js';
 import { createInitiator, createResponder, type PeerHandshake, type PeerHandshakeResult } from './peer-handshake.js';
 import type { PeerLink, PeerPath } from './peer-link.js';
 import { peerMessageSchema, type PeerEvents, type PeerFrame, type PeerMessage } from './peer-protocol.js';
 import { compareBytes } from './peer-address.js';
 import { Redials } from './redials.js';
+import { Refusals } from './refusals.js';
 import { RelayUpgrades } from './relay-upgrades.js';
 import { keepIncoming } from './session-choice.js';
+import type { TcpLink } from './tcp-link.js';
 import type { TcpTransport } from './tcp-transport.js';
 
 
@@ -31,7 +35,13 @@ export class PeerManager {
     if (friend) this.connect(username, friend.addresses);
   });
   private readonly upgrades: RelayUpgrades | null;
+  /** Every connection still handshaking, ours and theirs. */
   private readonly pending = new Set<PeerConnection>();
+  /** Inbound TCP connections still handshaking, capped per remote address and in total. */
+  private readonly inbound: InboundSlots<PeerConnection>;
+  /** Inbound DHT connections still handshaking (the DHT firewall admitted only friends' keys). */
+  private readonly dhtInbound = new Set<PeerConnection>();
+  private readonly refusals: Refusals;
   private events: PeerEvents | undefined;
   private bulkSource: BulkSource | null = null;
   private closing = false;
@@ -50,6 +60,8 @@ export class PeerManager {
     },
   ) {
     this.schema = peerMessageSchema();
+    this.inbound = new InboundSlots({ total: deps.limits.maxPendingHandshakes, perAddress: deps.limits.maxPendingHandshakesPerAddress });
+    this.refusals = new Refusals(deps.log, deps.limits.refusalLogIntervalMs);
     this.upgrades = deps.dht
       ? new RelayUpgrades({
           firstWaitMs: deps.limits.relayUpgradeMs,
@@ -76,8 +88,8 @@ export class PeerManager {
 
   /** Binds the TCP listener and starts the DHT node (which joins in the background). */
   async listen(port: number, host: string): Promise<number> {
-    const bound = await this.deps.tcp.listen(port, host, this.deps.limits.maxPendingHandshakes * 4 + 1024, (link) => this.accept(link));
-    this.deps.dht?.start((link) => this.accept(link));
+    const bound = await this.deps.tcp.listen(port, host, this.deps.limits.maxPendingHandshakes * 4 + 1024, (link) => this.acceptTcp(link));
+    this.deps.dht?.start((link) => this.acceptDht(link));
     return bound;
   }
 
@@ -137,14 +149,46 @@ export class PeerManager {
     await Promise.all([this.deps.tcp.close(), this.deps.dht?.close()]);
   }
 
-  private accept(link: PeerLink): void {
+  /**
+   * A connection to the TCP listener: anyone may open one. It takes a slot
+   * (inbound-slots.ts), making room by closing older pending connections
+   * from the busiest address, so no address can starve the others.
+   */
+  private acceptTcp(link: TcpLink): void {
+    const conn = this.respond(link);
+    if (!conn) return;
+    const from = remoteGroup(link);
+    for (const older of this.inbound.admit(from, conn)) older.close('its slot went to a newer connection');
+    conn.once('handshaking', () => this.inbound.markActive(conn));
+    const release = (reason?: string) => {
+      this.inbound.release(conn);
+      if (reason?.startsWith(HANDSHAKE_FAILED)) this.refusals.failedHandshake(from, reason.slice(HANDSHAKE_FAILED.length + 2));
+    };
+    conn.once('open', () => release());
+    conn.once('close', release);
+  }
+
+  /** A stream through the DHT server, whose firewall let only a friend's current key in. */
+  private acceptDht(link: PeerLink): void {
+    if (this.dhtInbound.size >= this.deps.limits.maxPendingHandshakes) return link.destroy();
+    const conn = this.respond(link);
+    if (!conn) return;
+    this.dhtInbound.add(conn);
+    conn.once('open', () => this.dhtInbound.delete(conn));
+    conn.once('close', () => this.dhtInbound.delete(conn));
+  }
+
+  /** Our side of a link the remote opened; null (link closed) when we take none now. */
+  private respond(link: PeerLink): PeerConnection | null {
     const self = this.deps.username();
-    if (this.closing || !self || this.pending.size >= this.deps.limits.maxPendingHandshakes) {
+    if (this.closing || !self) {
       link.destroy();
-      return;
+      return null;
     }
     const handshake = createResponder({ username: self, staticKeys: this.staticKeys(), signingKeys: this.signingKeys() });
-    this.track(this.connection(link, handshake));
+    const conn = this.connection(link, handshake);
+    this.track(conn);
+    return conn;
   }
 
   /** Our side of a dialled link; resolves with the session's path once it opened, null if it never does. */
@@ -170,16 +214,20 @@ export class PeerManager {
     }).finally(() => signal.removeEventListener('abort', onAbort));
   }
 
-  /** The pin check: the peer must be a friend and present exactly the pinned keys. */
-  private authorize(result: PeerHandshakeResult): string | null {
+  /**
+   * The pin check: the peer must be a friend and present exactly the pinned
+   * keys. Anyone can claim a friend's name, so other keys under it are
+   * refused and logged, and change nothing else: only the friend's signed
+   * directory record can say their keys changed.
+   */
+  private authorize(result: PeerHandshakeResult, from: string): string | null {
     const friend = this.deps.store.friends.get(result.remoteUsername);
     if (!friend) {
-      this.deps.log.info('refused a session from a stranger', { claimed: result.remoteUsername });
+      this.refusals.stranger(from, result.remoteUsername, result.remoteStatic);
       return null;
     }
     if (friend.public_key !== toBase64(result.remoteStatic) || friend.signing_key !== toBase64(result.remoteSigningKey)) {
-      this.deps.log.warn('refused a session with keys other than the pinned ones', { username: friend.username });
-      this.events?.keyMismatch(friend.username);
+      this.refusals.impostor(from, friend.username, result.remoteStatic);
       return null;
     }
     return friend.username;
@@ -265,12 +313,13 @@ export class PeerManager {
   }
 
   private connection(link: PeerLink, handshake: PeerHandshake): PeerConnection {
+    const from = remoteGroup(link);
     // Only the friend's current session takes bulk frames: a losing duplicate is closing anyway.
     const bulk = () => {
       const username = conn.username;
       return username && this.bulkSource && this.sessions.get(username) === conn ? this.bulkSource(username) : null;
     };
-    const conn = new PeerConnection(link, handshake, (r) => this.authorize(r), this.deps.identity.publicKey, this.schema, this.deps.limits, this.deps.log, bulk);
+    const conn = new PeerConnection(link, handshake, (r) => this.authorize(r, from), this.deps.identity.publicKey, this.schema, this.deps.limits, this.deps.log, bulk);
     return conn;
   }
 
@@ -281,4 +330,9 @@ export class PeerManager {
   private signingKeys() {
     return { publicKey: this.deps.identity.signingPublicKey, privateKey: this.deps.identity.signingPrivateKey };
   }
+}
+
+/** Where a link comes from, for caps and refusal logs: the remote's address group on TCP (the DHT firewall admits only friends). */
+function remoteGroup(link: PeerLink): string {
+  return link.transport === 'tcp' ? addressGroup((link as TcpLink).remoteHost) : 'dht';
 }

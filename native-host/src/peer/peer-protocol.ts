@@ -87,6 +87,4 @@ export interface PeerEvents {
   sessionUp(username: string): void;
   sessionDown(username: string): void;
   message(username: string, message: PeerFrame): void;
-  /** A peer proved keys other than the ones pinned for that username. */
-  keyMismatch(username: string): void;
 }

@@ -7,12 +7,15 @@ export class TcpLink implements PeerLink {
   readonly transport = 'tcp' as const;
   readonly path = 'tcp' as const;
   readonly remote: string;
+  /** The remote IP address, as the socket reports it. */
+  readonly remoteHost: string;
 
   constructor(
     private readonly socket: net.Socket,
     private readonly log: Logger,
   ) {
     socket.setNoDelay(true);
+    this.remoteHost = socket.remoteAddress ?? '';
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     // Listening from the start: a link not yet attached must not crash the host with an error.
     socket.on('error', (err) => this.log.debug('socket error', { remote: this.remote, err: err.message }));

@@ -26,7 +26,10 @@ export type LockResult = { acquired: true } | { acquired: false; pid: number };
 
 /**
  * One host per data dir. The lock file holds the owner's pid; a lock left by
- * a process that no longer exists (kill -9, power loss) is taken over.
+ * a process that no longer exists (kill -9, power loss), or whose pid now
+ * belongs to another user, is taken over. A pid reused by another process of
+ * ours looks alive: the launcher tells it apart by asking for the host's
+ * proof (native/host-verification.ts) and then `releaseStaleLock`.
  */
 export function acquireLock(dir: string): LockResult {
   const file = path.join(dir, LOCK_FILE);
@@ -38,7 +41,7 @@ export function acquireLock(dir: string): LockResult {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const owner = readPid(file);
-    if (owner !== null && owner !== process.pid && isAlive(owner)) return { acquired: false, pid: owner };
+    if (owner !== null && owner !== process.pid && isOwnProcessAlive(owner)) return { acquired: false, pid: owner };
     // Stale: remove and retry; if another starter wins the race, wx fails and we re-check.
     fs.rmSync(file, { force: true });
   }
@@ -51,13 +54,30 @@ export function releaseLock(dir: string): void {
   if (readPid(file) === process.pid) fs.rmSync(file, { force: true });
 }
 
-export function isAlive(pid: number): boolean {
+/**
+ * Whether `pid` runs as a process of this user. A host for a data dir runs
+ * as the user who owns it (the dir is 0700), so a process we may not signal
+ * (EPERM: another user's) is never that host, only a reused pid.
+ */
+export function isOwnProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  } catch {
+    return false;
   }
+}
+
+/**
+ * Drops the lock and host.json of `stalePid`, found not to be a Parley host
+ * for this dir, so that a new host can start. Leaves them if another process
+ * took the lock meanwhile.
+ */
+export function releaseStaleLock(dir: string, stalePid: number): void {
+  const file = path.join(dir, LOCK_FILE);
+  if (readPid(file) !== stalePid) return;
+  if (readHostInfo(dir)?.pid === stalePid) removeHostInfo(dir);
+  fs.rmSync(file, { force: true });
 }
 
 function readPid(file: string): number | null {
@@ -69,20 +89,15 @@ function readPid(file: string): number | null {
   }
 }
 
-/** The API bearer token, created (0600) on first use. */
-export function loadOrCreateToken(dir: string): string {
-  const file = path.join(dir, TOKEN_FILE);
-  try {
-    const token = fs.readFileSync(file, 'utf8').trim();
-    if (token.length >= 32) {
-      fs.chmodSync(file, 0o600);
-      return token;
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+/**
+ * A new API bearer token for this run (0600), replacing the last one: a
+ * token that leaked (to whatever listened on an old port, say) is worthless
+ * once the host restarts. Local clients read the file; the extension gets
+ * it over the native port.
+ */
+export function createToken(dir: string): string {
   const token = crypto.randomBytes(32).toString('base64url');
-  writeFileAtomic(file, token + '\n', 0o600);
+  writeFileAtomic(path.join(dir, TOKEN_FILE), token + '\n', 0o600);
   return token;
 }
 

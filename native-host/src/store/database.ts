@@ -18,6 +18,8 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // Deleted rows are overwritten with zeros, not left in free space.
+  db.pragma('secure_delete = ON');
   // Statement journals (every write inside a transaction gets one) stay in
   // memory: kept in temp files, each commit cost an allocation round trip
   // with the kernel.

@@ -35,7 +35,8 @@ export interface HistoryPage {
   newer: number;
 }
 
-export type ReceiveOutcome = 'inserted' | 'duplicate' | 'conflict';
+/** `deleted`: the user deleted this (sender, msg_id) here before; it is not stored again. */
+export type ReceiveOutcome = 'inserted' | 'duplicate' | 'deleted' | 'conflict';
 
 /** A message as its author wrote it. */
 export interface NewMessage {
@@ -62,10 +63,12 @@ export class MessagesRepo {
 
   constructor(db: Db) {
     this.stmt = {
+      // A message deleted here never comes back (deleted_messages, see migrations.ts).
       insert: db.prepare(
         `INSERT INTO messages (msg_id, peer, seq, direction, text, timestamp, status, delivery_method, reply_to)
-         VALUES (@msg_id, @peer, coalesce((SELECT last_seq FROM peer_totals WHERE peer = @peer), 0) + 1,
-                 @direction, @text, @timestamp, @status, @delivery_method, @reply_to)
+         SELECT @msg_id, @peer, coalesce((SELECT last_seq FROM peer_totals WHERE peer = @peer), 0) + 1,
+                @direction, @text, @timestamp, @status, @delivery_method, @reply_to
+         WHERE NOT EXISTS (SELECT 1 FROM deleted_messages WHERE peer = @peer AND msg_id = @msg_id)
          ON CONFLICT (msg_id) DO NOTHING
          RETURNING id, seq`,
       ),
@@ -113,7 +116,8 @@ export class MessagesRepo {
 
   /**
    * Stores a received message once. A retry of the same (sender, msg_id) is
-   * a duplicate; the same msg_id from anyone else is a conflict and is refused.
+   * a duplicate, and so is one the user deleted here (`deleted`); the same
+   * msg_id from anyone else is a conflict and is refused.
    */
   insertReceived(input: NewMessage & { delivery_method: DeliveryMethod }): { outcome: ReceiveOutcome; row?: MessageRow } {
     const row = { reply_to: null, ...input };
@@ -121,7 +125,8 @@ export class MessagesRepo {
     const inserted = this.stmt.insert.get({ ...row, direction: 'received', status: 'delivered' }) as Pick<MessageRow, 'id' | 'seq'> | undefined;
     if (inserted) return { outcome: 'inserted', row: { ...FRESH, ...inserted, ...row, direction: 'received', status: 'delivered', read: false } };
     const existing = this.get(row.msg_id);
-    const same = existing?.peer === row.peer && existing.direction === 'received';
+    if (!existing) return { outcome: 'deleted' };
+    const same = existing.peer === row.peer && existing.direction === 'received';
     return { outcome: same ? 'duplicate' : 'conflict' };
   }
 
@@ -205,6 +210,7 @@ export class MessagesRepo {
     return (this.stmt.totals.get(peer) as { total: number; last_seq: number } | undefined) ?? { total: 0, last_seq: 0 };
   }
 
+  /** Deletes a message for good: its id is kept (deleted_messages) so it is never stored again. */
   delete(msgId: string): boolean {
     return this.stmt.delete.run(msgId).changes > 0;
   }

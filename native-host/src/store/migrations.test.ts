@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from './database.js';
 import { MIGRATIONS } from './migrations.js';
 import { OutboxRepo } from './outbox-repo.js';
+import { registerSearchFunctions } from './search-text.js';
 
 describe('migrations', () => {
   it('carries unconfirmed messages from the message outbox into the item outbox, in order and with their state', () => {
@@ -31,6 +32,35 @@ describe('migrations', () => {
     // Deleting a message still drops its item.
     db.prepare(`DELETE FROM messages WHERE msg_id = 'm-queued'`).run();
     expect(new OutboxRepo(db).after('bob', 0, 10).map((i) => i.id)).toEqual(['m-stored']);
+    db.close();
+  });
+
+  it('rebuilds the search index of a database from before deletions were final, and keeps it searchable', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    registerSearchFunctions(db);
+    for (const [version, sql] of MIGRATIONS.slice(0, 4).entries()) {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    }
+    const insert = db.prepare(
+      `INSERT INTO messages (msg_id, peer, seq, direction, text, timestamp, status, delivery_method) VALUES (?, 'bob', ?, 'received', ?, '2026-06-15T10:00:00.000Z', 'delivered', 'direct')`,
+    );
+    insert.run('m-1', 1, 'lunch at noon');
+    insert.run('m-2', 2, 'lunch tomorrow');
+    insert.run('m-3', 3, '');
+    db.prepare(`DELETE FROM messages WHERE msg_id = 'm-2'`).run();
+
+    migrate(db);
+
+    const matches = (q: string) => (db.prepare(`SELECT rowid FROM message_search WHERE message_search MATCH ?`).all(q) as unknown[]).length;
+    expect(matches('lunch')).toBe(1);
+    expect(matches('tomorrow')).toBe(0);
+    // Deleting now erases the entry and remembers the id; an empty (unindexed) text deletes cleanly too.
+    db.prepare(`DELETE FROM messages WHERE msg_id IN ('m-1', 'm-3')`).run();
+    expect(matches('lunch')).toBe(0);
+    expect(db.prepare(`SELECT msg_id FROM deleted_messages ORDER BY msg_id`).all()).toEqual([{ msg_id: 'm-1' }, { msg_id: 'm-3' }]);
+    db.exec(`INSERT INTO message_search (message_search) VALUES ('integrity-check')`);
     db.close();
   });
 });

@@ -226,4 +226,58 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (attachment_id, start)
   ) WITHOUT ROWID;
   `,
+  // Deleting a message leaves no trace and is final.
+  // - deleted_messages keeps the id (never the text) of every message deleted
+  //   here, so the sender's outbox resending it or a replayed mail is taken
+  //   as a duplicate, not stored again. A message deleted for everyone keeps
+  //   its row (text emptied) and needs no tombstone.
+  // - The search index becomes contentless without contentless_delete, with
+  //   FTS5's secure-delete: a row now leaves the index through the 'delete'
+  //   command with the tokens it was indexed with (parley_search_text of the
+  //   old text, which is deterministic), and its entries are erased from the
+  //   index pages, where contentless_delete only marked the row deleted and
+  //   left every word in place until a merge. Words that separate the
+  //   index's pages stay in message_search_idx even so: every removal sets
+  //   search_purge_due, and SearchRepo.purgeRemoved() rewrites the index on
+  //   a clean stop (or at the next start after a crash).
+  `
+  CREATE TABLE deleted_messages (
+    peer    TEXT NOT NULL,
+    msg_id  TEXT NOT NULL,
+    PRIMARY KEY (peer, msg_id)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER messages_tombstone AFTER DELETE ON messages BEGIN
+    INSERT OR IGNORE INTO deleted_messages (peer, msg_id) VALUES (OLD.peer, OLD.msg_id);
+  END;
+
+  DROP TRIGGER message_search_insert;
+  DROP TRIGGER message_search_delete;
+  DROP TRIGGER message_search_update;
+  DROP TABLE message_search;
+  CREATE VIRTUAL TABLE message_search USING fts5(
+    body, peer,
+    content = '',
+    tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M* So'",
+    prefix = '2 3'
+  );
+  INSERT INTO message_search (message_search, rank) VALUES ('secure-delete', 1);
+  CREATE TRIGGER message_search_insert AFTER INSERT ON messages WHEN NEW.text != '' BEGIN
+    INSERT INTO message_search (rowid, body, peer) VALUES (NEW.id, parley_search_text(NEW.text), hex(NEW.peer));
+  END;
+  -- Only rows that were indexed (text not empty) may be deleted from it: the
+  -- 'delete' command with tokens a row was not indexed with corrupts the index.
+  CREATE TRIGGER message_search_delete AFTER DELETE ON messages WHEN OLD.text != '' BEGIN
+    INSERT INTO message_search (message_search, rowid, body, peer) VALUES ('delete', OLD.id, parley_search_text(OLD.text), hex(OLD.peer));
+    INSERT INTO meta (key, value) VALUES ('search_purge_due', '1') ON CONFLICT (key) DO NOTHING;
+  END;
+  CREATE TRIGGER message_search_update AFTER UPDATE OF text, peer ON messages BEGIN
+    INSERT INTO message_search (message_search, rowid, body, peer)
+      SELECT 'delete', OLD.id, parley_search_text(OLD.text), hex(OLD.peer) WHERE OLD.text != '';
+    INSERT INTO meta (key, value) SELECT 'search_purge_due', '1' WHERE OLD.text != '' ON CONFLICT (key) DO NOTHING;
+    INSERT INTO message_search (rowid, body, peer)
+      SELECT NEW.id, parley_search_text(NEW.text), hex(NEW.peer) WHERE NEW.text != '';
+  END;
+  INSERT INTO message_search (rowid, body, peer)
+    SELECT id, parley_search_text(text), hex(peer) FROM messages WHERE text != '';
+  `,
 ];

@@ -9,6 +9,7 @@ import { MetaRepo } from './meta-repo.js';
 import { OutboxRepo } from './outbox-repo.js';
 import { PrekeysRepo } from './prekeys-repo.js';
 import { ReceiptsRepo } from './receipts-repo.js';
+import { purgeRemovedSearchEntries } from './search-purge.js';
 import { SearchRepo } from './search-repo.js';
 
 /** The profile database and its repositories. */
@@ -31,6 +32,8 @@ export class Store {
 
   constructor(file: string) {
     this.db = openDatabase(file);
+    // A crash left deleted words in the index's page directory: drop them before anything reads it.
+    purgeRemovedSearchEntries(this.db);
     this.meta = new MetaRepo(this.db);
     this.friends = new FriendsRepo(this.db);
     this.messages = new MessagesRepo(this.db);
@@ -51,8 +54,19 @@ export class Store {
     return this.runInTransaction(fn) as T;
   }
 
+  /**
+   * Closes the database leaving no trace of deleted messages: the search
+   * index rewritten if anything left it, and the WAL copied back and
+   * truncated to nothing.
+   */
   close(): void {
     this.stopCheckpoints();
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    try {
+      purgeRemovedSearchEntries(this.db);
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.close();
+    }
   }
 }

@@ -113,7 +113,8 @@ describe.skipIf(!baseUrl)('directory outage during a burst (PostgreSQL stopped)'
     engine = pgEngine(new pg.Pool({ connectionString: url.toString(), max: 4 }));
     await applyMigration(engine);
     server = await startPostgrestLite(engine);
-    const supabase = { args: ['--directory', 'supabase', '--supabase-url', server.url, '--supabase-key', 'test-anon-key'] };
+    // Both hosts are on this machine and advertise loopback: let them dial it.
+    const supabase = { args: ['--directory', 'supabase', '--supabase-url', server.url, '--supabase-key', 'test-anon-key', '--dial-local', 'on'] };
     await outageDuringBurst(net, 'directory-outage-postgres', supabase, async () => {
       execFileSync(postgresCtl, ['stop'], { stdio: 'ignore' });
       return async () => {

@@ -32,6 +32,8 @@ const messageKind = messageItem({
   offers: { accept: never },
   arrived: never,
   view: never,
+  maxClockSkewMs: DEFAULT_LIMITS.maxClockSkewMs,
+  log: memoryLogger(),
 });
 const changeKinds = changeItems({
   messages: { get: never },
@@ -97,6 +99,7 @@ const plausible: Record<string, fc.Arbitrary<unknown>> = {
     { requiredKeys: [] },
   ),
   verifyBody: fc.oneof(fc.constant(undefined), fc.record({ safety_number: fc.oneof(nearString, nearValue) }, { requiredKeys: [] })),
+  proofQuery: fc.record({ nonce: fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), fc.stringMatching(/^[0-9a-fA-F]{60,70}$/), nearString, nearValue) }, { requiredKeys: [] }),
 };
 
 describe('REST validators', () => {
@@ -126,6 +129,8 @@ describe('REST validators', () => {
             if ('anchor' in out) expect(['before', 'after', 'around']).toContain(out.side);
           }
           if (name === 'searchQuery') expect((out.q as string).trim().length).toBeGreaterThan(0);
+          if (name === 'proofQuery') expect(out.nonce).toMatch(/^[0-9a-f]{64}$/);
+          if (name === 'verifyBody') expect(typeof out.safety_number).toBe('string');
         }),
       );
     });
@@ -169,7 +174,7 @@ describe('peer message validator', () => {
         if (body === null) return;
         expect(Object.keys(body).filter((k) => k !== 'reply_to').sort()).toEqual(['text', 'timestamp']);
         if (body.reply_to !== undefined) expect(body.reply_to).toMatch(/^[A-Za-z0-9-]{1,64}$/);
-        expect(body.text.length).toBeGreaterThan(0);
+        expect(body.text.trim().length).toBeGreaterThan(0);
         expect(body.text.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxTextLength);
         expect(Number.isNaN(Date.parse(body.timestamp))).toBe(false);
       }),

@@ -82,6 +82,10 @@ describe('a flood of strangers on the peer port', () => {
     // Every message went over the live session and was acked: the conversation never fell back.
     expect(direct).toBe(during.accepted.size);
     expect(percentile(during.latencies, 0.95)).toBeLessThan(1500);
+    // Hundreds of refusals from one address, each stranger with a key of its own: a line or two, not hundreds.
+    const lines = (text: string) => bob.stderr.split('\n').filter((line) => line.includes(text)).length;
+    expect(lines('refused sessions from strangers')).toBe(1);
+    expect(lines('refused failed handshakes')).toBeLessThanOrEqual(1);
     expect((await bob.api.status()).peer_count).toBe(1);
     expect(bob.child.exitCode).toBeNull();
   });

@@ -1,18 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { generateIdentity } from '../../../src/crypto/identity.js';
+import { generateIdentity, type IdentityKeys } from '../../../src/crypto/identity.js';
 import { encodeFrame, FrameDecoder } from '../../../src/peer/framing.js';
 import { createInitiator } from '../../../src/peer/peer-handshake.js';
 
 export type StrangerKind = 'handshake' | 'garbage' | 'silent' | 'hangup';
 export type StrangerOutcome = 'closed-by-host' | 'held-open' | 'refused';
 
+/** Whom a `handshake` stranger claims to be: a name (a friend's, for an impostor) and keys. */
+export interface Claim {
+  username: string;
+  identity: IdentityKeys;
+}
+
 /**
  * One connection attempt from someone who is not a friend: a full Noise
- * handshake under a fresh identity, random bytes, a first message then
- * silence, or an immediate hang-up. Resolves with how the host ended it.
+ * handshake (under a fresh identity and name, or `as`), random bytes, a
+ * first message then silence, or an immediate hang-up. Resolves with how
+ * the host ended it.
  */
-export function stranger(port: number, kind: StrangerKind, holdMs: number): Promise<{ outcome: StrangerOutcome; gotReply: boolean }> {
+export function stranger(port: number, kind: StrangerKind, holdMs: number, as?: Claim): Promise<{ outcome: StrangerOutcome; gotReply: boolean }> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     let connected = false;
@@ -41,9 +48,9 @@ export function stranger(port: number, kind: StrangerKind, holdMs: number): Prom
         socket.write(randomBytes(1 + Math.floor(Math.random() * 300)));
         return;
       }
-      const me = generateIdentity();
+      const me = as?.identity ?? generateIdentity();
       const handshake = createInitiator({
-        username: `stranger${Math.floor(Math.random() * 1e6)}`,
+        username: as?.username ?? `stranger${Math.floor(Math.random() * 1e6)}`,
         staticKeys: { publicKey: me.publicKey, privateKey: me.privateKey },
         signingKeys: { publicKey: me.signingPublicKey, privateKey: me.signingPrivateKey },
       });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { NativeMessage, NativeRequest } from '../../shared/native-protocol.js';
+import type { NativeMessage, NativeRequest } from '../../../shared/native-protocol.js';
 
 /**
  * Talks to a native host the way Chromium does: spawns it with the caller
@@ -19,8 +19,9 @@ export class NativeClient {
     this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static spawn(command: string, args: string[], env: Record<string, string>): NativeClient {
-    return new NativeClient(spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } }));
+  /** `uid`/`gid` run it as another user (when the test runs as root). */
+  static spawn(command: string, args: string[], env: Record<string, string>, as: { uid?: number; gid?: number } = {}): NativeClient {
+    return new NativeClient(spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env }, ...as }));
   }
 
   send(request: NativeRequest): void {
