@@ -157,7 +157,7 @@ describe(`files and pictures between two people (${BROWSER})`, () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>document.title="owned"</script></svg>');
     const api = alice.api();
     const up = await api.uploadAttachment('kitten.png', svg, 'image/png');
-    await api.send('bob', 'cute, right?', [up.attachment_id]);
+    await api.send('bob', 'cute, right?', { attachments: [up.attachment_id] });
     const row = `${tid(`attachment-${up.attachment_id}`)}`;
     await waitForAttr(bobPanel, row, 'data-state', 'available', 20_000);
     await waitVisible(bobPanel, `${row} ${tid('attachment-download')}`);

@@ -298,7 +298,7 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
   });
 
   it('jumps from a quote to the original far up the chat, loading it', async () => {
-    const back = await friend.api.send(ME, 'Back to this: yes, the keys checked out.', firstId);
+    const back = await friend.api.send(ME, 'Back to this: yes, the keys checked out.', { replyTo: firstId });
     total++;
     // A fresh page holds only the newest page of the chat: the original is not loaded.
     await panel.reload();

@@ -213,7 +213,7 @@ export class FakeHost {
     }
     if (u.searchParams.get('for') === 'everyone') {
       if (!own) return json(403, { error: 'Not yours', code: 'NOT_YOUR_MESSAGE' });
-      list[index] = { ...m, text: '', deleted: true, reply_to: null, edited_at: null, reactions: [] };
+      list[index] = { ...m, text: '', deleted: true, reply_to: null, edited_at: null, reactions: [], attachments: [] };
     } else {
       list.splice(index, 1);
     }

@@ -76,7 +76,7 @@ describe('attachment limits and quota', () => {
     const big = await sender.api.uploadAttachment('big.bin', fileBytes(60_000, 5));
     const fits = await sender.api.uploadAttachment('fits.bin', fileBytes(45_000, 6));
     const fits2 = await sender.api.uploadAttachment('fits2.bin', fileBytes(45_000, 7));
-    const sent = await sender.api.send('small', 'three files', [big.attachment_id, fits.attachment_id, fits2.attachment_id]);
+    const sent = await sender.api.send('small', 'three files', { attachments: [big.attachment_id, fits.attachment_id, fits2.attachment_id] });
     const states = await eventually(async () => {
       const m = await messageOn(small, 'sender', sent.msg_id);
       return m && m.attachments.every((a) => a.state !== 'receiving') ? m.attachments : null;
@@ -107,7 +107,7 @@ describe('a lying sender', () => {
     tamperAttachment(liar, up.attachment_id, set(size));
     liar = await net.restart(liar);
     await eventually(async () => (await liar.api.status()).peer_count === 1, 15_000, 'the session again');
-    const sent = await liar.api.send(`victim${size}`, 'honest, really', [up.attachment_id]);
+    const sent = await liar.api.send(`victim${size}`, 'honest, really', { attachments: [up.attachment_id] });
     // The victim samples its partial file while the transfer runs: never past the declared size.
     let largest = 0;
     const declared = (set(size).size as number | undefined) ?? size;
@@ -154,7 +154,7 @@ describe('cancel and retry', () => {
     await hank.stop();
     const bytes = fileBytes(1_500_000, 11);
     const up = await gina.api.uploadAttachment('cancel-me.bin', bytes);
-    const sent = await gina.api.send('hank', 'take it or leave it', [up.attachment_id]);
+    const sent = await gina.api.send('hank', 'take it or leave it', { attachments: [up.attachment_id] });
     await gina.stop();
     // gina is away: hank's copy waits, receiving.
     hank = await net.restart(hank);
@@ -181,7 +181,7 @@ describe('cancel and retry', () => {
     await net.befriend(ivan, jane);
     await jane.stop();
     const big = await ivan.api.uploadAttachment('big.bin', fileBytes(900_000, 12));
-    const sent = await ivan.api.send('jane', 'a big file', [big.attachment_id]);
+    const sent = await ivan.api.send('jane', 'a big file', { attachments: [big.attachment_id] });
     expect(await ivan.api.cancelAttachment(big.attachment_id)).toMatchObject({ state: 'failed', error: 'Canceled' });
 
     jane = await net.restart(jane);
@@ -203,7 +203,7 @@ describe('cancel and retry', () => {
     await net.befriend(kim, lou);
     await lou.stop();
     const small = await kim.api.uploadAttachment('small.txt', Buffer.from('a small note'));
-    const sent = await kim.api.send('lou', 'a note', [small.attachment_id]);
+    const sent = await kim.api.send('lou', 'a note', { attachments: [small.attachment_id] });
     expect(sent.status).toBe('stored');
     await eventually(async () => (await messageOn(kim, 'lou', sent.msg_id))?.status === 'stored', 5_000, 'sealed');
     expect((await kim.api.cancelAttachment(small.attachment_id)).state).toBe('failed');

@@ -59,7 +59,7 @@ describe('attachments', () => {
     const up = await alice.api.uploadAttachment('dataset.bin', bytes, 'application/x-thing');
     const bobEvents = await bob.events();
     const aliceEvents = await alice.events();
-    const sent = await alice.api.send('bob', 'the data', [up.attachment_id]);
+    const sent = await alice.api.send('bob', 'the data', { attachments: [up.attachment_id] });
     expect(sent.delivered).toBe(true);
 
     const arrived = await bobEvents.waitFor('new_message', (m) => m.msg_id === sent.msg_id);
@@ -84,26 +84,26 @@ describe('attachments', () => {
   it('takes a message of attachments only, and refuses bad lists', async () => {
     const a = await alice.api.uploadAttachment('a.txt', Buffer.from('aaa'));
     const b = await alice.api.uploadAttachment('b.txt', Buffer.from('bbb'));
-    const sent = await alice.api.send('bob', '', [a.attachment_id, b.attachment_id]);
+    const sent = await alice.api.send('bob', '', { attachments: [a.attachment_id, b.attachment_id] });
     const got = await eventually(() => messageOn(bob, 'alice', sent.msg_id), 10_000, 'the message at bob');
     expect(got.text).toBe('');
     expect(got.attachments.map((x) => x.name)).toEqual(['a.txt', 'b.txt']);
     await attachmentOn(bob, 'alice', sent.msg_id, (x) => x.name === 'b.txt' && x.state === 'available');
 
-    expect(await refusal(alice.api.send('bob', 'again', [a.attachment_id]))).toEqual({ status: 409, code: 'ATTACHMENT_IN_USE' });
-    expect(await refusal(alice.api.send('bob', 'nope', ['not-an-upload']))).toEqual({ status: 404, code: 'ATTACHMENT_NOT_FOUND' });
+    expect(await refusal(alice.api.send('bob', 'again', { attachments: [a.attachment_id] }))).toEqual({ status: 409, code: 'ATTACHMENT_IN_USE' });
+    expect(await refusal(alice.api.send('bob', 'nope', { attachments: ['not-an-upload'] }))).toEqual({ status: 404, code: 'ATTACHMENT_NOT_FOUND' });
     expect(await refusal(alice.api.send('bob', '   '))).toEqual({ status: 400, code: 'TEXT_EMPTY' });
     const many = await Promise.all(Array.from({ length: 11 }, (_, i) => alice.api.uploadAttachment(`f${i}`, Buffer.from([i]))));
-    expect(await refusal(alice.api.send('bob', 'too many', many.map((m) => m.attachment_id)))).toEqual({ status: 400, code: 'TOO_MANY_ATTACHMENTS' });
+    expect(await refusal(alice.api.send('bob', 'too many', { attachments: many.map((m) => m.attachment_id) }))).toEqual({ status: 400, code: 'TOO_MANY_ATTACHMENTS' });
     // A refused send leaves the uploads free to send.
-    const ok = await alice.api.send('bob', 'fine', many.slice(0, 2).map((m) => m.attachment_id));
+    const ok = await alice.api.send('bob', 'fine', { attachments: many.slice(0, 2).map((m) => m.attachment_id) });
     expect(ok.delivered).toBe(true);
   });
 
   it('deleting a message frees its files', async () => {
     const bytes = fileBytes(40_000, 99);
     const up = await alice.api.uploadAttachment('to-delete.bin', bytes);
-    const sent = await alice.api.send('bob', 'delete me', [up.attachment_id]);
+    const sent = await alice.api.send('bob', 'delete me', { attachments: [up.attachment_id] });
     await attachmentOn(bob, 'alice', sent.msg_id, (a) => a.state === 'available');
     expect(storeFiles(bob, 'files')).toContain(up.hash);
     await bob.api.deleteMessage(sent.msg_id);
@@ -125,7 +125,7 @@ describe('attachments while the friend is away', () => {
     await dave.stop();
     const bytes = fileBytes(200 * 1024, 3);
     const up = await carol.api.uploadAttachment('photo.raw', bytes);
-    const sent = await carol.api.send('dave', 'for later', [up.attachment_id]);
+    const sent = await carol.api.send('dave', 'for later', { attachments: [up.attachment_id] });
     expect(sent.status).toBe('stored');
     const mine = (await messageOn(carol, 'dave', sent.msg_id))!.attachments[0]!;
     expect(mine).toMatchObject({ state: 'sending', mailbox: true });
@@ -147,7 +147,7 @@ describe('attachments while the friend is away', () => {
     await fred.stop();
     const bytes = fileBytes(2_000_000, 4);
     const up = await erin.api.uploadAttachment('big.bin', bytes);
-    const sent = await erin.api.send('fred', 'big one', [up.attachment_id]);
+    const sent = await erin.api.send('fred', 'big one', { attachments: [up.attachment_id] });
     expect(sent.status).toBe('stored');
     await erin.stop();
 

@@ -30,7 +30,7 @@ describe('richer messages', () => {
   it('live: reply, react, edit and delete for everyone, each on both sides at once', async () => {
     const question = await bob.api.send('alice', 'Dinner at 7?');
     await aliceEvents.waitFor('new_message', (m) => m.msg_id === question.msg_id);
-    const reply = await alice.api.send('bob', 'Make it 8', question.msg_id);
+    const reply = await alice.api.send('bob', 'Make it 8', { replyTo: question.msg_id });
     expect(reply.delivered).toBe(true);
     const got = await bobEvents.waitFor('new_message', (m) => m.msg_id === reply.msg_id);
     expect(got).toMatchObject({ reply_to: question.msg_id, edited_at: null, deleted: false, reactions: [] });
@@ -92,7 +92,7 @@ describe('richer messages', () => {
     const ok = await call(alice, 'PATCH', `/messages/${ours}`, { text: 'ours, edited' });
     expect(ok.status).toBe(200);
     expect(Object.keys(ok.body as Message).sort()).toEqual(
-      ['deleted', 'delivered', 'delivery_method', 'direction', 'edited_at', 'from', 'msg_id', 'reactions', 'read', 'reply_to', 'status', 'text', 'timestamp', 'to'].sort(),
+      ['attachments', 'deleted', 'delivered', 'delivery_method', 'direction', 'edited_at', 'from', 'msg_id', 'reactions', 'read', 'reply_to', 'status', 'text', 'timestamp', 'to'].sort(),
     );
     expect((await call(alice, 'POST', `/messages/${ours}/reactions`, { emoji: '👩‍👩‍👧‍👦' })).status).toBe(200);
     expect((await call(alice, 'DELETE', `/messages/${ours}/reactions/${id('👩‍👩‍👧‍👦')}`)).body.reactions).toEqual([]);
@@ -118,7 +118,7 @@ describe('richer messages', () => {
       const first = await carol.api.send('dave', 'first draft');
       expect(first.status).toBe('stored');
       const second = await carol.api.send('dave', 'second message');
-      const reply = await carol.api.send('dave', 'a reply', first.msg_id);
+      const reply = await carol.api.send('dave', 'a reply', { replyTo: first.msg_id });
       await carol.api.editMessage(first.msg_id, 'final draft');
       await carol.api.react(reply.msg_id, '🙈');
       await carol.api.deleteMessage(second.msg_id, { forEveryone: true });
@@ -148,7 +148,7 @@ describe('richer messages', () => {
     await bob.stop();
     await eventually(async () => (await alice.api.status()).peer_count === 0, 10_000, 'session down');
 
-    const reply = await alice.api.send('bob', 'a reply while you are away', first.msg_id);
+    const reply = await alice.api.send('bob', 'a reply while you are away', { replyTo: first.msg_id });
     expect(reply.status).toBe('stored');
     await alice.api.editMessage(first.msg_id, 'final draft');
     await alice.api.react(fromBob.msg_id, '❤️');

@@ -70,14 +70,14 @@ describe('our changes to messages', () => {
     session.up();
     const question = await bob.messenger.send('alice', 'pizza or sushi?');
     await expect.poll(() => mine(alice, 'bob', question.msg_id), { interval: 5 }).toBeDefined();
-    const answer = await alice.messenger.send('bob', 'sushi', question.msg_id);
+    const answer = await alice.messenger.send('bob', 'sushi', { replyTo: question.msg_id });
     expect(mine(alice, 'bob', answer.msg_id)?.reply_to).toBe(question.msg_id);
     await expect.poll(() => mine(bob, 'alice', answer.msg_id)?.reply_to, { interval: 5 }).toBe(question.msg_id);
 
-    await refused(alice.messenger.send('bob', 'to nothing', 'no-such-message'), 'MESSAGE_NOT_FOUND');
+    await refused(alice.messenger.send('bob', 'to nothing', { replyTo: 'no-such-message' }), 'MESSAGE_NOT_FOUND');
     await bob.messenger.deleteForEveryone(question.msg_id);
     await expect.poll(() => mine(alice, 'bob', question.msg_id)?.deleted, { interval: 5 }).toBe(true);
-    await refused(alice.messenger.send('bob', 'to a deleted one', question.msg_id), 'MESSAGE_DELETED');
+    await refused(alice.messenger.send('bob', 'to a deleted one', { replyTo: question.msg_id }), 'MESSAGE_DELETED');
   });
 
   it('refuses changes to the friend’s messages, to deleted ones and to unknown ones; repeats change nothing', async () => {

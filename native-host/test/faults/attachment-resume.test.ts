@@ -89,7 +89,7 @@ describe('a large attachment survives a cut and a receiver crash', () => {
     expect(up.hash).toBe(hash);
     const stderrBefore = { bob: bob.stderr.length };
     const started = Date.now();
-    const sent = await alice.api.send('bob', 'here is the big one', [up.attachment_id]);
+    const sent = await alice.api.send('bob', 'here is the big one', { attachments: [up.attachment_id] });
 
     // Progress as bob's host reports it (synced bytes), from its events.
     let received = 0;

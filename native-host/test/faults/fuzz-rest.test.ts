@@ -40,6 +40,7 @@ const changeKinds = changeItems({
   changes: { applyEdit: never, tombstone: never, setReaction: never },
   early: new Proxy({} as never, { get: never }),
   updated: never,
+  withdrawAttachments: never,
   limits: DEFAULT_LIMITS,
   log: memoryLogger(),
 }).handlers;
