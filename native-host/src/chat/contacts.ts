@@ -66,7 +66,7 @@ export class Contacts {
       signing_key: entry.signingKey,
       addresses: [],
       last_seen: entry.lastSeen,
-      last_ip: entry.lastIp,
+      last_ip: null,
       added_at: new Date().toISOString(),
     });
     this.records.adopt({ username, signing_key: entry.signingKey }, entry.presence);
@@ -96,7 +96,7 @@ export class Contacts {
     if (same) {
       // Presence is believed only from a record with the pinned keys, and
       // reachability only from a presence record they signed.
-      this.deps.friends.updateSeen(row.username, entry.lastSeen, entry.lastIp);
+      this.deps.friends.updateSeen(row.username, entry.lastSeen, null);
       this.records.adopt(row, entry.presence);
       if (row.seen_public_key !== null) this.deps.friends.setSeenKeys(row.username, null);
       return;

@@ -73,7 +73,7 @@ export class Mailbox implements MailboxDrop {
       for (const item of items) {
         const envelope = this.seal(self, friend, prekey, item);
         if (!envelope) continue;
-        await this.deps.directory.mailboxPut(peer, toBase64(envelope));
+        await this.deps.directory.mailboxPut(peer, toBase64(envelope), null);
         stored.push(item.id);
       }
     } catch (err) {

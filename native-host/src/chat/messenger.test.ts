@@ -111,9 +111,9 @@ describe('messenger', () => {
     const directory = directoryFile();
     const puts: string[] = [];
     const recording: Directory = Object.assign(Object.create(directory) as Directory, {
-      mailboxPut: (recipient: string, envelope: string) => {
+      mailboxPut: (recipient: string, envelope: string, capability: string | null) => {
         puts.push(envelope);
-        return directory.mailboxPut(recipient, envelope);
+        return directory.mailboxPut(recipient, envelope, capability);
       },
     });
     const { alice, bob, session } = await friends(recording);
