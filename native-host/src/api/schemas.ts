@@ -29,6 +29,7 @@ const count = (min: number, max: number) =>
 export function buildSchemas(limits: Limits) {
   return {
     usernameBody: z.object({ username }),
+    recoverBody: z.object({ username, recovery_code: z.string().min(1).max(100) }),
     usernameParam: z.object({ username }),
     msgIdParam: z.object({ msg_id: msgId }),
     sendBody: z.object({

@@ -33,7 +33,7 @@ afterEach(async () => {
 
 function directoryFile(): LocalDirectory {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-chat-'));
-  const directory = new LocalDirectory({ path: path.join(dir, 'directory.sqlite') });
+  const directory = new LocalDirectory({ path: path.join(dir, 'directory.sqlite'), settings: { powRegisterBits: 2, powIntroBits: 2 } });
   cleanups.push(() => {
     directory.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -53,7 +53,8 @@ async function node(name: string, directory: Directory): Promise<Node> {
     bus,
     transport,
     directory,
-    identity,
+    identity: { current: identity, previous: [], pending: null },
+    identityFile: { save: () => undefined },
     limits: fastLimits(),
     presenceTimeoutMs: 60_000,
     heartbeatMs: 60_000,
@@ -117,22 +118,29 @@ describe('messenger', () => {
       },
     });
     const { alice, bob, session } = await friends(recording);
+    // Bob added alice back: his grant waits in alice's introduction queue until her host takes its mail.
+    alice.messenger.start();
+    await expect.poll(() => alice.store.grants.received('bob'), { interval: 5 }).toBeTruthy();
     const first = await alice.messenger.send('bob', 'while you were out');
     const second = await alice.messenger.send('bob', 'and this');
     expect([first.status, second.status]).toEqual(['stored', 'stored']);
 
-    const opened = openEnvelope(fromBase64(puts[0]!), {
-      username: 'bob',
-      identity: bob.identity,
-      prekeys: bob.store.prekeys.all().map((p) => ({
-        id: p.id,
-        keyPair: { publicKey: fromBase64(p.public_key), privateKey: fromBase64(p.private_key) },
-        createdAt: p.created_at,
-      })),
+    // Alice also mailed bob a receipt for his grant (no session carries it); the first message is sealed after it.
+    const frames = puts.map((put) => {
+      const opened = openEnvelope(fromBase64(put), {
+        username: 'bob',
+        identity: bob.identity,
+        prekeys: bob.store.prekeys.all().map((p) => ({
+          id: p.id,
+          keyPair: { publicKey: fromBase64(p.public_key), privateKey: fromBase64(p.private_key) },
+          createdAt: p.created_at,
+        })),
+      });
+      expect(opened.content.version).toBe(2);
+      return JSON.parse(new TextDecoder().decode((opened.content as { payload: Uint8Array }).payload));
     });
-    expect(opened.content.version).toBe(2);
-    const frame = JSON.parse(new TextDecoder().decode((opened.content as { payload: Uint8Array }).payload));
-    expect(frame).toMatchObject({ type: 'item', id: first.msg_id, kind: 'message', body: { text: 'while you were out' } });
+    expect(frames.map((f) => f.type)).toEqual(['receipt', 'item', 'item']);
+    expect(frames[1]).toMatchObject({ type: 'item', id: first.msg_id, kind: 'message', body: { text: 'while you were out' } });
 
     bob.messenger.start();
     await expect.poll(() => texts(bob), { interval: 5 }).toEqual(['while you were out', 'and this']);

@@ -39,7 +39,7 @@ export function memoryStore(): Store {
 export function friendRow(
   username: string,
   over: Partial<FriendRow> = {},
-): Omit<FriendRow, 'verified' | 'seen_public_key' | 'seen_signing_key' | 'dht_key' | 'presence_at'> {
+): Omit<FriendRow, 'verified' | 'seen_public_key' | 'seen_signing_key' | 'dht_key' | 'presence_at' | 'keys_rotated_at'> {
   return {
     username,
     public_key: Buffer.alloc(32, 1).toString('base64'),

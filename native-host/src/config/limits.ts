@@ -63,6 +63,9 @@ export interface Limits {
   prekeyGraceMs: number;
   /** Receiver-side auto-clear of a typing indicator. */
   typingClearMs: number;
+  /** Grants from people who are not friends yet ("wants to chat") kept at most, and for how long. */
+  maxIntroductions: number;
+  introductionMaxAgeMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -97,6 +100,8 @@ export const DEFAULT_LIMITS: Limits = {
   prekeyRotateMs: 7 * 24 * 3600 * 1000,
   prekeyGraceMs: 30 * 24 * 3600 * 1000,
   typingClearMs: TYPING_CLEAR_MS,
+  maxIntroductions: 50,
+  introductionMaxAgeMs: 30 * 24 * 3600 * 1000,
 };
 
 /** Applies `name=value` overrides; unknown names and non-positive numbers are errors. */

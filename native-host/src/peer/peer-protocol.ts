@@ -34,13 +34,15 @@ export const itemFrameSchema = z.object({
 
 export type ItemFrame = z.infer<typeof itemFrameSchema>;
 
+/** Items that arrived through the mailbox were committed (delivery receipt); also sealed into the sender's mailbox. */
+export const receiptFrameSchema = z.object({ type: z.literal('receipt'), ids: z.array(itemId).min(1).max(MAX_ACK_IDS) });
+
 export function peerMessageSchema() {
   return z.discriminatedUnion('type', [
     itemFrameSchema,
     /** The receiver committed these items (also sent for a duplicate). */
     z.object({ type: z.literal('ack'), ids: z.array(itemId).min(1).max(MAX_ACK_IDS) }),
-    /** Items that arrived through the mailbox were committed (delivery receipt). */
-    z.object({ type: z.literal('receipt'), ids: z.array(itemId).min(1).max(MAX_ACK_IDS) }),
+    receiptFrameSchema,
     z.object({ type: z.literal('typing'), typing: z.boolean() }),
     /** The reader saw every chat message up to and including msg_id. */
     z.object({ type: z.literal('read'), msg_id: itemId }),
