@@ -1,12 +1,14 @@
 import type { EventStream } from '../services/event-stream.js';
 import type { useChatStore } from './chat.js';
 import type { useContactsStore } from './contacts.js';
+import { useIntroductionsStore } from './introductions.js';
 
 type ChatStore = ReturnType<typeof useChatStore>;
 type ContactsStore = ReturnType<typeof useContactsStore>;
 
 /** Routes host events into the stores; returns a function that unhooks them. */
 export function wireEvents(stream: EventStream, chat: ChatStore, contacts: ContactsStore): () => void {
+  const introductions = useIntroductionsStore();
   const offs = [
     stream.on('new_message', (m) => void chat.receive(m)),
     // The host's list also says whether a connection reaches them now (path): fetch it with the change.
@@ -22,6 +24,9 @@ export function wireEvents(stream: EventStream, chat: ChatStore, contacts: Conta
     stream.on('message_status', (ev) => chat.applyStatus(ev)),
     stream.on('friends_changed', () => void contacts.refresh()),
     stream.on('key_changed', ({ username }) => contacts.markKeyChanged(username)),
+    stream.on('key_rotated', () => void contacts.refresh()),
+    stream.on('introduction', () => void introductions.refresh()),
+    stream.on('friends_changed', () => void introductions.refresh()),
   ];
   return () => offs.forEach((off) => off());
 }

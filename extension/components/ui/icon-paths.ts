@@ -19,6 +19,7 @@ export const ICON_PATHS = {
   copy: 'M16 1H4a2 2 0 0 0-2 2v14h2V3h12zm3 4H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2zm0 16H8V7h11z',
   'arrow-down': 'M11 4h2v12.2l5.6-5.6 1.4 1.4-8 8-8-8 1.4-1.4 5.6 5.6z',
   retry: 'M17.6 6.4A8 8 0 1 0 20 12h-2a6 6 0 1 1-1.8-4.2L13 11h7V4z',
+  key: 'M7 8a4 4 0 0 1 3.9 3H22v2h-2v3h-2v-3h-2v3h-2v-3h-3.1A4 4 0 1 1 7 8zm0 2a2 2 0 1 0 0 4 2 2 0 0 0 0-4z',
 } as const;
 
 export type IconName = keyof typeof ICON_PATHS;
