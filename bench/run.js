@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `npm run bench [-- --quick] [-- --only messaging,history,search,startup,extension] [-- --profile]`:
+ * `npm run bench [-- --quick] [-- --only messaging,history,search,startup,extension,directory] [-- --profile]`:
  * runs the sections, prints the table and writes bench/results/latest.json
  * (with --only, results/partial.json). --profile runs every host with
  * --cpu-prof into bench/results/profiles/<section>/ (read them with
@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOST_ENTRY, HostNet, REPO_DIR } from './lib/hosts.js';
 import { Report } from './lib/report.js';
+import { runDirectory } from './sections/directory.js';
 import { runExtension } from './sections/extension.js';
 import { runHistory } from './sections/history.js';
 import { runMessaging } from './sections/messaging.js';
@@ -24,6 +25,7 @@ const SECTIONS = {
   search: runSearch,
   startup: runStartup,
   extension: runExtension,
+  directory: runDirectory,
 };
 
 const argv = process.argv.slice(2);
