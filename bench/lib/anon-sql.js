@@ -90,7 +90,8 @@ export class AnonSql {
       const value = await this.call(fn, args);
       return { ms: performance.now() - at, value, refused: null };
     } catch (err) {
-      return { ms: performance.now() - at, value: undefined, refused: /** @type {Error} */ (err).message };
+      const { message, detail } = /** @type {Error & { detail?: string }} */ (err);
+      return { ms: performance.now() - at, value: undefined, refused: detail ? `${message}: ${detail}` : message };
     }
   }
 

@@ -154,7 +154,7 @@ async function rpcLatency(base, report, cfg) {
     });
     await measure('parley_end_legacy', () => sql.timed('parley_end_legacy', ['bob', bob.secret]));
     await measure('parley_recover (wrong code)', () =>
-      sql.timed('parley_recover', [...keyArgs(bob), 'ABCDEFGHJKMNPQRSTVWXYZ0123456789', bob.secret, recoveryHash('ABCDEFGHJKMNPQRSTVWXYZ0123456789')]),
+      sql.timed('parley_recover', ['bob', 'ABCDEFGHJKMNPQRSTVWXYZ0123456789', ...keyArgs(bob).slice(1), bob.secret, recoveryHash('ABCDEFGHJKMNPQRSTVWXYZ0123456789')]),
     );
     for (const [label, values] of Object.entries(samples)) {
       const id = label.replace(/[^a-z0-9]+/g, '_').replace(/_+$/, '');
@@ -238,7 +238,8 @@ async function abuse(base, report, _cfg) {
       // Once the limit is reached, a client gains nothing by paying: the refusal comes before the proof is checked.
       const work = names < DEFAULT_DIRECTORY_SETTINGS.rateRegisterPerHour ? await solveWork('register', u.username, REGISTER_BITS) : { minute: 0, nonce: '0' };
       const r = await after.timed('parley_claim', [...keyArgs(u), u.secret, 'a'.repeat(64), work.minute, work.nonce]);
-      if (r.refused) refusals[r.refused] = (refusals[r.refused] ?? 0) + 1;
+      const why = r.refused?.split(':')[0];
+      if (why) refusals[why] = (refusals[why] ?? 0) + 1;
       else names++;
     }
     const used = process.cpuUsage(cpu);
