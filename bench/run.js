@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `npm run bench [-- --quick] [-- --only messaging,history,search,startup,extension,files] [-- --profile]`:
+ * `npm run bench [-- --quick] [-- --only messaging,history,search,startup,extension,files,directory] [-- --profile]`:
  * runs the sections, prints the table and writes bench/results/latest.json
  * (with --only, results/partial.json). --profile runs every host with
  * --cpu-prof into bench/results/profiles/<section>/ (read them with
@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HOST_ENTRY, HostNet, REPO_DIR } from './lib/hosts.js';
 import { Report } from './lib/report.js';
+import { runDirectory } from './sections/directory.js';
 import { runExtension } from './sections/extension.js';
 import { runFiles } from './sections/files.js';
 import { runHistory } from './sections/history.js';
@@ -26,6 +27,7 @@ const SECTIONS = {
   startup: runStartup,
   extension: runExtension,
   files: runFiles,
+  directory: runDirectory,
 };
 
 const argv = process.argv.slice(2);

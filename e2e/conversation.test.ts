@@ -85,6 +85,12 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
 
     await panel.fill(tid('onboarding-username'), ME);
     await panel.click(tid('onboarding-submit'));
+    // The recovery code, shown once: the app goes on only once the user says it is written down.
+    await waitForPhase(panel, 'recovery-code');
+    expect(await textOf(panel, tid('recovery-code'))).toMatch(/^(\s*[0-9A-HJKMNP-TV-Z]{4}){8}\s*$/);
+    await snap(panel, 'conversation-03a-recovery-code');
+    await panel.click(tid('recovery-written'));
+    await panel.click(tid('recovery-done'));
     await waitForPhase(panel, 'ready');
     await waitForText(panel, tid('own-username'), ME);
     await waitVisible(panel, tid('contacts-empty'));
@@ -97,6 +103,9 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
     // The friend adds us too, so its host accepts our messages.
     await eventually(() => friend.api.addFriend(ME), 10_000, `${FRIEND} adding ${ME}`);
     friendEvents = await friend.events();
+    // Their first message (their capabilities) waits as an introduction until we add them back.
+    await waitVisible(panel, tid(`introduction-${FRIEND}`), 20_000);
+    await snap(panel, 'conversation-03b-wants-to-chat');
 
     await panel.click(tid('add-friend-empty'));
     await waitVisible(panel, tid('add-friend-dialog'));

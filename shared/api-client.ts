@@ -3,11 +3,13 @@ import type {
   Contact,
   ConversationSummary,
   ErrorBody,
+  Introduction,
   Message,
   MessagesResponse,
+  ProofResponse,
   SearchResponse,
   SendResult,
-  ProofResponse,
+  SetupResponse,
   StatusResponse,
   VerifyResponse,
 } from './contract.js';
@@ -76,8 +78,28 @@ export class ApiClient {
     return this.request('GET', `/proof?nonce=${encodeURIComponent(nonce)}`);
   }
 
-  setup(username: string): Promise<StatusResponse> {
+  /** Claims the username; the answer's `recovery_code` is shown this once. */
+  setup(username: string): Promise<SetupResponse> {
     return this.request('POST', '/setup', { username });
+  }
+
+  /** Takes a username back on a profile not set up yet; answers a new recovery code. */
+  recover(username: string, recoveryCode: string): Promise<SetupResponse> {
+    return this.request('POST', '/recover', { username, recovery_code: recoveryCode });
+  }
+
+  /** New keys, vouched for by the old ones. */
+  rotateKeys(): Promise<StatusResponse> {
+    return this.request('POST', '/keys/rotate', {});
+  }
+
+  /** People who added you and whom you have not added. */
+  introductions(): Promise<Introduction[]> {
+    return this.request('GET', '/introductions');
+  }
+
+  dismissIntroduction(username: string): Promise<void> {
+    return this.request('DELETE', `/introductions/${encodeURIComponent(username)}`);
   }
 
   friends(): Promise<Contact[]> {

@@ -41,6 +41,30 @@ export interface Contact {
   key_changed: boolean;
   /** The live session's path; null without one (then messages go through the mailbox). */
   path: PeerPath | null;
+  /** Why the directory's mailbox refuses our mail to them right now (messages stay queued); null when it takes it. */
+  mail_blocked: MailBlock | null;
+  /** When their keys last changed by a rotation their old key signed (no safety-number alarm); null if never. */
+  keys_rotated_at: string | null;
+}
+
+/** `Contact.mail_blocked` (ext): a stable code and a sentence for people. */
+export interface MailBlock {
+  code: 'CAPABILITY_REQUIRED' | 'RATE_LIMITED' | 'QUOTA_EXCEEDED' | 'DIRECTORY_LIMIT' | 'PROOF_REQUIRED';
+  reason: string;
+}
+
+/** `POST /setup` and `POST /recover` (ext): the status, and the recovery code, shown this once. */
+export interface SetupResponse extends StatusResponse {
+  /** Eight groups of four characters; re-claims the name after losing this profile's data. */
+  recovery_code: string;
+}
+
+/** `GET /introductions` (ext): someone who added you and whom you have not added yet. */
+export interface Introduction {
+  username: string;
+  /** base64 X25519 key their introduction was sealed with; adding them applies it only if the directory shows the same key. */
+  public_key: string;
+  received_at: string;
 }
 
 export interface Message {
@@ -173,6 +197,10 @@ export interface HostEventMap {
   key_changed: { username: string };
   /** ext: a message changed after it was shown (edited, deleted for everyone, reactions, attachment progress and state); the whole message as it is now. */
   message_updated: Message;
+  /** ext: the friend's keys changed by a rotation their old key signed; they stay trusted. */
+  key_rotated: { username: string };
+  /** ext: someone who is not a friend introduced themselves (see GET /introductions). */
+  introduction: { username: string };
   error: { error: string };
 }
 

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { configureLocalDirectory } from '../../dist/native-host/src/directory/local-settings.js';
+import { MANY_HOSTS_SETTINGS } from '../../dist/native-host/src/directory/settings.js';
 import { HttpClient } from './http-client.js';
 import { EventStream } from './event-stream.js';
 import { sleep } from './stats.js';
@@ -80,6 +82,9 @@ export class HostNet {
     this.profileDir = options.profileDir ?? null;
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
     this.directoryPath = path.join(this.root, 'directory.sqlite');
+    // Cheap sign-ups and no rate limits: every host here is one caller to a local directory.
+    // The real cost of a sign-up is the directory section's figure.
+    configureLocalDirectory(this.directoryPath, MANY_HOSTS_SETTINGS);
     /** @type {BenchHost[]} */
     this.hosts = [];
     /** @type {Promise<void> | null} */

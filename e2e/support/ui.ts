@@ -8,7 +8,7 @@ import { screenshotDir } from './paths.js';
 /** Default bound for a UI condition; host round trips on loopback take milliseconds. */
 export const UI_TIMEOUT_MS = 15_000;
 
-export type AppPhase = 'starting' | 'not-installed' | 'unreachable' | 'onboarding' | 'ready';
+export type AppPhase = 'starting' | 'not-installed' | 'unreachable' | 'onboarding' | 'recovery-code' | 'ready';
 
 /** CSS selector of an element by its data-testid. */
 export function tid(id: string): string {

@@ -82,9 +82,19 @@ export function useAppBoot(background = new BackgroundClient()) {
     }
   }
 
-  /** Claims a username on a host that has none yet. */
+  /** Claims a username on a host that has none yet; its recovery code is shown next. */
   async function setup(username: string): Promise<void> {
-    ui.setStatus(await session.requireApi().setup(username));
+    const answer = await session.requireApi().setup(username);
+    ui.recoveryCode = answer.recovery_code;
+    ui.setStatus(answer);
+    goLive(false);
+  }
+
+  /** Takes a name back with its recovery code; the new code is shown next. */
+  async function recover(username: string, code: string): Promise<void> {
+    const answer = await session.requireApi().recover(username, code);
+    ui.recoveryCode = answer.recovery_code;
+    ui.setStatus(answer);
     goLive(false);
   }
 
@@ -128,5 +138,5 @@ export function useAppBoot(background = new BackgroundClient()) {
     background.stop();
   });
 
-  return { setup, retry, checkStatus };
+  return { setup, recover, retry, checkStatus };
 }

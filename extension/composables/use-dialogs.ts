@@ -1,8 +1,9 @@
 import { ref } from 'vue';
 
-/** Which of the app's dialogs is open: none, add-friend, or a friend's details. */
+/** Which of the app's dialogs is open: none, add-friend, a friend's details, or your account. */
 export function useDialogs() {
   const adding = ref(false);
   const detailsFor = ref<string | null>(null);
-  return { adding, detailsFor };
+  const account = ref(false);
+  return { adding, detailsFor, account };
 }

@@ -32,6 +32,9 @@ export function isReadyLink(value: unknown): value is ReadyHostLink {
     (d.token === null || typeof d.token === 'string') && (d.username === null || typeof d.username === 'string');
 }
 
+/** Per friend, the key rotation (its `keys_rotated_at`) whose notice the user dismissed. */
+export const seenKeyRotations = storage.defineItem<Record<string, string>>('local:parley.seenKeyRotations', { fallback: {} });
+
 export function isTheme(value: unknown): value is Theme {
   return value === 'system' || value === 'light' || value === 'dark';
 }

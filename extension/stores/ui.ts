@@ -7,7 +7,7 @@ import type { HostLinkState } from '../services/host-link.js';
 export type Theme = 'system' | 'light' | 'dark';
 export type BackendState = 'unknown' | 'up' | 'down';
 /** Which screen the app shows. */
-export type AppPhase = 'starting' | 'not-installed' | 'unreachable' | 'onboarding' | 'ready';
+export type AppPhase = 'starting' | 'not-installed' | 'unreachable' | 'onboarding' | 'recovery-code' | 'ready';
 
 /** How often `GET /status` checks that the backend is up. */
 export const STATUS_POLL_MS = 6_000;
@@ -19,13 +19,15 @@ export const useUiStore = defineStore('ui', () => {
   const events = ref<EventStreamState>('idle');
   const status = ref<StatusResponse | null>(null);
   const theme = ref<Theme>('system');
+  /** The recovery code of a name just claimed or recovered, until the user says they wrote it down. */
+  const recoveryCode = ref<string | null>(null);
 
   const username = computed(() => status.value?.username ?? null);
 
   const phase = computed<AppPhase>(() => {
     const link = hostLink.value;
     // Once set up, a short outage keeps the chat on screen with a banner.
-    if (status.value?.username && link?.phase !== 'not-installed') return 'ready';
+    if (status.value?.username && link?.phase !== 'not-installed') return recoveryCode.value ? 'recovery-code' : 'ready';
     if (!link || link.phase === 'connecting') return 'starting';
     if (link.phase === 'not-installed') return 'not-installed';
     if (link.phase !== 'ready') return 'unreachable';
@@ -52,5 +54,5 @@ export const useUiStore = defineStore('ui', () => {
     backendError.value = error;
   }
 
-  return { hostLink, backend, backendError, events, status, theme, username, phase, connection, setStatus, setBackendDown };
+  return { hostLink, backend, backendError, events, status, theme, recoveryCode, username, phase, connection, setStatus, setBackendDown };
 });

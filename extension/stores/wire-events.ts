@@ -1,6 +1,7 @@
 import type { EventStream } from '../services/event-stream.js';
 import type { useChatStore } from './chat.js';
 import type { useContactsStore } from './contacts.js';
+import { useIntroductionsStore } from './introductions.js';
 import type { useMessageChangesStore } from './message-changes.js';
 
 type ChatStore = ReturnType<typeof useChatStore>;
@@ -9,6 +10,7 @@ type ChangesStore = ReturnType<typeof useMessageChangesStore>;
 
 /** Routes host events into the stores; returns a function that unhooks them. */
 export function wireEvents(stream: EventStream, chat: ChatStore, contacts: ContactsStore, changes: ChangesStore): () => void {
+  const introductions = useIntroductionsStore();
   const offs = [
     stream.on('new_message', (m) => void chat.receive(m)),
     // The host's list also says whether a connection reaches them now (path): fetch it with the change.
@@ -25,6 +27,9 @@ export function wireEvents(stream: EventStream, chat: ChatStore, contacts: Conta
     stream.on('message_updated', (m) => changes.apply(m)),
     stream.on('friends_changed', () => void contacts.refresh()),
     stream.on('key_changed', ({ username }) => contacts.markKeyChanged(username)),
+    stream.on('key_rotated', () => void contacts.refresh()),
+    stream.on('introduction', () => void introductions.refresh()),
+    stream.on('friends_changed', () => void introductions.refresh()),
   ];
   return () => offs.forEach((off) => off());
 }

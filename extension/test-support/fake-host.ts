@@ -1,5 +1,5 @@
 import { ApiClient } from '../../shared/api-client.js';
-import type { Attachment, Contact, Message, SendResult, StatusResponse } from '../../shared/contract.js';
+import type { Attachment, Contact, Introduction, Message, SendResult, StatusResponse } from '../../shared/contract.js';
 
 /** Builds a contact with defaults for the fields a test does not care about. */
 export function contact(username: string, extra: Partial<Contact> = {}): Contact {
@@ -15,6 +15,8 @@ export function contact(username: string, extra: Partial<Contact> = {}): Contact
     verified: false,
     key_changed: false,
     path: null,
+    mail_blocked: null,
+    keys_rotated_at: null,
     ...extra,
   };
 }
@@ -58,6 +60,9 @@ export class FakeHost {
   directory = new Set<string>(['bob', 'carol', 'dave']);
   history = new Map<string, Message[]>();
   sendResult: Partial<SendResult> = {};
+  introductions: Introduction[] = [];
+  fingerprint = 'ffff';
+  recoveryCode = 'ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345-6789';
   requests: string[] = [];
   /** When set, every request fails with a 500 carrying this text. */
   failWith: string | null = null;
@@ -82,7 +87,7 @@ export class FakeHost {
   }
 
   status(): StatusResponse {
-    return { username: this.username, fingerprint: 'ffff', uptime: 1, peer_count: 0, friends_online: 0, directory: { kind: 'local', reachable: true }, version: '0.1.0', network: { dht: 'off', relays: 0 } };
+    return { username: this.username, fingerprint: this.fingerprint, uptime: 1, peer_count: 0, friends_online: 0, directory: { kind: 'local', reachable: true }, version: '0.1.0', network: { dht: 'off', relays: 0 } };
   }
 
   private async handle(url: string, init?: RequestInit): Promise<Response> {
@@ -97,7 +102,25 @@ export class FakeHost {
     if (u.pathname === '/setup' && method === 'POST') {
       if (body.username === 'taken') return json(409, { error: 'Username taken' });
       this.username = body.username ?? null;
-      return json(201, this.status());
+      return json(201, { ...this.status(), recovery_code: this.recoveryCode });
+    }
+    if (u.pathname === '/recover' && method === 'POST') {
+      if (body.recovery_code?.replace(/[\s-]/g, '').toUpperCase() !== this.recoveryCode.replace(/-/g, '')) {
+        return json(403, { error: 'That recovery code does not match this username', code: 'RECOVERY_REFUSED' });
+      }
+      this.username = body.username ?? null;
+      this.recoveryCode = 'NEWC-ODEN-EWCO-DENE-WCOD-ENEW-CODE-NEW0';
+      return json(201, { ...this.status(), recovery_code: this.recoveryCode });
+    }
+    if (u.pathname === '/keys/rotate' && method === 'POST') {
+      this.fingerprint = 'eeee';
+      return json(200, this.status());
+    }
+    if (parts[0] === 'introductions') {
+      if (method === 'GET') return json(200, this.introductions);
+      const before = this.introductions.length;
+      this.introductions = this.introductions.filter((i) => i.username !== parts[1]);
+      return before === this.introductions.length ? json(404, { error: 'Not found' }) : json(204);
     }
     if (parts[0] === 'friends') return this.friendsRoute(method, parts, body);
     if (parts[0] === 'messages') return this.messagesRoute(method, parts, u, body);
@@ -122,6 +145,7 @@ export class FakeHost {
       if (!this.directory.has(u)) return json(404, { error: `User '${u}' not found` });
       const c = contact(u);
       this.friends.push(c);
+      this.introductions = this.introductions.filter((i) => i.username !== u);
       return json(201, c);
     }
     const friend = this.friends.find((f) => f.username === name);

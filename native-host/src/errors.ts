@@ -36,6 +36,11 @@ export type ErrorCode =
   | 'DIRECTORY_UNREACHABLE'
   | 'DIRECTORY_REJECTED'
   | 'DIRECTORY_LIMIT'
+  | 'RATE_LIMITED'
+  | 'PROOF_REQUIRED'
+  | 'CAPABILITY_REQUIRED'
+  | 'DIRECTORY_FULL'
+  | 'RECOVERY_REFUSED'
   | 'HANDSHAKE_FAILED'
   | 'DECRYPT_FAILED'
   | 'NONCE_EXHAUSTED'
@@ -107,6 +112,15 @@ export const errors = {
     new ParleyError('DIRECTORY_UNREACHABLE', 'The directory is not reachable', { cause }),
   directoryRejected: (message: string) => new ParleyError('DIRECTORY_REJECTED', message),
   directoryLimit: (message: string) => new ParleyError('DIRECTORY_LIMIT', message),
+  /** The directory refuses more of this from our address for now. */
+  rateLimited: (detail: string) => new ParleyError('RATE_LIMITED', `The directory asks to slow down: ${detail}`),
+  /** The directory wants a (new, or harder) proof of work. */
+  proofRequired: (detail: string) => new ParleyError('PROOF_REQUIRED', `The directory wants a proof of work: ${detail}`),
+  /** The recipient's mailbox takes mail only from holders of a capability they gave. */
+  capabilityRequired: (detail: string) => new ParleyError('CAPABILITY_REQUIRED', detail),
+  /** The directory holds as many names or bytes as it may. */
+  directoryFull: (detail: string) => new ParleyError('DIRECTORY_FULL', `The directory is full: ${detail}`),
+  recoveryRefused: () => new ParleyError('RECOVERY_REFUSED', 'That recovery code does not match this username'),
   handshakeFailed: (why: string) => new ParleyError('HANDSHAKE_FAILED', `Handshake failed: ${why}`),
   decryptFailed: () => new ParleyError('DECRYPT_FAILED', 'Decryption failed: message forged or corrupted'),
   nonceExhausted: () => new ParleyError('NONCE_EXHAUSTED', 'Cipher nonce space exhausted: start a new session'),

@@ -30,7 +30,7 @@ import {
   writeHostInfo,
 } from './store/data-dir.js';
 import { AttachmentFiles } from './store/attachment-files.js';
-import { loadOrCreateIdentity } from './store/identity-file.js';
+import { IdentityFile } from './store/identity-file.js';
 import { loadOrCreateSeed } from './store/seed-file.js';
 import { Store } from './store/store.js';
 import { hostVersion } from './version.js';
@@ -75,7 +75,10 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     cleanups.length = 0;
   };
   try {
-    const identity = loadOrCreateIdentity(config.dataDir);
+    const identityFile = new IdentityFile(config.dataDir);
+    const identityState = identityFile.load();
+    // Live: the peer layer and the messenger share this object, and a key rotation changes it in place.
+    const identity = identityState.current;
     const token = config.auth === 'token' ? createToken(config.dataDir) : null;
     const proofKey = newProofKey();
     const store = new Store(path.join(config.dataDir, DATABASE_FILE));
@@ -122,7 +125,8 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
       bus,
       transport: peers,
       directory,
-      identity,
+      identity: identityState,
+      identityFile,
       limits: config.limits,
       presenceTimeoutMs: config.presenceTimeoutMs,
       heartbeatMs: config.heartbeatMs,
@@ -131,7 +135,11 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
       reachability: () => ({ addresses: advertisedAddresses(config, peerPort), dhtKey: dht?.publicKey ?? null }),
     });
     peers.attach(messenger);
-    if (config.username && !stored) await messenger.setup(config.username);
+    if (config.username && !stored) {
+      const { recovery_code } = await messenger.setup(config.username);
+      // Set up from the command line, nobody else will ever see it: logged once, never stored.
+      log.info(`recovery code for ${config.username}: ${recovery_code} (write it down: it takes the name back if this data dir is lost)`);
+    }
 
     peerPort = await peers.listen(config.peerPort, config.peerHost);
     const access = new AccessPolicy({ token, allowOrigins: config.allowOrigins });

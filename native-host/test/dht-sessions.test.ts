@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import HyperDHT from 'hyperdht';
 import createTestnet from 'hyperdht/testnet.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalDirectory } from '../src/directory/local-directory.js';
+import type { SignedPresence } from '../src/directory/directory.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
 
 /**
@@ -15,11 +15,14 @@ describe('sessions over the HyperDHT', () => {
   let bootstrap: string;
   /** Port 1 refuses at once: TCP fails and the DHT is the only way. */
   const dhtOnly = () => ['--dht', 'on', '--dht-bootstrap', bootstrap, '--advertise', '127.0.0.1:1'];
+  // The record as the directory stores it (only friends holding a presence capability get it from a lookup).
   const entryOf = async (username: string) => {
-    const directory = new LocalDirectory({ path: net.directoryPath });
-    const [entry] = await directory.lookup([username]);
-    await directory.close();
-    return entry;
+    const db = new Database(net.directoryPath, { readonly: true });
+    const row = db.prepare('SELECT public_key, signing_key, presence FROM users WHERE username = ?').get(username) as
+      | { public_key: string; signing_key: string; presence: string | null }
+      | undefined;
+    db.close();
+    return row && { publicKey: row.public_key, signingKey: row.signing_key, presence: row.presence ? (JSON.parse(row.presence) as SignedPresence) : null };
   };
   const dhtKeyOf = async (username: string) => (await entryOf(username))?.presence?.dhtKey ?? null;
   const pathTo = async (host: TestHost, friend: string) => (await host.api.friends()).find((f) => f.username === friend)?.path;

@@ -4,6 +4,7 @@ import { sealEnvelope } from '../src/crypto/envelope.js';
 import { fromBase64, toBase64 } from '../src/crypto/identity.js';
 import { LocalDirectory } from '../src/directory/local-directory.js';
 import type { PeerMessage } from '../src/peer/peer-protocol.js';
+import { queryDb } from './support/host-reads.js';
 import { PeerClient } from './support/peer-client.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
 
@@ -31,7 +32,12 @@ async function mail(directoryPath: string, from: TestHost, fromName: string, to:
       id: frame.id,
       payload: new TextEncoder().encode(JSON.stringify(frame)),
     });
-    await directory.mailboxPut(to, toBase64(envelope));
+    // The drop capability `to` gave `from` when they became friends.
+    const [grant] = await eventually(() => {
+      const rows = queryDb<{ drop_cap: string }>(from, `SELECT drop_cap FROM grants_received WHERE peer = '${to}'`);
+      return rows.length > 0 ? rows : null;
+    }, 15_000, `a drop capability from ${to}`);
+    await directory.mailboxPut(to, toBase64(envelope), grant!.drop_cap);
   } finally {
     await directory.close();
   }

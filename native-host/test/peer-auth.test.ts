@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { configureLocalDirectory } from '../src/directory/local-settings.js';
+import { MANY_HOSTS_SETTINGS } from '../src/directory/settings.js';
 import { eventually, Testnet } from './support/testnet.js';
 
 /** Sessions are only for friends presenting exactly the pinned keys. */
@@ -9,11 +11,42 @@ describe('peer authentication', () => {
   const net = new Testnet();
   afterAll(() => net.close());
 
-  it('refuses a stranger and logs it', async () => {
+  /**
+   * A directory of the attacker's own where `username`'s row is copied from
+   * the real one with its presence public (as if bob's address leaked some
+   * other way): the shared directory shows it only to bob's friends.
+   */
+  function leakedDirectory(file: string, username: string): string {
+    configureLocalDirectory(file, MANY_HOSTS_SETTINGS);
+    const real = new Database(net.directoryPath, { readonly: true });
+    const row = real.prepare(`SELECT * FROM users WHERE username = ?`).get(username) as Record<string, unknown>;
+    real.close();
+    const fake = new Database(file);
+    const columns = Object.keys(row);
+    fake.prepare(`INSERT INTO users (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`).run({
+      ...row,
+      legacy_until: Date.now() + 3600_000,
+    });
+    fake.close();
+    return file;
+  }
+
+  it('shows a stranger no address, so a stranger never even dials', async () => {
     const bob = await net.start({ username: 'bob' });
     const stranger = await net.start({ username: 'stranger' });
     await stranger.api.addFriend('bob');
-    const sent = await stranger.api.send('bob', 'let me in');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await stranger.api.friends())[0]).toMatchObject({ username: 'bob', online: false, last_seen: null, last_ip: null });
+    expect(bob.stderr).not.toMatch(/refused a session from a stranger/);
+  });
+
+  it('refuses a stranger who found the address anyway, and logs it', async () => {
+    const bob = await net.start({ username: 'bob1' });
+    const fakeDirectory = path.join(net.root, 'leaked-directory.sqlite');
+    leakedDirectory(fakeDirectory, 'bob1');
+    const stranger = await net.start({ username: 'stranger1', args: ['--directory-path', fakeDirectory] });
+    await stranger.api.addFriend('bob1');
+    const sent = await stranger.api.send('bob1', 'let me in');
     expect(sent.delivered).toBe(false);
     await eventually(() => /refused sessions from strangers/.test(bob.stderr), 10_000, 'refusal logged');
     expect((await bob.api.status()).peer_count).toBe(0);
@@ -28,14 +61,8 @@ describe('peer authentication', () => {
 
     // An impostor claims "alice" in a directory of its own, where bob2's record is copied.
     const fakeDirectory = path.join(net.root, 'impostor-directory.sqlite');
+    leakedDirectory(fakeDirectory, 'bob2');
     const impostor = await net.start({ username: 'alice', args: ['--directory-path', fakeDirectory] });
-    const real = new Database(net.directoryPath, { readonly: true });
-    const bobRow = real.prepare(`SELECT * FROM users WHERE username = 'bob2'`).get() as Record<string, unknown>;
-    real.close();
-    const fake = new Database(fakeDirectory);
-    const columns = Object.keys(bobRow);
-    fake.prepare(`INSERT INTO users (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`).run(bobRow);
-    fake.close();
     await impostor.api.addFriend('bob2');
     await impostor.api.send('bob2', 'it is me, alice');
 

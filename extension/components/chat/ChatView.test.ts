@@ -222,4 +222,29 @@ describe('ChatView', () => {
     expect(c.messages).toHaveLength(100);
     expect(s.host.requests.filter((r) => r.startsWith('GET /messages'))).toHaveLength(2);
   });
+
+  it('says why messages to a friend wait, and tells of a signed key rotation until dismissed', async () => {
+    const s = setupStores();
+    s.host.friends = [
+      contact('bob', {
+        verified: true,
+        keys_rotated_at: '2026-06-01T10:00:00.000Z',
+        mail_blocked: { code: 'CAPABILITY_REQUIRED', reason: 'Waiting for bob to add you back: until then messages go only while you are both online' },
+      }),
+    ];
+    await s.contacts.refresh();
+    s.chat.open('bob');
+    const wrapper = mount(ChatView, { props: { peer: 'bob' }, global: { plugins: [s.pinia] }, attachTo: document.body });
+    await flushPromises();
+    const banner = wrapper.get('[data-testid="mail-blocked-banner"]');
+    expect(banner.attributes('data-code')).toBe('CAPABILITY_REQUIRED');
+    expect(banner.text()).toContain('Waiting for bob to add you back');
+    expect(banner.attributes('role')).toBe('status');
+    const notice = wrapper.get('[data-testid="key-rotated-notice"]');
+    expect(notice.text()).toContain('bob’s keys were rotated and signed by their old key');
+    expect(notice.text()).toContain('stay verified');
+    await wrapper.get('[data-testid="key-rotated-dismiss"]').trigger('click');
+    expect(wrapper.find('[data-testid="key-rotated-notice"]').exists()).toBe(false);
+    wrapper.unmount();
+  });
 });

@@ -27,6 +27,7 @@ export const ICON_PATHS = {
   attach: 'M15 6v10a3 3 0 0 1-6 0V5.5a2 2 0 0 1 4 0V15a1 1 0 0 1-2 0V7H9.5v8a2.5 2.5 0 0 0 5 0V5.5a3.5 3.5 0 0 0-7 0V16a4.5 4.5 0 0 0 9 0V6z',
   file: 'M6 2h7v7h7v11a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm9 .5L19.5 7H15z',
   download: 'M11 3h2v9.2l3.6-3.6L18 10l-6 6-6-6 1.4-1.4 3.6 3.6zM5 18h14v2H5z',
+  key: 'M7 8a4 4 0 0 1 3.9 3H22v2h-2v3h-2v-3h-2v3h-2v-3h-3.1A4 4 0 1 1 7 8zm0 2a2 2 0 1 0 0 4 2 2 0 0 0 0-4z',
 } as const;
 
 export type IconName = keyof typeof ICON_PATHS;

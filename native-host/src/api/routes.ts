@@ -63,6 +63,25 @@ export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schem
       body: true,
       handle: async ({ body }) => ok(await messenger.setup(parse(schemas.usernameBody, body, 'request body').username), 201),
     },
+    {
+      method: 'POST',
+      path: '/recover',
+      body: true,
+      handle: async ({ body }) => {
+        const { username, recovery_code } = parse(schemas.recoverBody, body, 'request body');
+        return ok(await messenger.recover(username, recovery_code), 201);
+      },
+    },
+    { method: 'POST', path: '/keys/rotate', handle: async () => ok(await messenger.rotateKeys()) },
+    { method: 'GET', path: '/introductions', handle: () => ok(messenger.pendingIntroductions()) },
+    {
+      method: 'DELETE',
+      path: '/introductions/:username',
+      handle: ({ params }) => {
+        messenger.dismissIntroduction(usernameParam(params));
+        return noContent;
+      },
+    },
     { method: 'GET', path: '/friends', handle: () => ok(messenger.friends()) },
     {
       method: 'POST',

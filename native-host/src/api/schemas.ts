@@ -40,6 +40,7 @@ export function buildSchemas(limits: Limits) {
   const text = z.string().superRefine((value, ctx) => textIssue(value, ctx));
   return {
     usernameBody: z.object({ username }),
+    recoverBody: z.object({ username, recovery_code: z.string().min(1).max(100) }),
     usernameParam: z.object({ username }),
     msgIdParam: z.object({ msg_id: msgId }),
     sendBody: z

@@ -1,8 +1,9 @@
-import type { Contact, VerifyResponse } from '../../../shared/contract.js';
+import type { Contact, MailBlock, VerifyResponse } from '../../../shared/contract.js';
 import { keyFingerprint } from '../crypto/fingerprint.js';
 import { safetyNumber } from '../crypto/safety-number.js';
 import type { Directory, DirectoryEntry } from '../directory/directory.js';
 import { verifyKeyRecord } from '../directory/records.js';
+import { verifyRotationChain } from '../directory/rotation.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { FriendRow, FriendsRepo } from '../store/friends-repo.js';
@@ -23,9 +24,11 @@ export class Contacts {
       transport: Pick<PeerTransport, 'connect' | 'disconnect' | 'path'>;
       presence: Pick<Presence, 'isOnline' | 'refresh' | 'forget'>;
       bus: EventBus;
-      /** Our own public keys, base64. */
-      identity: { publicKey: string; signingKey: string };
+      /** Our own public keys, base64 (a key rotation changes them). */
+      identity: () => { publicKey: string; signingKey: string };
       self: () => string | null;
+      /** Why the mailbox refuses our mail to a friend now, if it does. */
+      mailBlocked: (username: string) => MailBlock | null;
       log: Logger;
     },
   ) {
@@ -66,7 +69,7 @@ export class Contacts {
       signing_key: entry.signingKey,
       addresses: [],
       last_seen: entry.lastSeen,
-      last_ip: entry.lastIp,
+      last_ip: null,
       added_at: new Date().toISOString(),
     });
     this.records.adopt({ username, signing_key: entry.signingKey }, entry.presence);
@@ -85,9 +88,11 @@ export class Contacts {
 
   /**
    * Applies what the directory now says about a friend: presence, and keys.
-   * Keys other than the pinned ones are never adopted silently: the contact
-   * is flagged, `key_changed` raised, its session closed and sends held
-   * until the user verifies again.
+   * New keys reached by a chain of rotations from the pinned ones, each
+   * signed by the keys before it, are pinned with `key_rotated` (no alarm:
+   * only the holder of the old key could sign that). Other keys are never
+   * adopted silently: the contact is flagged, `key_changed` raised, its
+   * session closed and sends held until the user verifies again.
    */
   applyDirectoryEntry(entry: DirectoryEntry, signatureValid: boolean): void {
     const row = this.deps.friends.get(entry.username);
@@ -96,13 +101,24 @@ export class Contacts {
     if (same) {
       // Presence is believed only from a record with the pinned keys, and
       // reachability only from a presence record they signed.
-      this.deps.friends.updateSeen(row.username, entry.lastSeen, entry.lastIp);
+      this.deps.friends.updateSeen(row.username, entry.lastSeen, null);
       this.records.adopt(row, entry.presence);
       if (row.seen_public_key !== null) this.deps.friends.setSeenKeys(row.username, null);
       return;
     }
     if (!signatureValid) {
       this.deps.log.warn('ignoring directory record with a bad signature', { username: row.username });
+      return;
+    }
+    const pinned = { publicKey: row.public_key, signingKey: row.signing_key };
+    if (verifyRotationChain(row.username, pinned, entry.rotations, { publicKey: entry.publicKey, signingKey: entry.signingKey })) {
+      this.deps.log.info('friend rotated their keys, signed by their old key', { username: row.username });
+      this.deps.friends.pinRotated(row.username, entry.publicKey, entry.signingKey, new Date().toISOString());
+      this.deps.transport.disconnect(row.username);
+      this.deps.friends.updateSeen(row.username, entry.lastSeen, null);
+      this.records.adopt({ username: row.username, signing_key: entry.signingKey }, entry.presence);
+      this.deps.bus.emit('key_rotated', { username: row.username });
+      this.deps.bus.emit('friends_changed', {});
       return;
     }
     if (row.seen_public_key === entry.publicKey && row.seen_signing_key === entry.signingKey) return;
@@ -147,7 +163,8 @@ export class Contacts {
   }
 
   ownFingerprint(): string {
-    return keyFingerprint(this.deps.identity.publicKey, this.deps.identity.signingKey);
+    const own = this.deps.identity();
+    return keyFingerprint(own.publicKey, own.signingKey);
   }
 
   toContact(row: FriendRow): Contact {
@@ -163,6 +180,8 @@ export class Contacts {
       verified: row.verified,
       key_changed: this.isHeld(row),
       path: this.deps.transport.path(row.username),
+      mail_blocked: this.deps.mailBlocked(row.username),
+      keys_rotated_at: row.keys_rotated_at,
     };
   }
 
@@ -185,7 +204,7 @@ export class Contacts {
 
   private safetyNumberWith(username: string, keys: { publicKey: string; signingKey: string }): string {
     return safetyNumber(
-      { username: this.requireSelf(), ...this.deps.identity },
+      { username: this.requireSelf(), ...this.deps.identity() },
       { username, publicKey: keys.publicKey, signingKey: keys.signingKey },
     );
   }

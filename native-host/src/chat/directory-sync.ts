@@ -31,6 +31,10 @@ export class DirectorySync {
       heartbeatMs: number;
       /** Our signed presence record (addresses, DHT key), sent with every heartbeat. */
       ownPresence: (username: string) => SignedPresence;
+      /** Presence capabilities friends gave us, for the lookup: without one the directory shows no presence. */
+      presenceCapabilities: (usernames: string[]) => Record<string, string>;
+      /** Work that needs the directory after each good round (capability registrations, a pending key rotation). */
+      upkeep: () => Promise<void>;
       /** The directory answers again after a failure. */
       onRecovered: () => void;
       log: Logger;
@@ -67,7 +71,8 @@ export class DirectorySync {
         await directory.heartbeat(username, registration.secret(), this.deps.ownPresence(username));
       }
       const all = friends.all();
-      const entries = all.length > 0 ? await directory.lookup(all.map((f) => f.username)) : [];
+      const names = all.map((f) => f.username);
+      const entries = all.length > 0 ? await directory.lookup(names, this.deps.presenceCapabilities(names)) : [];
       for (const entry of entries) contacts.applyDirectoryEntry(entry, verifyKeyRecord(entry));
       this.setReachable(true);
       presence.refreshAll();
@@ -76,6 +81,7 @@ export class DirectorySync {
         if (contacts.isHeld(friend) || transport.isConnected(friend.username)) continue;
         if (presence.isOnline(friend.username, friend)) transport.connect(friend.username, friend.addresses);
       }
+      await this.deps.upkeep();
       return;
     } catch (err) {
       if (isParleyError(err, 'DIRECTORY_REJECTED')) this.registered = false;

@@ -8,12 +8,12 @@ const limits = { ...DEFAULT_LIMITS, mailboxFastPollMs: 100, mailboxFastIdleMs: 3
 describe('MailboxPace', () => {
   afterEach(() => vi.useRealTimers());
 
-  function setup(unreachable: () => boolean) {
+  function setup(expecting: () => boolean) {
     vi.useFakeTimers();
     const bus = new EventBus();
     const polls: number[] = [];
     const start = Date.now();
-    const pace = new MailboxPace({ bus, limits, unreachable, poll: async () => void polls.push(Date.now() - start) });
+    const pace = new MailboxPace({ bus, limits, expecting, poll: async () => void polls.push(Date.now() - start) });
     pace.start();
     return { bus, polls, pace };
   }

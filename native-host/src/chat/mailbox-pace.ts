@@ -4,8 +4,12 @@ import type { EventBus } from './event-bus.js';
 export interface MailboxPaceDeps {
   bus: EventBus;
   limits: Limits;
-  /** True while some friend is online by presence but has no session with us. */
-  unreachable(): boolean;
+  /**
+   * True while some friend can reach us only through the mailbox: online by
+   * presence but with no session, or not holding our capabilities yet (their
+   * answer, "added you back", comes as mail).
+   */
+  expecting(): boolean;
   /** Takes our mail now (concurrent calls share one run). */
   poll(): Promise<void>;
 }
@@ -14,7 +18,8 @@ export interface MailboxPaceDeps {
  * How often the mailbox is read on top of its regular poll. A friend online
  * by presence with whom no session forms (UDP blocked on the way, no relay)
  * can only write to us through the mailbox, so it is read every
- * `mailboxFastPollMs` then. A conversation going quiet backs that off,
+ * `mailboxFastPollMs` then; so is a friend we added who has not given us
+ * capabilities yet (their grant comes as mail). A conversation going quiet backs that off,
  * doubling up to the regular poll, after `mailboxFastIdleMs` without mail in
  * either direction; the next mail sent or received makes it fast again.
  */
@@ -60,7 +65,7 @@ export class MailboxPace {
 
   private async tick(): Promise<void> {
     const { limits } = this.deps;
-    if (this.deps.unreachable()) {
+    if (this.deps.expecting()) {
       await this.deps.poll();
       if (Date.now() - this.lastActivity > limits.mailboxFastIdleMs) {
         this.intervalMs = Math.min(this.intervalMs * 2, limits.mailboxPollMs);

@@ -1,45 +1,56 @@
 import type { Limits } from '../config/limits.js';
-import { openEnvelope, sealEnvelope, type OpenedEnvelope } from '../crypto/envelope.js';
-import { padJsonPayload } from '../crypto/envelope-padding.js';
+import { openEnvelope, type OpenedEnvelope } from '../crypto/envelope.js';
 import { fromBase64, toBase64, type IdentityKeys } from '../crypto/identity.js';
-import type { Directory, SignedPrekey } from '../directory/directory.js';
-import { verifyPrekey } from '../directory/records.js';
+import type { Directory } from '../directory/directory.js';
 import { isParleyError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { itemFrameSchema, type ItemFrame } from '../peer/peer-protocol.js';
-import type { FriendRow, FriendsRepo } from '../store/friends-repo.js';
-import type { OutboxItem } from '../store/outbox-repo.js';
+import type { ItemFrame } from '../peer/peer-protocol.js';
+import type { FriendsRepo } from '../store/friends-repo.js';
 import type { ReceiptsRepo } from '../store/receipts-repo.js';
+import { GRANT_KIND } from './capabilities.js';
 import { idsByPeer, type Arrival, type Incoming } from './incoming.js';
-import { MESSAGE_KIND } from './message-item.js';
-import { frameOf, type MailboxDrop } from './outbox-item.js';
+import type { MailDrop } from './mail-drop.js';
 import type { Prekeys } from './prekeys.js';
 import type { Registration } from './registration.js';
 import { repeat } from './repeat.js';
+import { sealedContent } from './sealed-frame.js';
 import type { PeerTransport } from './transport.js';
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
+/** One envelope, opened: an item or receipts from a friend, or mail from a friend's name under other keys. */
+type Opened =
+  | { kind: 'item'; arrival: Arrival }
+  | { kind: 'receipt'; from: string; ids: string[] }
+  | { kind: 'other-keys'; from: string }
+  | null;
 
 /**
- * The offline path through the directory's mailbox: sealing outbox items
- * for friends who are away, and taking, opening, committing and acking our
- * own mail, which we confirm with delivery receipts once a session is up.
+ * Our own mail: taking, opening, committing and acking it, then confirming
+ * it to the senders with delivery receipts, on a session or, without one,
+ * through their mailbox (mail-drop.ts seals ours into friends' mailboxes).
+ * Introductions from people who are not friends are kept for the user.
  */
-export class Mailbox implements MailboxDrop {
+export class Mailbox {
   private loop: { stop(): void } | undefined;
   private polling: Promise<void> | undefined;
 
   constructor(
     private readonly deps: {
-      directory: Pick<Directory, 'lookup' | 'mailboxPut' | 'mailboxTake' | 'mailboxAck'>;
+      directory: Pick<Directory, 'mailboxTake' | 'mailboxAck'>;
       friends: Pick<FriendsRepo, 'get'>;
       receipts: ReceiptsRepo;
       registration: Pick<Registration, 'username' | 'secret'>;
       prekeys: Pick<Prekeys, 'ensure' | 'openingKeys' | 'maxAgeMs'>;
       incoming: Pick<Incoming, 'commit'>;
       transport: Pick<PeerTransport, 'send' | 'connect'>;
-      identity: Pick<IdentityKeys, 'publicKey' | 'privateKey'>;
+      drop: Pick<MailDrop, 'mailReceipts'>;
+      /** Our X25519 pairs that may open mail: the current one first, then recently rotated ones. */
+      identities: () => Array<Pick<IdentityKeys, 'publicKey' | 'privateKey'>>;
+      /** Receipts a friend mailed us for items we sent. */
+      onReceipt: (from: string, ids: string[]) => void;
+      /** A grant from someone who is not a friend (yet). */
+      onIntroduction: (username: string, publicKey: string, frame: ItemFrame) => void;
+      /** Asks the directory again about friends whose mail came under other keys (they may have rotated them). */
+      recheck: (usernames: string[]) => Promise<void>;
       limits: Pick<Limits, 'mailboxPollMs' | 'mailboxTakeBatch'>;
       log: Logger;
     },
@@ -62,52 +73,6 @@ export class Mailbox implements MailboxDrop {
     await this.poll();
   }
 
-  /** MailboxDrop: seals each item's frame for the friend's newest valid prekey. */
-  async deposit(peer: string, items: readonly OutboxItem[]): Promise<string[]> {
-    const self = this.deps.registration.username();
-    const friend = this.deps.friends.get(peer);
-    const stored: string[] = [];
-    if (!self || !friend) return stored;
-    try {
-      const prekey = await this.currentPrekey(friend);
-      if (!prekey) return stored;
-      for (const item of items) {
-        const envelope = this.seal(self, friend, prekey, item);
-        if (!envelope) continue;
-        await this.deps.directory.mailboxPut(peer, toBase64(envelope));
-        stored.push(item.id);
-      }
-    } catch (err) {
-      if (!isParleyError(err, 'DIRECTORY_UNREACHABLE')) this.deps.log.warn('mailbox deposit failed', { peer, err });
-    }
-    return stored;
-  }
-
-  /** The friend's newest prekey that is signed by the pinned key and young enough; none if the directory shows other keys. */
-  private async currentPrekey(friend: FriendRow): Promise<SignedPrekey | undefined> {
-    const [entry] = await this.deps.directory.lookup([friend.username]);
-    if (!entry || entry.publicKey !== friend.public_key || entry.signingKey !== friend.signing_key) return undefined;
-    return entry.prekeys.find(
-      (p) => verifyPrekey(friend.username, friend.signing_key, p) && Date.now() - Date.parse(p.createdAt) < this.deps.prekeys.maxAgeMs,
-    );
-  }
-
-  private seal(self: string, friend: FriendRow, prekey: SignedPrekey, item: OutboxItem): Uint8Array | null {
-    try {
-      return sealEnvelope({
-        sender: { username: self, identity: this.deps.identity },
-        recipient: { username: friend.username, identityKey: fromBase64(friend.public_key), prekey: { id: prekey.id, publicKey: fromBase64(prekey.publicKey) } },
-        id: item.id,
-        // Padded to a size bucket: the mailbox sees the bucket, not the length of the text.
-        payload: padJsonPayload(encoder.encode(JSON.stringify(frameOf(item))), self, item.id),
-      });
-    } catch (err) {
-      if (!(err instanceof RangeError)) throw err;
-      this.deps.log.info('item too large for the mailbox: it waits for a session', { peer: friend.username, id: item.id });
-      return null;
-    }
-  }
-
   /** Takes our mail until the mailbox is empty; concurrent callers share one run. */
   poll(): Promise<void> {
     this.polling ??= this.drain().finally(() => (this.polling = undefined));
@@ -123,10 +88,17 @@ export class Mailbox implements MailboxDrop {
       for (let round = 0; round < 100; round++) {
         const taken = await this.deps.directory.mailboxTake(username, secret, mailboxTakeBatch);
         if (taken.length === 0) return;
-        const arrivals = taken.map((item) => this.open(username, item.envelope)).filter((a): a is Arrival => a !== null);
+        let opened = taken.map((item) => this.open(username, item.envelope, false));
+        const rechecked = [...new Set(opened.flatMap((o) => (o?.kind === 'other-keys' ? [o.from] : [])))];
+        if (rechecked.length > 0) {
+          await this.deps.recheck(rechecked);
+          opened = opened.map((o, i) => (o?.kind === 'other-keys' ? this.open(username, taken[i]!.envelope, true) : o));
+        }
+        const arrivals = opened.flatMap((o) => (o?.kind === 'item' ? [o.arrival] : []));
         const committed = this.deps.incoming.commit(arrivals);
         // Ack (delete) only after everything accepted is committed; what does not open or is refused goes too.
         await this.deps.directory.mailboxAck(username, secret, taken.map((i) => i.id));
+        for (const o of opened) if (o?.kind === 'receipt') this.deps.onReceipt(o.from, o.ids);
         for (const [peer, ids] of idsByPeer(arrivals, committed)) {
           this.deps.receipts.add(peer, ids);
           this.sendReceipts(peer);
@@ -138,34 +110,53 @@ export class Mailbox implements MailboxDrop {
     }
   }
 
-  /** Opens one envelope into the item it carries; null (logged) for mail we must drop. */
-  private open(username: string, envelopeB64: string): Arrival | null {
-    let opened: OpenedEnvelope;
-    try {
-      opened = openEnvelope(fromBase64(envelopeB64), {
-        username,
-        identity: this.deps.identity,
-        prekeys: this.deps.prekeys.openingKeys(),
-        maxPrekeyAgeMs: this.deps.prekeys.maxAgeMs,
-      });
-    } catch (err) {
-      this.deps.log.warn('dropped mail that does not open', { err });
+  /** Opens one envelope; null (logged) for mail we must drop. `final`: a friend's name under other keys is dropped too. */
+  private open(username: string, envelopeB64: string, final: boolean): Opened {
+    const opened = this.unseal(username, envelopeB64);
+    if (!opened) return null;
+    const content = sealedContent(opened);
+    const from = opened.senderUsername;
+    if (!content) {
+      this.deps.log.warn('dropped mail whose frame is malformed', { from, id: opened.id });
       return null;
     }
-    const friend = this.deps.friends.get(opened.senderUsername);
-    if (!friend || friend.public_key !== toBase64(opened.senderIdentityKey)) {
-      this.deps.log.warn('dropped mail from a sender who is not a friend with these keys', { from: opened.senderUsername });
+    const senderKey = toBase64(opened.senderIdentityKey);
+    const friend = this.deps.friends.get(from);
+    if (!friend) {
+      if (content.type === 'item' && content.frame.kind === GRANT_KIND) this.deps.onIntroduction(from, senderKey, content.frame);
+      else this.deps.log.warn('dropped mail from someone who is not a friend', { from });
       return null;
     }
-    const frame = sealedFrame(opened);
-    if (!frame) {
-      this.deps.log.warn('dropped mail whose frame is malformed', { from: friend.username, id: opened.id });
+    if (friend.public_key !== senderKey) {
+      if (!final) return { kind: 'other-keys', from };
+      this.deps.log.warn('dropped mail from a friend\'s name under keys other than theirs', { from });
       return null;
     }
-    return { from: friend.username, frame, via: 'offline' };
+    return content.type === 'item' ? { kind: 'item', arrival: { from, frame: content.frame, via: 'offline' } } : { kind: 'receipt', from, ids: content.ids };
   }
 
-  /** Sends owed delivery receipts to `peer` if a session is up; else asks for one, and they wait. */
+  /** Tries each of our identities (a rotation leaves mail sealed for the previous one for a while). */
+  private unseal(username: string, envelopeB64: string): OpenedEnvelope | null {
+    let bytes: Uint8Array;
+    try {
+      bytes = fromBase64(envelopeB64);
+    } catch {
+      this.deps.log.warn('dropped mail that is not base64');
+      return null;
+    }
+    let last: unknown;
+    for (const identity of this.deps.identities()) {
+      try {
+        return openEnvelope(bytes, { username, identity, prekeys: this.deps.prekeys.openingKeys(), maxPrekeyAgeMs: this.deps.prekeys.maxAgeMs });
+      } catch (err) {
+        last = err;
+      }
+    }
+    this.deps.log.warn('dropped mail that does not open', { err: last });
+    return null;
+  }
+
+  /** Sends owed delivery receipts to `peer` on a session; without one, through their mailbox, and asks for a session. */
   sendReceipts(peer: string): void {
     const ids = this.deps.receipts.forPeer(peer);
     if (ids.length === 0) return;
@@ -173,23 +164,8 @@ export class Mailbox implements MailboxDrop {
       this.deps.receipts.remove(peer, ids);
       return;
     }
+    void this.deps.drop.mailReceipts(peer);
     const friend = this.deps.friends.get(peer);
     if (friend) this.deps.transport.connect(peer, friend.addresses);
-  }
-}
-
-/**
- * The item an opened envelope carries. Version 2 seals the frame itself,
- * which must name the id the envelope binds; version 1 held a chat
- * message's timestamp and text.
- */
-function sealedFrame(opened: OpenedEnvelope): ItemFrame | null {
-  const { content, id } = opened;
-  if (content.version === 1) return { type: 'item', id, kind: MESSAGE_KIND, body: { timestamp: content.timestamp, text: content.text } };
-  try {
-    const parsed = itemFrameSchema.safeParse(JSON.parse(decoder.decode(content.payload)));
-    return parsed.success && parsed.data.id === id ? parsed.data : null;
-  } catch {
-    return null;
   }
 }

@@ -21,28 +21,35 @@ describe('messenger', () => {
     const directory = directoryFile();
     const puts: string[] = [];
     const recording: Directory = Object.assign(Object.create(directory) as Directory, {
-      mailboxPut: (recipient: string, envelope: string) => {
+      mailboxPut: (recipient: string, envelope: string, capability: string | null) => {
         puts.push(envelope);
-        return directory.mailboxPut(recipient, envelope);
+        return directory.mailboxPut(recipient, envelope, capability);
       },
     });
     const { alice, bob, session } = await friends(recording);
+    // Bob added alice back: his grant waits in alice's introduction queue until her host takes its mail.
+    alice.messenger.start();
+    await expect.poll(() => alice.store.grants.received('bob'), { interval: 5 }).toBeTruthy();
     const first = await alice.messenger.send('bob', 'while you were out');
     const second = await alice.messenger.send('bob', 'and this');
     expect([first.status, second.status]).toEqual(['stored', 'stored']);
 
-    const opened = openEnvelope(fromBase64(puts[0]!), {
-      username: 'bob',
-      identity: bob.identity,
-      prekeys: bob.store.prekeys.all().map((p) => ({
-        id: p.id,
-        keyPair: { publicKey: fromBase64(p.public_key), privateKey: fromBase64(p.private_key) },
-        createdAt: p.created_at,
-      })),
+    // Alice also mailed bob a receipt for his grant (no session carries it); the first message is sealed after it.
+    const frames = puts.map((put) => {
+      const opened = openEnvelope(fromBase64(put), {
+        username: 'bob',
+        identity: bob.identity,
+        prekeys: bob.store.prekeys.all().map((p) => ({
+          id: p.id,
+          keyPair: { publicKey: fromBase64(p.public_key), privateKey: fromBase64(p.private_key) },
+          createdAt: p.created_at,
+        })),
+      });
+      expect(opened.content.version).toBe(2);
+      return JSON.parse(new TextDecoder().decode((opened.content as { payload: Uint8Array }).payload));
     });
-    expect(opened.content.version).toBe(2);
-    const frame = JSON.parse(new TextDecoder().decode((opened.content as { payload: Uint8Array }).payload));
-    expect(frame).toMatchObject({ type: 'item', id: first.msg_id, kind: 'message', body: { text: 'while you were out' } });
+    expect(frames.map((f) => f.type)).toEqual(['receipt', 'item', 'item']);
+    expect(frames[1]).toMatchObject({ type: 'item', id: first.msg_id, kind: 'message', body: { text: 'while you were out' } });
 
     bob.messenger.start();
     await expect.poll(() => texts(bob), { interval: 5 }).toEqual(['while you were out', 'and this']);

@@ -1,22 +1,40 @@
-import type { Attachment, ClientEventMap, Contact, Message, MessagesResponse, SendResult, StatusResponse, VerifyResponse } from '../../../shared/contract.js';
+import type {
+  Attachment,
+  ClientEventMap,
+  Contact,
+  Introduction,
+  Message,
+  MessagesResponse,
+  SendResult,
+  SetupResponse,
+  StatusResponse,
+  VerifyResponse,
+} from '../../../shared/contract.js';
 import type { Limits } from '../config/limits.js';
-import { toBase64, type IdentityKeys } from '../crypto/identity.js';
 import type { Directory } from '../directory/directory.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { PeerFrame } from '../peer/peer-protocol.js';
 import type { AttachmentFiles } from '../store/attachment-files.js';
+import type { IdentityFile, IdentityState } from '../store/identity-file.js';
 import type { Store } from '../store/store.js';
 import { Attachments, type AttachmentDownload } from './attachments/attachments.js';
 import type { UploadInput } from './attachments/uploads.js';
+import { Capabilities } from './capabilities.js';
 import { Contacts } from './contacts.js';
 import { DeliveryStatus } from './delivery-status.js';
 import { DirectorySync } from './directory-sync.js';
+import { Friendships } from './friendships.js';
 import type { EventBus } from './event-bus.js';
+import { grantItem } from './grant-item.js';
 import { GroupCommit } from './group-commit.js';
 import { History, type HistoryQuery } from './history.js';
 import { Incoming } from './incoming.js';
+import { Introductions } from './introductions.js';
 import { ItemKinds } from './item-kinds.js';
+import { KeyRotator } from './key-rotator.js';
+import { MailBlocks } from './mail-blocks.js';
+import { MailDrop } from './mail-drop.js';
 import { Mailbox } from './mailbox.js';
 import { MailboxPace } from './mailbox-pace.js';
 import { OwnPresence, type Reachability } from './presence-records.js';
@@ -25,6 +43,7 @@ import { registerMessageKinds } from './message-kinds.js';
 import { MessageSender, type SendOptions } from './message-sender.js';
 import { MessageViews } from './message-views.js';
 import { Outbox } from './outbox.js';
+import { OwnIdentity } from './own-identity.js';
 import { Prekeys } from './prekeys.js';
 import { Presence } from './presence.js';
 import { ReadReceipts } from './read-receipts.js';
@@ -40,7 +59,9 @@ export interface MessengerParts {
   bus: EventBus;
   transport: PeerTransport;
   directory: Directory;
-  identity: IdentityKeys;
+  /** Our keys as loaded: the current pairs (live: shared with the peer layer), rotated ones, a rotation under way. */
+  identity: IdentityState;
+  identityFile: Pick<IdentityFile, 'save'>;
   limits: Limits;
   presenceTimeoutMs: number;
   heartbeatMs: number;
@@ -74,16 +95,20 @@ export class Messenger implements PeerEvents {
   private readonly sync: DirectorySync;
   private readonly pace: MailboxPace;
   private readonly attachments: Attachments;
+  private readonly capabilities: Capabilities;
+  private readonly friendships: Friendships;
+  private readonly rotator: KeyRotator;
 
   constructor(parts: MessengerParts) {
-    const { store, bus, transport, directory, identity, limits, log } = parts;
+    const { store, bus, transport, directory, limits, log } = parts;
     this.parts = parts;
     const transaction = <T>(fn: () => T) => store.transaction(fn);
-    const ownKeys = { publicKey: toBase64(identity.publicKey), signingKey: toBase64(identity.signingPublicKey) };
+    const identity = new OwnIdentity(parts.identity, parts.identityFile, limits.prekeyRotateMs + limits.prekeyGraceMs);
+    const ownKeys = () => ({ publicKey: identity.publicKey(), signingKey: identity.signingKey() });
     this.registration = new Registration({
       meta: store.meta,
       directory,
-      identity: { ...ownKeys, signingPrivateKey: identity.signingPrivateKey },
+      keys: () => ({ ...ownKeys(), signingPrivateKey: identity.keys.signingPrivateKey }),
       log,
     });
     const self = () => this.registration.username();
@@ -98,9 +123,39 @@ export class Messenger implements PeerEvents {
         if (friend) transport.connect(username, friend.addresses);
       },
     });
-    this.contacts = new Contacts({ friends: store.friends, directory, transport, presence: this.presence, bus, identity: ownKeys, self, log });
+    const blocks = new MailBlocks(bus);
+    this.contacts = new Contacts({
+      friends: store.friends,
+      directory,
+      transport,
+      presence: this.presence,
+      bus,
+      identity: ownKeys,
+      self,
+      mailBlocked: (username) => blocks.get(username),
+      log,
+    });
     const views = new MessageViews({ messages: store.messages, reactions: store.changes, attachments: store.attachments, bus, self });
     this.history = new History({ messages: store.messages, contacts: this.contacts, views });
+    this.capabilities = new Capabilities({
+      grants: store.grants,
+      outbox: { add: (item) => this.outbox.add(item), drain: (peer, items) => this.outbox.drain(peer, items) },
+      outboxItems: store.outbox,
+      transaction,
+      directory,
+      registration: this.registration,
+      meta: store.meta,
+      log,
+    });
+    const introductions = new Introductions({ repo: store.introductions, bus, limits, log });
+    this.friendships = new Friendships({
+      contacts: this.contacts,
+      friends: store.friends,
+      capabilities: this.capabilities,
+      introductions,
+      receipts: store.receipts,
+      refresh: () => this.sync.tick(),
+    });
     const kinds = new ItemKinds();
     registerMessageKinds(kinds, {
       messages: store.messages,
@@ -119,13 +174,36 @@ export class Messenger implements PeerEvents {
       },
       withdrawAttachments: (msgId) => this.attachments.withdrawn(msgId),
     });
+    kinds.register(
+      grantItem({
+        capabilities: this.capabilities,
+        onGranted: (peer) => {
+          // Their mailbox and presence are open to us now.
+          blocks.clear(peer);
+          this.outbox.wake(peer);
+          void this.sync.tick();
+          bus.emit('friends_changed', {});
+        },
+      }),
+    );
     this.incoming = new Incoming({ kinds, isFriend: (username) => store.friends.get(username) !== undefined, transaction, transport, log });
     this.prekeys = new Prekeys({
       prekeys: store.prekeys,
       directory,
       registration: this.registration,
-      signingPrivateKey: identity.signingPrivateKey,
+      signingKey: () => identity.keys.signingPrivateKey,
       limits,
+    });
+    const drop = new MailDrop({
+      directory,
+      friends: store.friends,
+      receipts: store.receipts,
+      registration: this.registration,
+      capabilities: this.capabilities,
+      blocks,
+      identity: () => identity.keys,
+      prekeyMaxAgeMs: () => this.prekeys.maxAgeMs,
+      log,
     });
     this.mailbox = new Mailbox({
       directory,
@@ -135,8 +213,12 @@ export class Messenger implements PeerEvents {
       prekeys: this.prekeys,
       incoming: this.incoming,
       transport,
-      // The X25519 pair only: sealing and opening mail never needs the signing key.
-      identity: { publicKey: identity.publicKey, privateKey: identity.privateKey },
+      drop,
+      // The X25519 pairs only: opening mail never needs the signing key.
+      identities: () => identity.openers(),
+      onReceipt: (from, ids) => this.outbox.confirm(from, ids, 'offline'),
+      onIntroduction: (username, publicKey, frame) => introductions.keep(username, publicKey, frame),
+      recheck: () => this.sync.tick(),
       limits,
       log,
     });
@@ -145,7 +227,7 @@ export class Messenger implements PeerEvents {
       repo: store.outbox,
       transaction,
       transport,
-      mailbox: this.mailbox,
+      mailbox: drop,
       status: this.delivery,
       canSend: (peer) => this.contacts.canSend(peer),
       limits,
@@ -186,7 +268,18 @@ export class Messenger implements PeerEvents {
     });
     this.reads = new ReadReceipts({ messages: store.messages, transport });
     this.typing = new Typing({ transport, bus, clearMs: limits.typingClearMs });
-    const own = new OwnPresence(store.meta, identity.signingPrivateKey, parts.reachability);
+    this.rotator = new KeyRotator({
+      identity,
+      registration: this.registration,
+      directory,
+      rotated: async () => {
+        // Sessions run on the old static key: close them, so every friend meets the new one.
+        for (const friend of store.friends.all()) transport.disconnect(friend.username);
+        await this.prekeys.ensure(true).catch((err: unknown) => log.warn('prekey after key rotation failed', { err }));
+        void this.sync.tick();
+      },
+    });
+    const own = new OwnPresence(store.meta, () => identity.keys.signingPrivateKey, parts.reachability);
     this.sync = new DirectorySync({
       directory,
       friends: store.friends,
@@ -196,6 +289,11 @@ export class Messenger implements PeerEvents {
       transport,
       heartbeatMs: parts.heartbeatMs,
       ownPresence: (username) => own.sign(username),
+      presenceCapabilities: (names) => this.capabilities.presenceFor(names),
+      upkeep: async () => {
+        await this.capabilities.sync();
+        await this.rotator.finish().catch((err: unknown) => log.warn('finishing the key rotation failed', { err }));
+      },
       onRecovered: () => {
         this.outbox.wake();
         void this.mailbox.poll();
@@ -205,7 +303,9 @@ export class Messenger implements PeerEvents {
     this.pace = new MailboxPace({
       bus,
       limits,
-      unreachable: () => store.friends.lastSeen().some((f) => this.presence.isOnline(f.username, f) && !transport.isConnected(f.username)),
+      expecting: () =>
+        !store.grants.receivedFromEveryFriend() ||
+        store.friends.lastSeen().some((f) => this.presence.isOnline(f.username, f) && !transport.isConnected(f.username)),
       poll: () => this.mailbox.poll(),
     });
   }
@@ -247,10 +347,21 @@ export class Messenger implements PeerEvents {
     return this.registration.username();
   }
 
-  async setup(username: string): Promise<StatusResponse> {
-    await this.registration.claim(username);
-    await this.prekeys.ensure();
-    void this.sync.tick();
+  /** Claims the username (paying the directory's proof of work); the answer carries the recovery code, shown this once. */
+  async setup(username: string): Promise<SetupResponse> {
+    const code = await this.registration.claim(username);
+    return this.settled(code);
+  }
+
+  /** Takes a username back with its recovery code, for this profile's new keys; answers the new recovery code. */
+  async recover(username: string, recoveryCode: string): Promise<SetupResponse> {
+    const code = await this.registration.recover(username, recoveryCode);
+    return this.settled(code);
+  }
+
+  /** Moves to new keys vouched for by the old ones; friends' hosts follow without a key-change alarm. */
+  async rotateKeys(): Promise<StatusResponse> {
+    await this.rotator.rotate();
     return this.status();
   }
 
@@ -259,11 +370,20 @@ export class Messenger implements PeerEvents {
   }
 
   addFriend(username: string): Promise<Contact> {
-    return this.contacts.add(username);
+    return this.friendships.add(username);
   }
 
   removeFriend(username: string): void {
-    this.contacts.remove(username);
+    this.friendships.remove(username);
+  }
+
+  /** People who added us and whom we have not added (yet). */
+  pendingIntroductions(): Introduction[] {
+    return this.friendships.pending();
+  }
+
+  dismissIntroduction(username: string): void {
+    this.friendships.dismiss(username);
   }
 
   verification(username: string): VerifyResponse {
@@ -338,11 +458,19 @@ export class Messenger implements PeerEvents {
     }
   }
 
+  private async settled(recoveryCode: string): Promise<SetupResponse> {
+    await this.prekeys.ensure();
+    void this.sync.tick();
+    return { ...this.status(), recovery_code: recoveryCode };
+  }
+
   // PeerEvents: what the transport reports.
 
   sessionUp(username: string): void {
     // First the outbox, so the presence transition's wake finds the new session's items already on their way.
     this.outbox.sessionUp(username);
+    // Offered again on every session, so a lost or forgotten grant heals.
+    this.capabilities.offer(username);
     this.presence.sessionUp(username);
     this.reads.resend(username);
     this.mailbox.sendReceipts(username);

@@ -17,7 +17,8 @@ export class Prekeys {
       prekeys: PrekeysRepo;
       directory: Pick<Directory, 'publishPrekey'>;
       registration: Pick<Registration, 'username' | 'secret'>;
-      signingPrivateKey: Uint8Array;
+      /** Our current signing key (a key rotation changes it). */
+      signingKey: () => Uint8Array;
       limits: Pick<Limits, 'prekeyRotateMs' | 'prekeyGraceMs'>;
     },
   ) {}
@@ -27,18 +28,22 @@ export class Prekeys {
     return this.deps.limits.prekeyRotateMs + this.deps.limits.prekeyGraceMs;
   }
 
-  /** Creates and publishes a prekey when there is none or the newest is due for rotation. */
-  async ensure(): Promise<void> {
+  /**
+   * Creates and publishes a prekey when there is none, the newest is due for
+   * rotation, or `fresh` asks for one (our keys rotated: the directory
+   * dropped the prekeys the old key signed).
+   */
+  async ensure(fresh = false): Promise<void> {
     const username = this.deps.registration.username();
     if (!username) return;
     const { prekeys } = this.deps;
     let newest = prekeys.newest();
-    if (!newest || Date.now() - Date.parse(newest.created_at) > this.deps.limits.prekeyRotateMs) {
+    if (fresh || !newest || Date.now() - Date.parse(newest.created_at) > this.deps.limits.prekeyRotateMs) {
       const pair = generateX25519();
       const signed = signPrekey(
         username,
         { id: (newest?.id ?? 0) + 1, publicKey: toBase64(pair.publicKey), createdAt: new Date().toISOString() },
-        this.deps.signingPrivateKey,
+        this.deps.signingKey(),
       );
       prekeys.insert({
         id: signed.id,

@@ -20,7 +20,7 @@ function database() {
 describe('our own presence record', () => {
   it('is signed by our key and never dated before the last one, even when the clock steps back', () => {
     const keys = sodium.crypto_sign_keypair();
-    const own = new OwnPresence(new MetaRepo(database()), keys.privateKey, () => ({ addresses: ['10.0.0.1:9100'], dhtKey: null }));
+    const own = new OwnPresence(new MetaRepo(database()), () => keys.privateKey, () => ({ addresses: ['10.0.0.1:9100'], dhtKey: null }));
     const first = own.sign('alice', Date.parse('2026-12-01T10:00:00.000Z'));
     const second = own.sign('alice', Date.parse('2026-12-01T09:00:00.000Z'));
     expect(verifyPresence('alice', b64(keys.publicKey), first)).toBe(true);

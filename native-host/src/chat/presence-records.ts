@@ -28,7 +28,8 @@ const ISSUED_AT_KEY = 'presence_issued_at';
 export class OwnPresence {
   constructor(
     private readonly meta: MetaRepo,
-    private readonly signingPrivateKey: Uint8Array,
+    /** Our current signing key (a key rotation changes it). */
+    private readonly signingKey: () => Uint8Array,
     private readonly reachability: () => Reachability,
   ) {}
 
@@ -36,7 +37,7 @@ export class OwnPresence {
     const last = Date.parse(this.meta.get(ISSUED_AT_KEY) ?? '') || 0;
     const issuedAt = new Date(Math.max(now, last + 1)).toISOString();
     this.meta.set(ISSUED_AT_KEY, issuedAt);
-    return signPresence(username, { ...this.reachability(), issuedAt }, this.signingPrivateKey);
+    return signPresence(username, { ...this.reachability(), issuedAt }, this.signingKey());
   }
 }
 

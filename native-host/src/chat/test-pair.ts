@@ -28,7 +28,7 @@ export interface Node {
 /** A local directory in a temp file, removed when the test ends. */
 export function directoryFile(): LocalDirectory {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-chat-'));
-  const directory = new LocalDirectory({ path: path.join(dir, 'directory.sqlite') });
+  const directory = new LocalDirectory({ path: path.join(dir, 'directory.sqlite'), settings: { powRegisterBits: 2, powIntroBits: 2 } });
   onTestFinished(() => {
     directory.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -50,7 +50,8 @@ export async function node(name: string, directory: Directory): Promise<Node> {
     bus,
     transport,
     directory,
-    identity,
+    identity: { current: identity, previous: [], pending: null },
+    identityFile: { save: () => undefined },
     limits: fastLimits(),
     presenceTimeoutMs: 60_000,
     heartbeatMs: 60_000,

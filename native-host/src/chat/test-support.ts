@@ -71,7 +71,7 @@ export const NO_UPLOADS: Pick<OutgoingAttachments, 'check' | 'attach'> = {
 export function friendRow(
   username: string,
   over: Partial<FriendRow> = {},
-): Omit<FriendRow, 'verified' | 'seen_public_key' | 'seen_signing_key' | 'dht_key' | 'presence_at'> {
+): Omit<FriendRow, 'verified' | 'seen_public_key' | 'seen_signing_key' | 'dht_key' | 'presence_at' | 'keys_rotated_at'> {
   return {
     username,
     public_key: Buffer.alloc(32, 1).toString('base64'),

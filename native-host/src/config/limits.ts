@@ -108,6 +108,9 @@ export interface Limits {
   maxFileRequests: number;
   /** A friend's message dated further ahead of our clock than this is shown at the time it arrived. */
   maxClockSkewMs: number;
+  /** Grants from people who are not friends yet ("wants to chat") kept at most, and for how long. */
+  maxIntroductions: number;
+  introductionMaxAgeMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -162,6 +165,8 @@ export const DEFAULT_LIMITS: Limits = {
   unsentAttachmentTtlMs: 24 * 3600 * 1000,
   maxFileRequests: 256,
   maxClockSkewMs: 5 * 60_000,
+  maxIntroductions: 50,
+  introductionMaxAgeMs: 30 * 24 * 3600 * 1000,
 };
 
 /** Applies `name=value` overrides; unknown names and non-positive numbers are errors. */

@@ -1,5 +1,5 @@
 import type { DirectoryKind } from '../../../shared/contract.js';
-import type { Directory, DirectoryLimits } from './directory.js';
+import type { Directory } from './directory.js';
 import { LocalDirectory } from './local-directory.js';
 
 export interface CreateDirectoryOptions {
@@ -9,8 +9,6 @@ export interface CreateDirectoryOptions {
   /** Project URL and anon key (supabase). */
   supabaseUrl?: string;
   supabaseKey?: string;
-  /** Caps of the local directory; a Supabase directory enforces its own, server-side. */
-  limits?: Partial<DirectoryLimits>;
   /** Per-call timeout of the Supabase directory. */
   timeoutMs?: number;
 }
@@ -23,7 +21,7 @@ export interface CreateDirectoryOptions {
 export async function createDirectory(options: CreateDirectoryOptions): Promise<Directory> {
   if (options.kind === 'local') {
     if (!options.path) throw new Error('the local directory needs a path (--directory-path)');
-    return new LocalDirectory({ path: options.path, limits: options.limits });
+    return new LocalDirectory({ path: options.path });
   }
   if (!options.supabaseUrl || !options.supabaseKey) {
     throw new Error('the supabase directory needs --supabase-url and --supabase-key');

@@ -1,4 +1,8 @@
 import type { DirectoryKind } from '../../../shared/contract.js';
+import type { CapabilityGrant } from './capability.js';
+import type { WorkProof } from './proof-of-work.js';
+import type { KeyRotation } from './rotation.js';
+import type { DirectoryPolicy } from './settings.js';
 
 /**
  * The directory port: presence, key lookup and the offline mailbox. The
@@ -52,11 +56,16 @@ export interface SignedPresence extends PresenceFields {
 export interface DirectoryEntry extends KeyRecord {
   /** Newest first; the directory keeps the current one and its predecessor. */
   prekeys: SignedPrekey[];
-  /** The newest presence record the user's host sent, stored as given; null before the first. */
+  /** The newest key rotations (oldest first), each signed by the keys before it. */
+  rotations: KeyRotation[];
+  /**
+   * The newest presence record the user's host sent, stored as given; null
+   * before the first, and for anyone without a presence capability from
+   * the user (unless the user's host predates capabilities: see the migration).
+   */
   presence: SignedPresence | null;
-  /** Last heartbeat, by the directory's clock. */
+  /** Last heartbeat, by the directory's clock; null on the same terms as `presence`. */
   lastSeen: string | null;
-  lastIp: string | null;
 }
 
 export interface MailboxItem {
@@ -66,36 +75,36 @@ export interface MailboxItem {
   createdAt: string;
 }
 
-export interface DirectoryLimits {
-  maxEnvelopeBytes: number;
-  maxPendingPerRecipient: number;
-  maxEnvelopeAgeMs: number;
-  maxLookupBatch: number;
-  maxTakeBatch: number;
+/** What a new claim carries beyond the key record and secret. */
+export interface ClaimProof {
+  /** SHA-256 (hex) of the recovery code that can re-claim the name later. */
+  recoveryHash: string;
+  /** A proof of work for purpose `register` and subject the username. */
+  work: WorkProof;
 }
-
-export const DEFAULT_DIRECTORY_LIMITS: DirectoryLimits = {
-  maxEnvelopeBytes: 64 * 1024,
-  maxPendingPerRecipient: 1000,
-  maxEnvelopeAgeMs: 30 * 24 * 3600 * 1000,
-  maxLookupBatch: 200,
-  maxTakeBatch: 100,
-};
 
 /**
  * Every method rejects with a ParleyError: USERNAME_TAKEN, DIRECTORY_REJECTED
- * (bad secret, unknown user, malformed record), DIRECTORY_LIMIT (a cap) or
- * DIRECTORY_UNREACHABLE (the service or file cannot be reached).
+ * (bad secret, unknown user, malformed record), DIRECTORY_LIMIT (a size or
+ * batch cap), PROOF_REQUIRED (missing, stale or too weak proof of work),
+ * CAPABILITY_REQUIRED (no valid capability for this mailbox), RATE_LIMITED
+ * (too many calls from this address), DIRECTORY_FULL (the directory is
+ * full), RECOVERY_REFUSED (wrong recovery code) or DIRECTORY_UNREACHABLE
+ * (the service or file cannot be reached).
  */
 export interface Directory {
   readonly kind: DirectoryKind;
 
+  /** The difficulty and sizes clients must meet. Public. */
+  policy(): Promise<DirectoryPolicy>;
+
   /**
-   * Claims `record.username`, bound to `secret` (the directory keeps only its
-   * SHA-256). Claiming again with the same secret and keys succeeds, so a
-   * host can repeat a registration it is unsure landed.
+   * Without `claim`: repeats the claim of a name bound to this secret and
+   * these keys (idempotent; PROOF_REQUIRED when the name is not, or no
+   * longer, ours). With `claim`: claims a free name (or one idle past
+   * `nameIdleMs`), paying with a proof of work, rate limited per address.
    */
-  register(record: KeyRecord, secret: string): Promise<void>;
+  register(record: KeyRecord, secret: string, claim?: ClaimProof): Promise<void>;
 
   /**
    * Marks the user present now (directory time) and stores their signed
@@ -103,20 +112,49 @@ export interface Directory {
    */
   heartbeat(username: string, secret: string, presence: SignedPresence): Promise<void>;
 
-  /** Entries for the usernames that exist; unknown names are left out. */
-  lookup(usernames: string[]): Promise<DirectoryEntry[]>;
+  /**
+   * Entries for the usernames that exist; unknown names are left out. Key
+   * records, prekeys and rotations are public; presence and last_seen come
+   * only with the user's presence capability in `capabilities` (by name).
+   */
+  lookup(usernames: string[], capabilities?: Readonly<Record<string, string>>): Promise<DirectoryEntry[]>;
 
   /** Publishes a new signed prekey; older ones beyond the previous are dropped. */
   publishPrekey(username: string, secret: string, prekey: SignedPrekey): Promise<void>;
 
-  /** Anonymous: stores an envelope for `recipient`, returns its id. */
-  mailboxPut(recipient: string, envelope: string): Promise<string>;
+  /** Registers the hashes of capabilities the user gave (idempotent). */
+  grant(username: string, secret: string, grants: CapabilityGrant[]): Promise<void>;
 
-  /** The owner's pending envelopes, oldest first, at most `limit`. */
+  /** Forgets these capability hashes of the user's: their holders are refused from now on. */
+  revoke(username: string, secret: string, hashes: string[]): Promise<void>;
+
+  /**
+   * Ends the open mailbox and presence of a user registered before
+   * capabilities existed: from now on only capabilities let anyone in.
+   */
+  endLegacy(username: string, secret: string): Promise<void>;
+
+  /** Stores an envelope for `recipient` from a holder of their drop capability; returns its id. */
+  mailboxPut(recipient: string, envelope: string, capability: string | null): Promise<string>;
+
+  /** First contact: a small envelope in the recipient's introduction queue, paid with a proof of work. */
+  introPut(recipient: string, envelope: string, work: WorkProof): Promise<string>;
+
+  /** The owner's pending envelopes, friends' mail before introductions, oldest first, at most `limit`. */
   mailboxTake(username: string, secret: string, limit: number): Promise<MailboxItem[]>;
 
   /** Deletes the owner's envelopes with these ids. */
   mailboxAck(username: string, secret: string, ids: string[]): Promise<void>;
+
+  /** Moves the user to new keys, vouched for by the old signing key (`rotation`); drops the old prekeys. */
+  rotateKeys(username: string, secret: string, record: KeyRecord, rotation: KeyRotation): Promise<void>;
+
+  /**
+   * Re-claims a name with its recovery code, for new keys and a new secret
+   * (the old data dir is lost): the name's capabilities, prekeys and mail
+   * are dropped, as nothing can use them any more.
+   */
+  recover(record: KeyRecord, recoveryCode: string, secret: string, recoveryHash: string): Promise<void>;
 
   close(): Promise<void>;
 }

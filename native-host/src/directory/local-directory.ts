@@ -1,30 +1,25 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { errors, isParleyError } from '../errors.js';
-import { loadSodium } from '../crypto/sodium.js';
-import {
-  DEFAULT_DIRECTORY_LIMITS,
-  type Directory,
-  type DirectoryEntry,
-  type DirectoryLimits,
-  type KeyRecord,
-  type MailboxItem,
-  type SignedPrekey,
-  type SignedPresence,
+import type { CapabilityGrant } from './capability.js';
+import type {
+  ClaimProof,
+  Directory,
+  DirectoryEntry,
+  KeyRecord,
+  MailboxItem,
+  SignedPrekey,
+  SignedPresence,
 } from './directory.js';
+import * as accounts from './local-accounts.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, LocalFile, isUnusableFileError } from './local-file.js';
-import { readEntries, readMailbox, type UserRow } from './local-queries.js';
-import {
-  addressHost,
-  checkKeyRecord,
-  checkPrekey,
-  checkPresence,
-  checkSecret,
-  envelopeBytes,
-  isUsername,
-} from './validation.js';
-
-const sodium = await loadSodium();
+import * as grants from './local-grants.js';
+import * as mail from './local-mail.js';
+import { readEntries } from './local-queries.js';
+import { readSettings, writeSettings } from './local-settings.js';
+import type { WorkProof } from './proof-of-work.js';
+import type { KeyRotation } from './rotation.js';
+import { policyOf, type DirectoryPolicy, type DirectorySettings } from './settings.js';
+import { checkPrekey, checkPresence, isUsername } from './validation.js';
 
 /** How many prekeys per user the directory keeps: the current one and its predecessor. */
 export const PREKEYS_KEPT = 2;
@@ -32,7 +27,8 @@ export const PREKEYS_KEPT = 2;
 export interface LocalDirectoryOptions {
   /** The SQLite file shared by every host on this machine. */
   path: string;
-  limits?: Partial<DirectoryLimits>;
+  /** Written into the file's settings table when opening (tests, an operator's tool); hosts pass none. */
+  settings?: Partial<DirectorySettings>;
   busyTimeoutMs?: number;
   /** The directory's clock, in ms since the epoch. */
   now?: () => number;
@@ -41,11 +37,11 @@ export interface LocalDirectoryOptions {
 /**
  * The embedded directory: one SQLite file shared by every host on the
  * machine. WAL plus BEGIN IMMEDIATE writes let several processes use it at
- * once; each operation is one short transaction.
+ * once; each operation is one short transaction, which reads the file's
+ * settings first. The rules are the SQL directory's, in local-*.ts.
  */
 export class LocalDirectory implements Directory {
   readonly kind = 'local' as const;
-  readonly limits: DirectoryLimits;
   private readonly path: string;
   private readonly busyTimeoutMs: number;
   private readonly now: () => number;
@@ -55,61 +51,47 @@ export class LocalDirectory implements Directory {
   /** Creates the file (and its folder, 0700) if needed; throws DIRECTORY_UNREACHABLE if it cannot. */
   constructor(options: LocalDirectoryOptions) {
     this.path = options.path;
-    this.limits = { ...DEFAULT_DIRECTORY_LIMITS, ...options.limits };
     this.busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     this.now = options.now ?? Date.now;
     this.file = LocalFile.open(this.path, true, this.busyTimeoutMs);
+    if (options.settings) writeSettings(this.file.db, options.settings);
   }
 
-  async register(record: KeyRecord, secret: string): Promise<void> {
-    checkKeyRecord(record);
-    checkSecret(secret);
-    const hash = sha256(secret);
-    this.write((db) => {
-      const existing = db.prepare('SELECT * FROM users WHERE username = ?').get(record.username) as UserRow | undefined;
-      if (existing === undefined) {
-        db.prepare(
-          `INSERT INTO users (username, public_key, signing_key, signature, secret_hash, created_at)
-           VALUES (?, ?, ?, ?, ?, ?)`,
-        ).run(record.username, record.publicKey, record.signingKey, record.signature, hash, this.now());
-        return;
-      }
-      const same =
-        timingSafeEqual(existing.secret_hash, hash) &&
-        existing.public_key === record.publicKey &&
-        existing.signing_key === record.signingKey;
-      if (!same) throw errors.usernameTaken(record.username);
-    });
+  async policy(): Promise<DirectoryPolicy> {
+    return this.read(({ settings }) => policyOf(settings));
+  }
+
+  async register(record: KeyRecord, secret: string, claim?: ClaimProof): Promise<void> {
+    this.write((call) => accounts.register(call, record, secret, claim));
   }
 
   async heartbeat(username: string, secret: string, presence: SignedPresence): Promise<void> {
     const record = checkPresence(presence);
-    const first = record.addresses[0];
-    this.write((db) => {
-      this.authenticate(db, username, secret);
-      db.prepare('UPDATE users SET presence = ?, addresses = ?, last_seen = ?, last_ip = ? WHERE username = ?').run(
+    this.write(({ db, now }) => {
+      accounts.authenticate(db, username, secret);
+      db.prepare('UPDATE users SET presence = ?, addresses = ?, last_seen = ? WHERE username = ?').run(
         JSON.stringify(record),
         JSON.stringify(record.addresses),
-        this.now(),
-        first === undefined ? null : addressHost(first),
+        now,
         username,
       );
     });
   }
 
-  async lookup(usernames: string[]): Promise<DirectoryEntry[]> {
-    if (usernames.length > this.limits.maxLookupBatch) {
-      throw errors.directoryLimit(`Lookup of more than ${this.limits.maxLookupBatch} users at once`);
-    }
-    const wanted = [...new Set(usernames.filter(isUsername))];
-    if (wanted.length === 0) return [];
-    return this.read((db) => readEntries(db, wanted));
+  async lookup(usernames: string[], capabilities: Readonly<Record<string, string>> = {}): Promise<DirectoryEntry[]> {
+    return this.read(({ db, settings, now }) => {
+      if (usernames.length > settings.maxLookupBatch) {
+        throw errors.directoryLimit(`Lookup of more than ${settings.maxLookupBatch} users at once`);
+      }
+      const wanted = [...new Set(usernames.filter(isUsername))];
+      return wanted.length === 0 ? [] : readEntries(db, wanted, capabilities, now);
+    });
   }
 
   async publishPrekey(username: string, secret: string, prekey: SignedPrekey): Promise<void> {
     checkPrekey(prekey);
-    this.write((db) => {
-      this.authenticate(db, username, secret);
+    this.write(({ db }) => {
+      accounts.authenticate(db, username, secret);
       db.prepare(
         `INSERT INTO prekeys (username, id, public_key, created_at, signature) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (username, id) DO UPDATE SET
@@ -122,58 +104,55 @@ export class LocalDirectory implements Directory {
     });
   }
 
-  async mailboxPut(recipient: string, envelope: string): Promise<string> {
-    const { maxEnvelopeBytes, maxPendingPerRecipient } = this.limits;
-    // Length first, so an oversized body is refused before it is scanned.
-    if (typeof envelope === 'string' && envelope.length > Math.ceil(maxEnvelopeBytes / 3) * 4) {
-      throw errors.directoryLimit(`Envelope larger than ${maxEnvelopeBytes} bytes`);
-    }
-    const size = envelopeBytes(envelope);
-    if (size <= 0) throw errors.directoryRejected('Envelope must be non-empty standard base64');
-    if (size > maxEnvelopeBytes) throw errors.directoryLimit(`Envelope larger than ${maxEnvelopeBytes} bytes`);
-    return this.write((db) => {
-      const known = isUsername(recipient) && db.prepare('SELECT 1 FROM users WHERE username = ?').get(recipient);
-      if (!known) throw errors.directoryRejected(`Unknown recipient '${String(recipient).slice(0, 64)}'`);
-      this.purgeExpired(db);
-      const { pending } = db.prepare('SELECT count(*) AS pending FROM mailbox WHERE recipient = ?').get(recipient) as {
-        pending: number;
-      };
-      if (pending >= maxPendingPerRecipient) {
-        throw errors.directoryLimit(`Mailbox of '${recipient}' holds ${maxPendingPerRecipient} envelopes already`);
-      }
-      const id = uuidV4();
-      db.prepare('INSERT INTO mailbox (id, recipient, envelope, created_at) VALUES (?, ?, ?, ?)').run(
-        id,
-        recipient,
-        envelope,
-        this.now(),
-      );
-      return id;
-    });
+  async grant(username: string, secret: string, list: CapabilityGrant[]): Promise<void> {
+    this.write((call) => grants.grant(call, username, secret, list));
+  }
+
+  async revoke(username: string, secret: string, hashes: string[]): Promise<void> {
+    this.write((call) => grants.revoke(call, username, secret, hashes));
+  }
+
+  async endLegacy(username: string, secret: string): Promise<void> {
+    this.write((call) => grants.endLegacy(call, username, secret));
+  }
+
+  async mailboxPut(recipient: string, envelope: string, capability: string | null): Promise<string> {
+    return this.write((call) => mail.put(call, recipient, envelope, capability));
+  }
+
+  async introPut(recipient: string, envelope: string, work: WorkProof): Promise<string> {
+    return this.write((call) => mail.introPut(call, recipient, envelope, work));
   }
 
   async mailboxTake(username: string, secret: string, limit: number): Promise<MailboxItem[]> {
     if (!Number.isSafeInteger(limit) || limit < 1) throw errors.directoryRejected('Take limit must be a positive integer');
-    const count = Math.min(limit, this.limits.maxTakeBatch);
-    return this.write((db) => {
-      this.authenticate(db, username, secret);
-      this.purgeExpired(db);
-      return readMailbox(db, username, count);
+    return this.write((call) => {
+      accounts.authenticate(call.db, username, secret);
+      mail.purgeExpired(call);
+      return mail.take(call.db, username, Math.min(limit, call.settings.maxTakeBatch));
     });
   }
 
   async mailboxAck(username: string, secret: string, ids: string[]): Promise<void> {
     if (!Array.isArray(ids)) throw errors.directoryRejected('Ack ids must be a list');
-    if (ids.length > this.limits.maxTakeBatch) {
-      throw errors.directoryLimit(`Ack of more than ${this.limits.maxTakeBatch} envelopes at once`);
-    }
-    this.write((db) => {
-      this.authenticate(db, username, secret);
+    this.write(({ db, settings }) => {
+      if (ids.length > settings.maxTakeBatch) throw errors.directoryLimit(`Ack of more than ${settings.maxTakeBatch} envelopes at once`);
+      accounts.authenticate(db, username, secret);
       db.prepare('DELETE FROM mailbox WHERE recipient = ? AND id IN (SELECT value FROM json_each(?))').run(
         username,
         JSON.stringify(ids.filter((id) => typeof id === 'string')),
       );
     });
+  }
+
+  async rotateKeys(username: string, secret: string, record: KeyRecord, rotation: KeyRotation): Promise<void> {
+    this.write((call) => accounts.rotateKeys(call, username, secret, record, rotation));
+  }
+
+  async recover(record: KeyRecord, recoveryCode: string, secret: string, recoveryHash: string): Promise<void> {
+    // The attempt is counted in a commit of its own, so refused codes count too.
+    this.write((call) => accounts.countRecoveryAttempt(call));
+    this.write((call) => accounts.recover(call, record, recoveryCode, secret, recoveryHash));
   }
 
   async close(): Promise<void> {
@@ -182,30 +161,16 @@ export class LocalDirectory implements Directory {
     this.file = null;
   }
 
-  private authenticate(db: Database.Database, username: string, secret: string): void {
-    checkSecret(secret);
-    const row = isUsername(username)
-      ? (db.prepare('SELECT secret_hash FROM users WHERE username = ?').get(username) as
-          | Pick<UserRow, 'secret_hash'>
-          | undefined)
-      : undefined;
-    // Hash and compare even for unknown users so timing does not tell them apart.
-    const stored = row?.secret_hash ?? new Uint8Array(32);
-    if (!timingSafeEqual(stored, sha256(secret)) || row === undefined) {
-      throw errors.directoryRejected('Unknown user or wrong secret');
-    }
+  private write<T>(body: (call: accounts.LocalCall) => T): T {
+    return this.use((db) => db.transaction(() => body(this.call(db))).immediate());
   }
 
-  private purgeExpired(db: Database.Database): void {
-    db.prepare('DELETE FROM mailbox WHERE created_at < ?').run(this.now() - this.limits.maxEnvelopeAgeMs);
+  private read<T>(body: (call: accounts.LocalCall) => T): T {
+    return this.use((db) => db.transaction(() => body(this.call(db))).deferred());
   }
 
-  private write<T>(body: (db: Database.Database) => T): T {
-    return this.use((db) => db.transaction(body).immediate(db));
-  }
-
-  private read<T>(body: (db: Database.Database) => T): T {
-    return this.use((db) => db.transaction(body).deferred(db));
+  private call(db: Database.Database): accounts.LocalCall {
+    return { db, settings: readSettings(db), now: this.now() };
   }
 
   /**
@@ -236,19 +201,4 @@ export class LocalDirectory implements Directory {
     this.file?.close();
     this.file = null;
   }
-}
-
-// SHA-256 because the Supabase directory stores the same hash with core
-// PostgreSQL's sha256(); the standard libsodium build has no SHA-256. It is
-// a lookup hash of a high-entropy secret, not a protocol primitive.
-function sha256(secret: string): Uint8Array {
-  return createHash('sha256').update(secret, 'utf8').digest();
-}
-
-function uuidV4(): string {
-  const bytes = sodium.randombytes_buf(16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = sodium.to_hex(bytes);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

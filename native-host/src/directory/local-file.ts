@@ -2,46 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { errors } from '../errors.js';
+import { migrate } from './local-schema.js';
 
 /** How long a writer waits for another process's lock before giving up. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
-
-const SCHEMA_VERSION = 2;
-
-const SCHEMA_V1 = `
-  CREATE TABLE IF NOT EXISTS users (
-    username    TEXT PRIMARY KEY,
-    public_key  TEXT NOT NULL,
-    signing_key TEXT NOT NULL,
-    signature   TEXT NOT NULL,
-    secret_hash BLOB NOT NULL,
-    addresses   TEXT NOT NULL DEFAULT '[]',
-    last_seen   INTEGER,
-    last_ip     TEXT,
-    created_at  INTEGER NOT NULL
-  );
-  CREATE TABLE IF NOT EXISTS prekeys (
-    username   TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
-    id         INTEGER NOT NULL,
-    public_key TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    signature  TEXT NOT NULL,
-    PRIMARY KEY (username, id)
-  );
-  CREATE TABLE IF NOT EXISTS mailbox (
-    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-    id         TEXT NOT NULL UNIQUE,
-    recipient  TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
-    envelope   TEXT NOT NULL,
-    created_at INTEGER NOT NULL
-  );
-  CREATE INDEX IF NOT EXISTS mailbox_by_recipient ON mailbox (recipient, seq);
-  CREATE INDEX IF NOT EXISTS mailbox_by_age ON mailbox (created_at);
-`;
-
-// Version 2: the signed presence record (JSON), stored as the host sent it.
-// `addresses` and `last_ip` are still written, from the record.
-const SCHEMA_V2 = `ALTER TABLE users ADD COLUMN presence TEXT;`;
 
 // SQLite result codes meaning the file itself cannot be used right now
 // (gone, locked too long, unreadable, not a database).
@@ -130,16 +94,4 @@ export class LocalFile {
       // Closing a handle on a vanished file can fail; it is being dropped anyway.
     }
   }
-}
-
-function migrate(db: Database.Database): void {
-  if (db.pragma('user_version', { simple: true }) === SCHEMA_VERSION) return;
-  // Re-checked inside the write lock: several hosts may open a new file at once.
-  db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) throw new Error(`directory file schema ${version} is newer than this host`);
-    if (version < 1) db.exec(SCHEMA_V1);
-    if (version < 2) db.exec(SCHEMA_V2);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  }).immediate();
 }

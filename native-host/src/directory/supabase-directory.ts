@@ -1,7 +1,12 @@
 import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { errors, type ParleyError } from '../errors.js';
-import type { Directory, DirectoryEntry, KeyRecord, MailboxItem, SignedPrekey, SignedPresence } from './directory.js';
+import type { CapabilityGrant } from './capability.js';
+import type { ClaimProof, Directory, DirectoryEntry, KeyRecord, MailboxItem, SignedPrekey, SignedPresence } from './directory.js';
+import type { WorkProof } from './proof-of-work.js';
+import type { KeyRotation } from './rotation.js';
+import type { DirectoryPolicy } from './settings.js';
+import { toEntry, toMailboxItem, toPolicy } from './supabase-rows.js';
 
 /** How long one directory call may take before it counts as unreachable. */
 export const DEFAULT_SUPABASE_TIMEOUT_MS = 10_000;
@@ -10,6 +15,8 @@ export interface SupabaseDirectoryOptions {
   url: string;
   anonKey: string;
   timeoutMs?: number;
+  /** Extra headers on every call (a proxy's forwarding headers, in tests). */
+  headers?: Record<string, string>;
 }
 
 type RealtimeTransport = NonNullable<NonNullable<SupabaseClientOptions<'public'>['realtime']>['transport']>;
@@ -34,6 +41,7 @@ export class SupabaseDirectory implements Directory {
   constructor(options: SupabaseDirectoryOptions) {
     this.client = createClient(options.url, options.anonKey, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      global: { headers: options.headers ?? {} },
       // Realtime is unused, but supabase-js builds its client eagerly and
       // Node 20 has no global WebSocket.
       realtime: { transport: WebSocket as unknown as RealtimeTransport },
@@ -41,13 +49,23 @@ export class SupabaseDirectory implements Directory {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_SUPABASE_TIMEOUT_MS;
   }
 
-  async register(record: KeyRecord, secret: string): Promise<void> {
-    await this.call('parley_register', {
-      p_username: record.username,
-      p_public_key: record.publicKey,
-      p_signing_key: record.signingKey,
-      p_signature: record.signature,
-      p_secret: secret,
+  async policy(): Promise<DirectoryPolicy> {
+    const policy = toPolicy(await this.call('parley_policy', {}));
+    if (!policy) throw errors.directoryUnreachable(new Error('the directory answered no policy'));
+    return policy;
+  }
+
+  async register(record: KeyRecord, secret: string, claim?: ClaimProof): Promise<void> {
+    const args = { ...keyArgs(record), p_secret: secret };
+    if (!claim) {
+      await this.call('parley_register', args);
+      return;
+    }
+    await this.call('parley_claim', {
+      ...args,
+      p_recovery_hash: claim.recoveryHash,
+      p_minute: claim.work.minute,
+      p_nonce: claim.work.nonce,
     });
   }
 
@@ -55,9 +73,12 @@ export class SupabaseDirectory implements Directory {
     await this.call('parley_heartbeat_presence', { p_username: username, p_secret: secret, p_presence: presence });
   }
 
-  async lookup(usernames: string[]): Promise<DirectoryEntry[]> {
+  async lookup(usernames: string[], capabilities: Readonly<Record<string, string>> = {}): Promise<DirectoryEntry[]> {
     if (usernames.length === 0) return [];
-    const rows = await this.call('parley_lookup', { p_usernames: usernames });
+    const rows = await this.call('parley_lookup_with_capabilities', {
+      p_usernames: usernames,
+      p_capabilities: usernames.map((name) => (Object.hasOwn(capabilities, name) ? capabilities[name] : null)),
+    });
     return Array.isArray(rows) ? rows.flatMap(toEntry) : [];
   }
 
@@ -72,10 +93,26 @@ export class SupabaseDirectory implements Directory {
     });
   }
 
-  async mailboxPut(recipient: string, envelope: string): Promise<string> {
-    const id = await this.call('parley_mailbox_put', { p_recipient: recipient, p_envelope: envelope });
-    if (typeof id !== 'string') throw errors.directoryUnreachable(new Error('mailbox put returned no id'));
-    return id;
+  async grant(username: string, secret: string, grants: CapabilityGrant[]): Promise<void> {
+    await this.call('parley_grant', { p_username: username, p_secret: secret, p_grants: grants });
+  }
+
+  async revoke(username: string, secret: string, hashes: string[]): Promise<void> {
+    await this.call('parley_revoke', { p_username: username, p_secret: secret, p_hashes: hashes });
+  }
+
+  async endLegacy(username: string, secret: string): Promise<void> {
+    await this.call('parley_end_legacy', { p_username: username, p_secret: secret });
+  }
+
+  async mailboxPut(recipient: string, envelope: string, capability: string | null): Promise<string> {
+    return idOf(await this.call('parley_mailbox_drop', { p_recipient: recipient, p_envelope: envelope, p_capability: capability }));
+  }
+
+  async introPut(recipient: string, envelope: string, work: WorkProof): Promise<string> {
+    return idOf(
+      await this.call('parley_intro_put', { p_recipient: recipient, p_envelope: envelope, p_minute: work.minute, p_nonce: work.nonce }),
+    );
   }
 
   async mailboxTake(username: string, secret: string, limit: number): Promise<MailboxItem[]> {
@@ -85,6 +122,21 @@ export class SupabaseDirectory implements Directory {
 
   async mailboxAck(username: string, secret: string, ids: string[]): Promise<void> {
     await this.call('parley_mailbox_ack', { p_username: username, p_secret: secret, p_ids: ids });
+  }
+
+  async rotateKeys(username: string, secret: string, record: KeyRecord, rotation: KeyRotation): Promise<void> {
+    if (record.username !== username) throw errors.directoryRejected('Malformed key record: username');
+    await this.call('parley_rotate_keys', { ...keyArgs(record), p_secret: secret, p_rotation: rotation });
+  }
+
+  async recover(record: KeyRecord, recoveryCode: string, secret: string, recoveryHash: string): Promise<void> {
+    const recovered = await this.call('parley_recover', {
+      ...keyArgs(record),
+      p_code: recoveryCode,
+      p_secret: secret,
+      p_recovery_hash: recoveryHash,
+    });
+    if (recovered !== true) throw errors.recoveryRefused();
   }
 
   async close(): Promise<void> {
@@ -104,8 +156,8 @@ export class SupabaseDirectory implements Directory {
 }
 
 /**
- * Maps a PostgREST answer to Parley's directory errors. The migration raises
- * P0001 with message username_taken / directory_rejected / directory_limit.
+ * Maps a PostgREST answer to Parley's directory errors. The migrations raise
+ * P0001 with the refusal's name as message and the reason as detail.
  * No answer, 5xx, or an endpoint that refuses us outright (401/403: bad key
  * or grants, 404: migration not applied) all mean the directory is not
  * usable as configured, which callers treat like an outage.
@@ -115,6 +167,10 @@ export function mapError(error: PostgrestErrorLike, status: number): ParleyError
   if (error.code === 'P0001') {
     if (error.message === 'username_taken') return errors.usernameTaken(detail);
     if (error.message === 'directory_limit') return errors.directoryLimit(detail);
+    if (error.message === 'rate_limited') return errors.rateLimited(detail);
+    if (error.message === 'proof_required') return errors.proofRequired(detail);
+    if (error.message === 'capability_required') return errors.capabilityRequired(detail);
+    if (error.message === 'quota_exceeded') return errors.directoryFull(detail);
     return errors.directoryRejected(detail);
   }
   if (status === 0 || status >= 500 || status === 401 || status === 403 || status === 404) {
@@ -123,52 +179,16 @@ export function mapError(error: PostgrestErrorLike, status: number): ParleyError
   return errors.directoryRejected(error.message ?? 'Request rejected by the directory');
 }
 
-function toEntry(row: unknown): DirectoryEntry[] {
-  if (typeof row !== 'object' || row === null) return [];
-  const r = row as Record<string, unknown>;
-  if (!isString(r.username) || !isString(r.public_key) || !isString(r.signing_key) || !isString(r.signature)) return [];
-  return [
-    {
-      username: r.username,
-      publicKey: r.public_key,
-      signingKey: r.signing_key,
-      signature: r.signature,
-      prekeys: Array.isArray(r.prekeys) ? r.prekeys.flatMap(toPrekey) : [],
-      presence: toPresence(r.presence),
-      lastSeen: toIso(r.last_seen),
-      lastIp: isString(r.last_ip) ? r.last_ip : null,
-    },
-  ];
+function keyArgs(record: KeyRecord) {
+  return {
+    p_username: record.username,
+    p_public_key: record.publicKey,
+    p_signing_key: record.signingKey,
+    p_signature: record.signature,
+  };
 }
 
-function toPrekey(value: unknown): SignedPrekey[] {
-  if (typeof value !== 'object' || value === null) return [];
-  const p = value as Record<string, unknown>;
-  if (typeof p.id !== 'number' || !isString(p.publicKey) || !isString(p.createdAt) || !isString(p.signature)) return [];
-  return [{ id: p.id, publicKey: p.publicKey, createdAt: p.createdAt, signature: p.signature }];
-}
-
-/** Only the record's four fields, as sent; their shape and signature are the client's to verify. */
-function toPresence(value: unknown): SignedPresence | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const p = value as Record<string, unknown>;
-  return { addresses: p.addresses, dhtKey: p.dhtKey, issuedAt: p.issuedAt, signature: p.signature } as SignedPresence;
-}
-
-function toMailboxItem(row: unknown): MailboxItem[] {
-  if (typeof row !== 'object' || row === null) return [];
-  const r = row as Record<string, unknown>;
-  const createdAt = toIso(r.created_at);
-  if (!isString(r.id) || !isString(r.envelope) || createdAt === null) return [];
-  return [{ id: r.id, envelope: r.envelope, createdAt }];
-}
-
-function toIso(value: unknown): string | null {
-  if (!isString(value)) return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
-}
-
-function isString(value: unknown): value is string {
-  return typeof value === 'string';
+function idOf(id: unknown): string {
+  if (typeof id !== 'string') throw errors.directoryUnreachable(new Error('the directory returned no id'));
+  return id;
 }

@@ -34,6 +34,9 @@ export const itemFrameSchema = z.object({
 
 export type ItemFrame = z.infer<typeof itemFrameSchema>;
 
+/** Items that arrived through the mailbox were committed (delivery receipt); also sealed into the sender's mailbox. */
+export const receiptFrameSchema = z.object({ type: z.literal('receipt'), ids: z.array(itemId).min(1).max(MAX_ACK_IDS) });
+
 /** Byte offsets and lengths of files: whole numbers a double holds exactly. */
 const byteCount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -51,8 +54,7 @@ export function peerMessageSchema() {
     itemFrameSchema,
     /** The receiver committed these items (also sent for a duplicate). */
     z.object({ type: z.literal('ack'), ids: z.array(itemId).min(1).max(MAX_ACK_IDS) }),
-    /** Items that arrived through the mailbox were committed (delivery receipt). */
-    z.object({ type: z.literal('receipt'), ids: z.array(itemId).min(1).max(MAX_ACK_IDS) }),
+    receiptFrameSchema,
     z.object({ type: z.literal('typing'), typing: z.boolean() }),
     /** The reader saw every chat message up to and including msg_id. */
     z.object({ type: z.literal('read'), msg_id: itemId }),

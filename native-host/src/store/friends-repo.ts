@@ -16,6 +16,8 @@ export interface FriendRow {
   dht_key: string | null;
   /** issuedAt of that record. */
   presence_at: string | null;
+  /** When we accepted new keys for them that their old key signed (a key rotation); null if never. */
+  keys_rotated_at: string | null;
 }
 
 /**
@@ -45,6 +47,10 @@ export class FriendsRepo {
       ),
       byDhtKey: db.prepare(`SELECT username FROM friends WHERE dht_key = ?`),
       seenKeys: db.prepare(`UPDATE friends SET seen_public_key = ?, seen_signing_key = ? WHERE username = ?`),
+      rotated: db.prepare(
+        `UPDATE friends SET public_key = ?, signing_key = ?, seen_public_key = NULL, seen_signing_key = NULL, keys_rotated_at = ?
+         WHERE username = ?`,
+      ),
       repin: db.prepare(
         `UPDATE friends SET public_key = ?, signing_key = ?, seen_public_key = NULL, seen_signing_key = NULL, verified = 1
          WHERE username = ?`,
@@ -72,7 +78,7 @@ export class FriendsRepo {
     return row;
   }
 
-  insert(row: Omit<FriendRow, 'verified' | 'seen_public_key' | 'seen_signing_key' | 'dht_key' | 'presence_at'>): void {
+  insert(row: Omit<FriendRow, 'verified' | 'seen_public_key' | 'seen_signing_key' | 'dht_key' | 'presence_at' | 'keys_rotated_at'>): void {
     this.byName.delete(row.username);
     this.stmt.insert.run({ ...row, addresses: JSON.stringify(row.addresses) });
   }
@@ -107,6 +113,16 @@ export class FriendsRepo {
   setSeenKeys(username: string, keys: { publicKey: string; signingKey: string } | null): void {
     this.byName.delete(username);
     this.stmt.seenKeys.run(keys?.publicKey ?? null, keys?.signingKey ?? null, username);
+  }
+
+  /**
+   * The friend moved to new keys that their pinned signing key vouched for:
+   * pin them, keeping `verified` (the chain of signatures starts at keys the
+   * user verified), and remember when.
+   */
+  pinRotated(username: string, publicKey: string, signingKey: string, at: string): void {
+    this.byName.delete(username);
+    this.stmt.rotated.run(publicKey, signingKey, at, username);
   }
 
   /** The user verified the friend: pin the given keys and clear any warning. */

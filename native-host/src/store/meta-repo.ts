@@ -1,6 +1,14 @@
 import type { Db } from './database.js';
 
-export type MetaKey = 'username' | 'directory_secret' | 'registered_directory' | 'presence_issued_at';
+export type MetaKey =
+  | 'username'
+  | 'directory_secret'
+  | 'registered_directory'
+  | 'presence_issued_at'
+  /** SHA-256 (hex) of the recovery code shown at setup, to claim the name again if the directory lost it. */
+  | 'recovery_hash'
+  /** Set once the directory closed our mailbox and presence to anyone without a capability. */
+  | 'legacy_ended';
 
 /** Small named values of this profile (its username, its directory secret). */
 export class MetaRepo {

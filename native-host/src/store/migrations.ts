@@ -280,4 +280,39 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO message_search (rowid, body, peer)
     SELECT id, parley_search_text(text), hex(peer) FROM messages WHERE text != '';
   `,
+  // Capabilities (docs/protocol.md, "Capabilities"). What we gave each
+  // friend (kept, so removing them revokes exactly theirs; `registered` once
+  // the directory holds the hashes), what each friend gave us, hashes the
+  // directory has not confirmed revoking yet, and grants from people who are
+  // not friends yet, applied when the user adds that name with those keys.
+  // Friends whose keys rotated (signed by their old key) say when.
+  // last_ip is no longer filled (the directory stopped publishing it).
+  `
+  CREATE TABLE grants_given (
+    peer          TEXT PRIMARY KEY,
+    drop_cap      TEXT NOT NULL,
+    presence_cap  TEXT NOT NULL,
+    serial        INTEGER NOT NULL,
+    registered    INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE TABLE grants_received (
+    peer          TEXT PRIMARY KEY,
+    drop_cap      TEXT NOT NULL,
+    presence_cap  TEXT NOT NULL,
+    serial        INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE revocations_due (
+    hash  TEXT PRIMARY KEY
+  ) WITHOUT ROWID;
+  CREATE TABLE introductions (
+    username     TEXT NOT NULL,
+    public_key   TEXT NOT NULL,
+    item_id      TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    received_at  TEXT NOT NULL,
+    PRIMARY KEY (username, public_key)
+  ) WITHOUT ROWID;
+  ALTER TABLE friends ADD COLUMN keys_rotated_at TEXT;
+  UPDATE friends SET last_ip = NULL;
+  `,
 ];

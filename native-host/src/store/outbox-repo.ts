@@ -66,6 +66,8 @@ export class OutboxRepo {
       nextDue: db.prepare(`SELECT min(next_attempt_at) AS at FROM outbox_items WHERE stored = 0`),
       byId: db.prepare(`SELECT ${COLUMNS} FROM outbox_items WHERE id = ?`),
       dropFor: db.prepare(`DELETE FROM outbox_items WHERE msg_id = ? AND kind IN (SELECT value FROM json_each(?)) RETURNING id`),
+      hasKind: db.prepare(`SELECT 1 FROM outbox_items WHERE peer = ? AND kind = ? LIMIT 1`),
+      dropKind: db.prepare(`DELETE FROM outbox_items WHERE peer = ? AND kind = ?`),
     };
     this.lastSeq = (db.prepare(`SELECT coalesce(max(seq), 0) AS seq FROM outbox_items`).get() as { seq: number }).seq;
   }
@@ -147,6 +149,16 @@ export class OutboxRepo {
   /** Friends with anything in the outbox. */
   peers(): string[] {
     return (this.stmt.peers.all() as { peer: string }[]).map((r) => r.peer);
+  }
+
+  /** Whether an item of this kind for the friend still waits for confirmation. */
+  hasPending(peer: string, kind: string): boolean {
+    return this.stmt.hasKind.get(peer, kind) !== undefined;
+  }
+
+  /** Drops the friend's unconfirmed items of this kind (they carry something no longer true). */
+  dropKind(peer: string, kind: string): void {
+    this.stmt.dropKind.run(peer, kind);
   }
 
   /** When the earliest unsealed item is due; null when none waits. */

@@ -3,6 +3,8 @@ import { ConversationsRepo } from './conversations-repo.js';
 import { openDatabase, startCheckpoints, type Db } from './database.js';
 import { EarlyChangesRepo } from './early-changes-repo.js';
 import { FriendsRepo } from './friends-repo.js';
+import { GrantsRepo } from './grants-repo.js';
+import { IntroductionsRepo } from './introductions-repo.js';
 import { MessageChangesRepo } from './message-changes-repo.js';
 import { MessagesRepo } from './messages-repo.js';
 import { MetaRepo } from './meta-repo.js';
@@ -23,6 +25,8 @@ export class Store {
   readonly outbox: OutboxRepo;
   readonly prekeys: PrekeysRepo;
   readonly receipts: ReceiptsRepo;
+  readonly grants: GrantsRepo;
+  readonly introductions: IntroductionsRepo;
   readonly search: SearchRepo;
   readonly conversations: ConversationsRepo;
   readonly attachments: AttachmentsRepo;
@@ -42,6 +46,8 @@ export class Store {
     this.outbox = new OutboxRepo(this.db);
     this.prekeys = new PrekeysRepo(this.db);
     this.receipts = new ReceiptsRepo(this.db);
+    this.grants = new GrantsRepo(this.db);
+    this.introductions = new IntroductionsRepo(this.db);
     this.search = new SearchRepo(this.db);
     this.conversations = new ConversationsRepo(this.db);
     this.attachments = new AttachmentsRepo(this.db);

@@ -1,40 +1,57 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Directory, DirectoryLimits } from '../../src/directory/directory.js';
+import type { Directory } from '../../src/directory/directory.js';
 import { verifyKeyRecord, verifyPrekey, verifyPresence } from '../../src/directory/records.js';
-import { envelope, makePrekey, makePresence, makeUser, randomKey, sleep } from './directory-fixtures.js';
+import type { DirectorySettings } from '../../src/directory/settings.js';
+import { runAbuseContract } from './directory-abuse.js';
+import { claim, envelope, giveCapability, makePrekey, makePresence, makeUser, randomKey, sleep, TEST_SETTINGS } from './directory-fixtures.js';
+import { runLifecycleContract } from './directory-lifecycle.js';
 
-/** Opens a fresh, empty directory with these caps (defaults for the rest). */
-export type MakeDirectory = (
-  limits?: Partial<DirectoryLimits>,
-) => Promise<{ directory: Directory; cleanup: () => Promise<void> }>;
+/** A fresh, empty directory, and the same directory as seen from other client addresses. */
+export interface OpenedDirectory {
+  directory: Directory;
+  /** The directory as a client at `address` calls it (the local one cannot tell addresses apart: the same directory). */
+  from: (address: string) => Directory;
+  /** Whether the directory tells client addresses apart. */
+  addresses: boolean;
+  cleanup: () => Promise<void>;
+}
 
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
+/** Opens a fresh, empty directory with these settings (defaults for the rest). */
+export type MakeDirectory = (settings?: Partial<DirectorySettings>) => Promise<OpenedDirectory>;
+
+export async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
   await expect(promise).rejects.toMatchObject({ name: 'ParleyError', code });
+}
+
+/** Opens directories for one `describe`, closing each after its test; test settings come first. */
+export function directoryOpener(makeDirectory: MakeDirectory): (settings?: Partial<DirectorySettings>) => Promise<OpenedDirectory> {
+  let cleanup: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await cleanup?.();
+    cleanup = undefined;
+  });
+  return async (settings) => {
+    const opened = await makeDirectory({ ...TEST_SETTINGS, ...settings });
+    cleanup = opened.cleanup;
+    return opened;
+  };
 }
 
 /** The behaviour every Directory adapter must share (docs/protocol.md, "The directory"). */
 export function runDirectoryContract(name: string, makeDirectory: MakeDirectory): void {
+  runAbuseContract(name, makeDirectory);
+  runLifecycleContract(name, makeDirectory);
   describe(`directory contract: ${name}`, () => {
-    let cleanup: (() => Promise<void>) | undefined;
-
-    async function open(limits?: Partial<DirectoryLimits>): Promise<Directory> {
-      const made = await makeDirectory(limits);
-      cleanup = made.cleanup;
-      return made.directory;
-    }
-
-    afterEach(async () => {
-      await cleanup?.();
-      cleanup = undefined;
-    });
+    const opener = directoryOpener(makeDirectory);
+    const open = async (settings?: Partial<DirectorySettings>): Promise<Directory> => (await opener(settings)).directory;
 
     it('claims a username and serves the signed record', async () => {
       const dir = await open();
       const alice = makeUser('alice');
-      await dir.register(alice.record, alice.secret);
+      await claim(dir, alice);
       const [entry, ...rest] = await dir.lookup(['alice']);
       expect(rest).toEqual([]);
-      expect(entry).toEqual({ ...alice.record, prekeys: [], presence: null, lastSeen: null, lastIp: null });
+      expect(entry).toEqual({ ...alice.record, prekeys: [], rotations: [], presence: null, lastSeen: null });
       expect(verifyKeyRecord(entry)).toBe(true);
     });
 
@@ -42,11 +59,12 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
       const dir = await open();
       const alice = makeUser('alice');
       const impostor = makeUser('alice');
-      await dir.register(alice.record, alice.secret);
+      await claim(dir, alice);
+      await rejectsWith(claim(dir, impostor), 'USERNAME_TAKEN');
       await rejectsWith(dir.register(impostor.record, impostor.secret), 'USERNAME_TAKEN');
       await rejectsWith(dir.register(impostor.record, alice.secret), 'USERNAME_TAKEN');
       await rejectsWith(dir.register(alice.record, impostor.secret), 'USERNAME_TAKEN');
-      await dir.register(alice.record, alice.secret);
+      await claim(dir, alice);
       const [entry] = await dir.lookup(['alice']);
       expect(entry?.publicKey).toBe(alice.record.publicKey);
     });
@@ -54,22 +72,23 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
     it('rejects malformed records and secrets', async () => {
       const dir = await open();
       const bob = makeUser('bob');
-      await rejectsWith(dir.register({ ...bob.record, username: 'Bob' }, bob.secret), 'DIRECTORY_REJECTED');
-      await rejectsWith(dir.register({ ...bob.record, publicKey: 'AAAA' }, bob.secret), 'DIRECTORY_REJECTED');
-      await rejectsWith(dir.register({ ...bob.record, signature: bob.record.publicKey }, bob.secret), 'DIRECTORY_REJECTED');
-      await rejectsWith(dir.register(bob.record, 'short'), 'DIRECTORY_REJECTED');
+      await rejectsWith(claim(dir, { ...bob, record: { ...bob.record, username: 'Bob' } }), 'DIRECTORY_REJECTED');
+      await rejectsWith(claim(dir, { ...bob, record: { ...bob.record, publicKey: 'AAAA' } }), 'DIRECTORY_REJECTED');
+      await rejectsWith(claim(dir, { ...bob, record: { ...bob.record, signature: bob.record.publicKey } }), 'DIRECTORY_REJECTED');
+      await rejectsWith(claim(dir, { ...bob, secret: 'short' }), 'DIRECTORY_REJECTED');
       expect(await dir.lookup(['bob'])).toEqual([]);
     });
 
     it('requires the right secret for heartbeats', async () => {
       const dir = await open();
       const alice = makeUser('alice');
-      await dir.register(alice.record, alice.secret);
+      await claim(dir, alice);
       const presence = makePresence(alice);
       await rejectsWith(dir.heartbeat('alice', 'wrong-secret-0123456789', presence), 'DIRECTORY_REJECTED');
       await rejectsWith(dir.heartbeat('alice', '', presence), 'DIRECTORY_REJECTED');
       await rejectsWith(dir.heartbeat('nobody', alice.secret, presence), 'DIRECTORY_REJECTED');
-      const [entry] = await dir.lookup(['alice']);
+      const seeing = await giveCapability(dir, alice, 'presence');
+      const [entry] = await dir.lookup(['alice'], { alice: seeing });
       expect(entry?.lastSeen).toBeNull();
       expect(entry?.presence).toBeNull();
     });
@@ -77,15 +96,16 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
     it('records heartbeats by its own clock and serves the signed presence record as sent', async () => {
       const dir = await open();
       const alice = makeUser('alice');
-      await dir.register(alice.record, alice.secret);
+      await claim(dir, alice);
+      const seeing = { alice: await giveCapability(dir, alice, 'presence') };
       const presence = makePresence(alice, { addresses: ['192.168.1.20:9100', 'alice.example:443'], dhtKey: randomKey() });
       const before = Date.now();
       await dir.heartbeat('alice', alice.secret, presence);
       const after = Date.now();
-      const [entry] = await dir.lookup(['alice']);
+      const [entry] = await dir.lookup(['alice'], seeing);
       expect(entry?.presence).toEqual(presence);
       expect(verifyPresence('alice', alice.record.signingKey, entry?.presence)).toBe(true);
-      expect(entry?.lastIp).toBe('192.168.1.20');
+      expect(entry).not.toHaveProperty('lastIp');
       // Same machine: the directory's clock is ours, give or take rounding.
       const seen = Date.parse(entry?.lastSeen ?? '');
       expect(seen).toBeGreaterThanOrEqual(before - 1000);
@@ -93,30 +113,29 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
 
       const v6 = makePresence(alice, { addresses: ['[fe80::1]:9100'] });
       await dir.heartbeat('alice', alice.secret, v6);
-      const [again] = await dir.lookup(['alice']);
-      expect(again?.lastIp).toBe('fe80::1');
+      const [again] = await dir.lookup(['alice'], seeing);
       expect(again?.presence).toEqual(v6);
 
       const none = makePresence(alice, { addresses: [] });
       await dir.heartbeat('alice', alice.secret, none);
-      const [empty] = await dir.lookup(['alice']);
+      const [empty] = await dir.lookup(['alice'], seeing);
       expect(empty?.presence).toEqual(none);
-      expect(empty?.lastIp).toBeNull();
     });
 
     it('keeps only the four fields of a presence record', async () => {
       const dir = await open();
       const alice = makeUser('alice');
-      await dir.register(alice.record, alice.secret);
+      await claim(dir, alice);
       const presence = makePresence(alice);
       await dir.heartbeat('alice', alice.secret, { ...presence, extra: 'x'.repeat(100) } as typeof presence);
-      expect((await dir.lookup(['alice']))[0]?.presence).toEqual(presence);
+      const seeing = { alice: await giveCapability(dir, alice, 'presence') };
+      expect((await dir.lookup(['alice'], seeing))[0]?.presence).toEqual(presence);
     });
 
     it('refuses malformed presence records, keeping the last good one', async () => {
       const dir = await open();
       const alice = makeUser('alice');
-      await dir.register(alice.record, alice.secret);
+      await claim(dir, alice);
       const good = makePresence(alice);
       await dir.heartbeat('alice', alice.secret, good);
       const bad: unknown[] = [
@@ -139,13 +158,14 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
       for (const record of bad) {
         await rejectsWith(dir.heartbeat('alice', alice.secret, record as typeof good), 'DIRECTORY_REJECTED');
       }
-      expect((await dir.lookup(['alice']))[0]?.presence).toEqual(good);
+      const seeing = { alice: await giveCapability(dir, alice, 'presence') };
+      expect((await dir.lookup(['alice'], seeing))[0]?.presence).toEqual(good);
     });
 
     it('looks up many users at once, leaving unknown names out', async () => {
       const dir = await open();
       const users = ['alice', 'bob', 'carol'].map(makeUser);
-      for (const user of users) await dir.register(user.record, user.secret);
+      for (const user of users) await claim(dir, user);
       const entries = await dir.lookup(['carol', 'nobody', 'alice', 'Not Valid', 'carol', 'bob']);
       expect(entries.map((e) => e.username)).toEqual(['carol', 'alice', 'bob']);
       for (const entry of entries) expect(verifyKeyRecord(entry)).toBe(true);
@@ -162,7 +182,7 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
     it('publishes signed prekeys and keeps the newest two', async () => {
       const dir = await open();
       const bob = makeUser('bob');
-      await dir.register(bob.record, bob.secret);
+      await claim(dir, bob);
       const prekeys = [1, 2, 3].map((id) => makePrekey(bob, id));
       for (const prekey of prekeys) await dir.publishPrekey('bob', bob.secret, prekey);
       await dir.publishPrekey('bob', bob.secret, prekeys[2]!);
@@ -179,10 +199,11 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
     it('stores, hands out oldest first, and deletes on ack', async () => {
       const dir = await open();
       const bob = makeUser('bob');
-      await dir.register(bob.record, bob.secret);
+      await claim(dir, bob);
+      const drop = await giveCapability(dir, bob, 'drop');
       const sent = [envelope(10), envelope(20), envelope(30)];
       const ids: string[] = [];
-      for (const item of sent) ids.push(await dir.mailboxPut('bob', item));
+      for (const item of sent) ids.push(await dir.mailboxPut('bob', item, drop));
       expect(new Set(ids).size).toBe(3);
 
       const all = await dir.mailboxTake('bob', bob.secret, 10);
@@ -202,9 +223,10 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
       const dir = await open();
       const alice = makeUser('alice');
       const bob = makeUser('bob');
-      await dir.register(alice.record, alice.secret);
-      await dir.register(bob.record, bob.secret);
-      const id = await dir.mailboxPut('bob', envelope(16));
+      await claim(dir, alice);
+      await claim(dir, bob);
+      const drop = await giveCapability(dir, bob, 'drop');
+      const id = await dir.mailboxPut('bob', envelope(16), drop);
 
       await rejectsWith(dir.mailboxTake('bob', alice.secret, 10), 'DIRECTORY_REJECTED');
       await rejectsWith(dir.mailboxAck('bob', alice.secret, [id]), 'DIRECTORY_REJECTED');
@@ -216,46 +238,50 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
     it('rejects envelopes for unknown recipients and malformed envelopes', async () => {
       const dir = await open();
       const bob = makeUser('bob');
-      await dir.register(bob.record, bob.secret);
-      await rejectsWith(dir.mailboxPut('nobody', envelope(8)), 'DIRECTORY_REJECTED');
-      await rejectsWith(dir.mailboxPut('bob', ''), 'DIRECTORY_REJECTED');
-      await rejectsWith(dir.mailboxPut('bob', 'not base64!'), 'DIRECTORY_REJECTED');
+      await claim(dir, bob);
+      const drop = await giveCapability(dir, bob, 'drop');
+      await rejectsWith(dir.mailboxPut('nobody', envelope(8), drop), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.mailboxPut('bob', '', drop), 'DIRECTORY_REJECTED');
+      await rejectsWith(dir.mailboxPut('bob', 'not base64!', drop), 'DIRECTORY_REJECTED');
     });
 
     it('caps the envelope size', async () => {
       const dir = await open({ maxEnvelopeBytes: 100 });
       const bob = makeUser('bob');
-      await dir.register(bob.record, bob.secret);
-      await dir.mailboxPut('bob', envelope(100));
-      await rejectsWith(dir.mailboxPut('bob', envelope(101)), 'DIRECTORY_LIMIT');
-      await rejectsWith(dir.mailboxPut('bob', envelope(5000)), 'DIRECTORY_LIMIT');
+      await claim(dir, bob);
+      const drop = await giveCapability(dir, bob, 'drop');
+      await dir.mailboxPut('bob', envelope(100), drop);
+      await rejectsWith(dir.mailboxPut('bob', envelope(101), drop), 'DIRECTORY_LIMIT');
+      await rejectsWith(dir.mailboxPut('bob', envelope(5000), drop), 'DIRECTORY_LIMIT');
     });
 
     it('caps pending envelopes per recipient', async () => {
       const dir = await open({ maxPendingPerRecipient: 3 });
       const alice = makeUser('alice');
       const bob = makeUser('bob');
-      await dir.register(alice.record, alice.secret);
-      await dir.register(bob.record, bob.secret);
+      await claim(dir, alice);
+      await claim(dir, bob);
+      const drop = await giveCapability(dir, bob, 'drop');
       const ids = [];
-      for (let i = 0; i < 3; i++) ids.push(await dir.mailboxPut('bob', envelope(8)));
-      await rejectsWith(dir.mailboxPut('bob', envelope(8)), 'DIRECTORY_LIMIT');
-      await dir.mailboxPut('alice', envelope(8));
+      for (let i = 0; i < 3; i++) ids.push(await dir.mailboxPut('bob', envelope(8), drop));
+      await rejectsWith(dir.mailboxPut('bob', envelope(8), drop), 'DIRECTORY_LIMIT');
+      await dir.mailboxPut('alice', envelope(8), await giveCapability(dir, alice, 'drop'));
       await dir.mailboxAck('bob', bob.secret, [ids[0]!]);
-      await dir.mailboxPut('bob', envelope(8));
+      await dir.mailboxPut('bob', envelope(8), drop);
     });
 
     it('holds the pending cap and single ownership under concurrent calls', async () => {
       const dir = await open({ maxPendingPerRecipient: 5 });
       const bob = makeUser('bob');
-      await dir.register(bob.record, bob.secret);
-      const puts = await Promise.allSettled(Array.from({ length: 12 }, () => dir.mailboxPut('bob', envelope(8))));
+      await claim(dir, bob);
+      const drop = await giveCapability(dir, bob, 'drop');
+      const puts = await Promise.allSettled(Array.from({ length: 12 }, () => dir.mailboxPut('bob', envelope(8), drop)));
       expect(puts.filter((p) => p.status === 'fulfilled')).toHaveLength(5);
       for (const p of puts) if (p.status === 'rejected') expect(p.reason).toMatchObject({ code: 'DIRECTORY_LIMIT' });
       expect(await dir.mailboxTake('bob', bob.secret, 100)).toHaveLength(5);
 
       const rivals = Array.from({ length: 6 }, () => makeUser('carol'));
-      const claims = await Promise.allSettled(rivals.map((r) => dir.register(r.record, r.secret)));
+      const claims = await Promise.allSettled(rivals.map((r) => claim(dir, r)));
       expect(claims.filter((c) => c.status === 'fulfilled')).toHaveLength(1);
       const winner = rivals[claims.findIndex((c) => c.status === 'fulfilled')]!;
       expect((await dir.lookup(['carol']))[0]?.publicKey).toBe(winner.record.publicKey);
@@ -264,9 +290,10 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
     it('caps take and ack batches', async () => {
       const dir = await open({ maxTakeBatch: 2 });
       const bob = makeUser('bob');
-      await dir.register(bob.record, bob.secret);
+      await claim(dir, bob);
+      const drop = await giveCapability(dir, bob, 'drop');
       const ids = [];
-      for (let i = 0; i < 3; i++) ids.push(await dir.mailboxPut('bob', envelope(8)));
+      for (let i = 0; i < 3; i++) ids.push(await dir.mailboxPut('bob', envelope(8), drop));
       expect((await dir.mailboxTake('bob', bob.secret, 10)).map((m) => m.id)).toEqual(ids.slice(0, 2));
       await rejectsWith(dir.mailboxAck('bob', bob.secret, ids), 'DIRECTORY_LIMIT');
     });
@@ -274,13 +301,14 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
     it('drops envelopes older than the age cap', async () => {
       const dir = await open({ maxEnvelopeAgeMs: 300, maxPendingPerRecipient: 1 });
       const bob = makeUser('bob');
-      await dir.register(bob.record, bob.secret);
-      await dir.mailboxPut('bob', envelope(8));
+      await claim(dir, bob);
+      const drop = await giveCapability(dir, bob, 'drop');
+      await dir.mailboxPut('bob', envelope(8), drop);
       expect(await dir.mailboxTake('bob', bob.secret, 10)).toHaveLength(1);
-      await rejectsWith(dir.mailboxPut('bob', envelope(8)), 'DIRECTORY_LIMIT');
+      await rejectsWith(dir.mailboxPut('bob', envelope(8), drop), 'DIRECTORY_LIMIT');
       await sleep(600);
       expect(await dir.mailboxTake('bob', bob.secret, 10)).toEqual([]);
-      const fresh = await dir.mailboxPut('bob', envelope(8));
+      const fresh = await dir.mailboxPut('bob', envelope(8), drop);
       expect((await dir.mailboxTake('bob', bob.secret, 10)).map((m) => m.id)).toEqual([fresh]);
     });
   });

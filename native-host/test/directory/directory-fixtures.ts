@@ -1,6 +1,16 @@
 import { loadSodium } from '../../src/crypto/sodium.js';
-import type { KeyRecord, PresenceFields, SignedPrekey, SignedPresence } from '../../src/directory/directory.js';
+import {
+  capabilityHash,
+  newCapability,
+  newRecoveryCode,
+  normalizeRecoveryCode,
+  recoveryHash,
+  type CapabilityKind,
+} from '../../src/directory/capability.js';
+import type { Directory, KeyRecord, PresenceFields, SignedPrekey, SignedPresence } from '../../src/directory/directory.js';
+import { introSubject, solveWork } from '../../src/directory/proof-of-work.js';
 import { signKeyRecord, signPrekey, signPresence } from '../../src/directory/records.js';
+import type { DirectorySettings } from '../../src/directory/settings.js';
 
 const sodium = await loadSodium();
 const b64 = (bytes: Uint8Array) => sodium.to_base64(bytes, sodium.base64_variants.ORIGINAL);
@@ -51,3 +61,29 @@ export function envelope(bytes: number): string {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Test directories start with easy proofs of work; a test that is about them sets its own. */
+export const TEST_SETTINGS: Partial<DirectorySettings> = { powRegisterBits: 2, powIntroBits: 2 };
+
+/** Claims `user`'s name as a host would: proof of work at the directory's difficulty, a recovery code. Returns the code. */
+export async function claim(dir: Directory, user: TestUser): Promise<string> {
+  const policy = await dir.policy();
+  const code = newRecoveryCode();
+  const work = await solveWork('register', user.record.username, policy.powRegisterBits);
+  await dir.register(user.record, user.secret, { recoveryHash: recoveryHash(normalizeRecoveryCode(code)!), work });
+  return code;
+}
+
+/** A new capability of `owner`'s, registered with the directory. */
+export async function giveCapability(dir: Directory, owner: TestUser, kind: CapabilityKind): Promise<string> {
+  const capability = newCapability();
+  await dir.grant(owner.record.username, owner.secret, [{ kind, hash: capabilityHash(capability) }]);
+  return capability;
+}
+
+/** Puts `envelopeB64` in `recipient`'s introduction queue with a fresh proof of work. */
+export async function introduce(dir: Directory, recipient: string, envelopeB64: string): Promise<string> {
+  const policy = await dir.policy();
+  const work = await solveWork('intro', introSubject(recipient, envelopeB64), policy.powIntroBits);
+  return dir.introPut(recipient, envelopeB64, work);
+}

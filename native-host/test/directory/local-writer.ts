@@ -1,15 +1,15 @@
 // Child process for the multi-process test of the local directory: registers
 // users and drops envelopes into one mailbox, interleaved, then exits.
 import { LocalDirectory } from '../../src/directory/local-directory.js';
-import { envelope, makeUser } from './directory-fixtures.js';
+import { claim, envelope, makeUser } from './directory-fixtures.js';
 
-const [file, prefix, countText, recipient] = process.argv.slice(2);
+const [file, prefix, countText, recipient, capability] = process.argv.slice(2);
 const count = Number(countText);
 const directory = new LocalDirectory({ path: file!, busyTimeoutMs: 20_000 });
 for (let i = 0; i < count; i++) {
   const user = makeUser(`${prefix}${i}`);
-  await directory.register(user.record, user.secret);
-  await directory.mailboxPut(recipient!, envelope(64));
+  await claim(directory, user);
+  await directory.mailboxPut(recipient!, envelope(64), capability!);
 }
 await directory.close();
 process.stdout.write('done\n');

@@ -4,21 +4,29 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sha256 } from '../../src/directory/local-accounts.js';
 import { LocalDirectory } from '../../src/directory/local-directory.js';
+import { migrate } from '../../src/directory/local-schema.js';
+import { solveWork } from '../../src/directory/proof-of-work.js';
 import { bundleScript } from '../support/bundle-script.js';
 import { runDirectoryContract } from './directory-contract.js';
-import { envelope, makePresence, makeUser } from './directory-fixtures.js';
+import { claim, envelope, giveCapability, makePresence, makeUser } from './directory-fixtures.js';
+
+/** Many sign-ups and puts on one file, which counts every host on the machine as one caller. */
+const BUSY = { powRegisterBits: 2, rateRegisterPerHour: 100_000, rateDropPerMinute: 100_000 };
 
 function tempPath(): { dir: string; file: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-dir-'));
   return { dir, file: path.join(dir, 'nested', 'directory.sqlite') };
 }
 
-runDirectoryContract('local', async (limits) => {
+runDirectoryContract('local', async (settings) => {
   const { dir, file } = tempPath();
-  const directory = new LocalDirectory({ path: file, limits });
+  const directory = new LocalDirectory({ path: file, settings });
   return {
     directory,
+    from: () => directory,
+    addresses: false,
     cleanup: async () => {
       await directory.close();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -35,7 +43,7 @@ describe('local directory file', () => {
   });
 
   function open(file: string): LocalDirectory {
-    const directory = new LocalDirectory({ path: file });
+    const directory = new LocalDirectory({ path: file, settings: BUSY });
     opened.push(directory);
     return directory;
   }
@@ -47,7 +55,7 @@ describe('local directory file', () => {
     const two = open(file);
     expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
     const alice = makeUser('alice');
-    await one.register(alice.record, alice.secret);
+    await claim(one, alice);
     expect((await two.lookup(['alice'])).map((e) => e.username)).toEqual(['alice']);
   });
 
@@ -56,13 +64,11 @@ describe('local directory file', () => {
     dirs.push(dir);
     const writers = [open(file), open(file), open(file)];
     const bob = makeUser('bob');
-    await writers[0]!.register(bob.record, bob.secret);
+    await claim(writers[0]!, bob);
+    const drop = await giveCapability(writers[0]!, bob, 'drop');
     const users = Array.from({ length: 30 }, (_, i) => makeUser(`user${i}`));
     await Promise.all(
-      users.flatMap((user, i) => [
-        writers[i % 3]!.register(user.record, user.secret),
-        writers[(i + 1) % 3]!.mailboxPut('bob', envelope(32)),
-      ]),
+      users.flatMap((user, i) => [claim(writers[i % 3]!, user), writers[(i + 1) % 3]!.mailboxPut('bob', envelope(32), drop)]),
     );
     expect(await writers[2]!.lookup(users.map((u) => u.record.username))).toHaveLength(30);
     expect(await writers[1]!.mailboxTake('bob', bob.secret, 100)).toHaveLength(30);
@@ -73,7 +79,8 @@ describe('local directory file', () => {
     dirs.push(dir);
     const here = open(file);
     const bob = makeUser('bob');
-    await here.register(bob.record, bob.secret);
+    await claim(here, bob);
+    const drop = await giveCapability(here, bob, 'drop');
     const script = await bundleScript(path.join(import.meta.dirname, 'local-writer.ts'));
     try {
       const perProcess = 40;
@@ -82,7 +89,7 @@ describe('local directory file', () => {
         prefixes.map(
           (prefix) =>
             new Promise<string>((resolve, reject) => {
-              execFile(process.execPath, [script.file, file, prefix, String(perProcess), 'bob'], { timeout: 60_000 }, (err, stdout) =>
+              execFile(process.execPath, [script.file, file, prefix, String(perProcess), 'bob', drop], { timeout: 60_000 }, (err, stdout) =>
                 err ? reject(err) : resolve(stdout),
               );
             }),
@@ -105,7 +112,7 @@ describe('local directory file', () => {
     dirs.push(dir);
     const directory = open(file);
     const alice = makeUser('alice');
-    await directory.register(alice.record, alice.secret);
+    await claim(directory, alice);
     await directory.lookup(['alice']);
 
     fs.renameSync(file, `${file}.moved`);
@@ -125,7 +132,7 @@ describe('local directory file', () => {
     dirs.push(dir);
     const directory = open(file);
     const alice = makeUser('alice');
-    await directory.register(alice.record, alice.secret);
+    await claim(directory, alice);
     await directory.close();
     opened.pop();
     const reopened = open(file);
@@ -150,38 +157,54 @@ describe('local directory file', () => {
     const { dir, file } = tempPath();
     dirs.push(dir);
     let now = Date.parse('2026-06-15T10:00:00.000Z');
-    const directory = new LocalDirectory({ path: file, now: () => now, limits: { maxEnvelopeAgeMs: 60_000 } });
+    const directory = new LocalDirectory({ path: file, now: () => now, settings: { ...BUSY, maxEnvelopeAgeMs: 60_000 } });
     opened.push(directory);
     const bob = makeUser('bob');
-    await directory.register(bob.record, bob.secret);
+    await directory.register(bob.record, bob.secret, {
+      recoveryHash: 'a'.repeat(64),
+      work: await solveWork('register', 'bob', 2, { nowMs: now }),
+    });
     await directory.heartbeat('bob', bob.secret, makePresence(bob, { addresses: ['10.1.2.3:9100'] }));
-    expect((await directory.lookup(['bob']))[0]?.lastSeen).toBe('2026-06-15T10:00:00.000Z');
-    await directory.mailboxPut('bob', envelope(8));
+    const seeing = await giveCapability(directory, bob, 'presence');
+    expect((await directory.lookup(['bob'], { bob: seeing }))[0]?.lastSeen).toBe('2026-06-15T10:00:00.000Z');
+    await directory.mailboxPut('bob', envelope(8), await giveCapability(directory, bob, 'drop'));
     now += 60_000;
     expect(await directory.mailboxTake('bob', bob.secret, 10)).toHaveLength(1);
     now += 1;
     expect(await directory.mailboxTake('bob', bob.secret, 10)).toEqual([]);
   });
 
-  it('moves a file from schema 1 (addresses only) to presence records, keeping every user', async () => {
+  it('moves a file from schema 1 to capabilities, keeping every user and their open mailbox until they end it', async () => {
     const { dir, file } = tempPath();
     dirs.push(dir);
-    const first = open(file);
-    const alice = makeUser('alice');
-    await first.register(alice.record, alice.secret);
-    await first.close();
-    opened.pop();
-    // Turn it back into the schema-1 file an older host wrote.
+    // The schema-1 file an older host wrote, with one user.
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     const raw = new Database(file);
-    raw.exec(`ALTER TABLE users DROP COLUMN presence; UPDATE users SET addresses = '["10.0.0.9:9100"]', last_seen = 1`);
-    raw.pragma('user_version = 1');
+    migrate(raw, Date.now(), 1);
+    const alice = makeUser('alice');
+    raw.prepare(
+      `INSERT INTO users (username, public_key, signing_key, signature, secret_hash, addresses, last_seen, last_ip, created_at)
+       VALUES (?, ?, ?, ?, ?, '["10.0.0.9:9100"]', 1, '10.0.0.9', 1)`,
+    ).run('alice', alice.record.publicKey, alice.record.signingKey, alice.record.signature, sha256(alice.secret));
     raw.close();
 
     const upgraded = open(file);
+    // Its owner's exact repeat still works without a proof; the mailbox is open to anyone for now.
+    await upgraded.register(alice.record, alice.secret);
     const [before] = await upgraded.lookup(['alice']);
     expect(before).toMatchObject({ username: 'alice', presence: null, lastSeen: new Date(1).toISOString() });
+    await upgraded.mailboxPut('alice', envelope(8), null);
     const presence = makePresence(alice);
     await upgraded.heartbeat('alice', alice.secret, presence);
     expect((await upgraded.lookup(['alice']))[0]?.presence).toEqual(presence);
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare('SELECT last_ip FROM users').get()).toEqual({ last_ip: null });
+    check.close();
+
+    // Once alice's host ends it, only capabilities let anyone in.
+    await upgraded.endLegacy('alice', alice.secret);
+    await expect(upgraded.mailboxPut('alice', envelope(8), null)).rejects.toMatchObject({ code: 'CAPABILITY_REQUIRED' });
+    expect((await upgraded.lookup(['alice']))[0]).toMatchObject({ presence: null, lastSeen: null });
+    expect(await upgraded.mailboxTake('alice', alice.secret, 10)).toHaveLength(1);
   });
 });

@@ -6,6 +6,7 @@ import { buildSchemas, parse } from '../../src/api/schemas.js';
 import { DEFAULT_LIMITS } from '../../src/config/limits.js';
 import { EventBus } from '../../src/chat/event-bus.js';
 import { changeItems } from '../../src/chat/change-items.js';
+import { grantItem } from '../../src/chat/grant-item.js';
 import { messageItem } from '../../src/chat/message-item.js';
 import { memoryLogger } from '../../src/logger.js';
 import { peerMessageSchema } from '../../src/peer/peer-protocol.js';
@@ -45,6 +46,11 @@ const changeKinds = changeItems({
   log: memoryLogger(),
 }).handlers;
 
+const grantKind = grantItem({
+  capabilities: { received: () => expect.unreachable('commit during a parse fuzz') },
+  onGranted: () => undefined,
+});
+
 // Values shaped like real inputs (right keys, near-miss values), mixed with anything at all.
 const nearString = fc.oneof(
   fc.string({ maxLength: 40 }),
@@ -60,7 +66,7 @@ const username = fc.oneof(
 const count = fc.oneof(fc.nat().map(String), fc.integer({ min: -5, max: 600 }).map(String), fc.integer());
 const nearValue = fc.oneof(nearString, username, count, fc.anything({ maxDepth: 2 }), fc.double(), fc.constant(null));
 const keys = [
-  'username', 'to', 'text', 'peer', 'limit', 'offset', 'before', 'after', 'around', 'q', 'msg_id', 'safety_number', 'type', 'typing', 'ids',
+  'username', 'recovery_code', 'to', 'text', 'peer', 'limit', 'offset', 'before', 'after', 'around', 'q', 'msg_id', 'safety_number', 'type', 'typing', 'ids',
   'timestamp', 'id', 'kind', 'body', 'reply_to', 'for', 'emoji', 'version', 'edited_at',
 ];
 const emojiLike = fc.oneof(
@@ -74,6 +80,10 @@ const input = fc.oneof(shaped, fc.anything({ maxDepth: 3 }), fc.jsonValue({ maxD
 /** Mostly the right keys with plausible values, so acceptance is exercised as much as refusal. */
 const plausible: Record<string, fc.Arbitrary<unknown>> = {
   usernameBody: fc.record({ username: fc.oneof(username, nearValue) }, { requiredKeys: [] }),
+  recoverBody: fc.record(
+    { username: fc.oneof(username, nearValue), recovery_code: fc.oneof(fc.stringMatching(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/), nearString, nearValue) },
+    { requiredKeys: [] },
+  ),
   usernameParam: fc.record({ username: fc.oneof(username, nearValue) }, { requiredKeys: [] }),
   msgIdParam: fc.record({ msg_id: fc.oneof(fc.uuid(), nearString, nearValue) }, { requiredKeys: [] }),
   sendBody: fc.record(
@@ -132,6 +142,7 @@ describe('REST validators', () => {
           if (name === 'searchQuery') expect((out.q as string).trim().length).toBeGreaterThan(0);
           if (name === 'proofQuery') expect(out.nonce).toMatch(/^[0-9a-f]{64}$/);
           if (name === 'verifyBody') expect(typeof out.safety_number).toBe('string');
+          if (name === 'recoverBody') expect((out.recovery_code as string).length).toBeLessThanOrEqual(100);
         }),
       );
     });
@@ -205,5 +216,19 @@ describe('peer message validator', () => {
         }),
       );
     }
+  });
+
+  it('the grant body accepts two well-formed capabilities and a positive serial, and nothing else', () => {
+    const capabilityLike = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{43}$/), nearString, nearValue);
+    const bodyLike = fc.record({ drop: capabilityLike, presence: capabilityLike, serial: fc.oneof(fc.integer(), fc.double(), nearValue) }, { requiredKeys: [] });
+    stats.push(
+      fuzz('peer/grant-body', [fc.oneof({ arbitrary: bodyLike, weight: 3 }, { arbitrary: input, weight: 1 })], (_r, value) => {
+        const body = grantKind.parse(value);
+        if (body === null) return;
+        expect(Object.keys(body).sort()).toEqual(['drop', 'presence', 'serial']);
+        for (const capability of [body.drop, body.presence]) expect(capability).toMatch(/^[A-Za-z0-9_-]{43}$/);
+        expect(Number.isSafeInteger(body.serial) && body.serial > 0).toBe(true);
+      }),
+    );
   });
 });

@@ -4,7 +4,7 @@ import { encodeFrame, FrameDecoder } from '../../src/peer/framing.js';
 import { createInitiator } from '../../src/peer/peer-handshake.js';
 import type { PeerMessage } from '../../src/peer/peer-protocol.js';
 import type { TransportCipher } from '../../src/peer/transport-cipher.js';
-import { loadOrCreateIdentity } from '../../src/store/identity-file.js';
+import { IdentityFile } from '../../src/store/identity-file.js';
 import { eventually } from './testnet.js';
 
 /**
@@ -23,7 +23,7 @@ export class PeerClient {
 
   /** The keys of the profile in `dataDir`. */
   static identityOf(dataDir: string): IdentityKeys {
-    return loadOrCreateIdentity(dataDir);
+    return new IdentityFile(dataDir).load().current;
   }
 
   static connect(port: number, as: { username: string; identity: IdentityKeys }, timeoutMs = 5000): Promise<PeerClient> {

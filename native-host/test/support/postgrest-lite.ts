@@ -8,8 +8,10 @@ import type { Row, SqlEngine, SqlSession } from './sql-engine.js';
  * enough for supabase-js `rpc()`. Like PostgREST it calls the function with
  * named arguments decoded by `json_to_record` against the function's own
  * signature, inside a transaction switched to the request role (anon), so
- * the migration's grants are what decides access. Functions are looked up
- * in schema `public` only.
+ * the migration's grants are what decides access; read-only for a function
+ * that is not VOLATILE; with the request's headers (lower-cased) as JSON in
+ * the `request.headers` setting. Functions are looked up in schema `public`
+ * only.
  */
 export interface PostgrestLite {
   /** Base URL for `createClient(url, key)`. */
@@ -31,6 +33,7 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 interface FunctionInfo {
   retset: boolean;
+  volatile: boolean;
   rettype: string;
   typtype: string;
   args: { name: string; type: string }[];
@@ -43,7 +46,7 @@ interface Reply {
 }
 
 const FUNCTION_INFO_SQL = `
-  select p.proretset as retset, t.typname as rettype, t.typtype::text as typtype,
+  select p.proretset as retset, p.provolatile = 'v' as volatile, t.typname as rettype, t.typtype::text as typtype,
     p.pronargdefaults as ndefaults,
     coalesce((
       select pg_catalog.json_agg(pg_catalog.json_build_object(
@@ -111,7 +114,7 @@ async function handle(req: http.IncomingMessage, engine: SqlEngine, role: string
         body: pgrstError('PGRST202', `Could not find the function public.${fn}(${given.join(', ')}) in the schema cache`),
       };
     }
-    return callFunction(session, fn, info, given, JSON.stringify(args), role);
+    return callFunction(session, fn, info, given, JSON.stringify(args), role, JSON.stringify(req.headers));
   });
 }
 
@@ -134,6 +137,7 @@ async function callFunction(
   given: string[],
   json: string,
   role: string,
+  headers: string,
 ): Promise<Reply> {
   const used = info.args.filter((a) => given.includes(a.name));
   const call = `public."${fn}"(${used.map((a) => `"${a.name}" := _args."${a.name}"`).join(', ')})`;
@@ -147,9 +151,10 @@ async function callFunction(
         ? `select coalesce(pg_catalog.json_agg(_r), '[]'::json) as body from ${record} cross join lateral ${call} as _r`
         : `select pg_catalog.to_json(${call}) as body from ${record}`;
 
-  await session.query('begin');
+  await session.query(info.volatile ? 'begin' : 'begin read only');
   try {
     await session.query(`set local role "${role}"`);
+    await session.query(`select pg_catalog.set_config('request.headers', $1, true)`, [headers]);
     const rows: Row[] = await session.query(sql, params);
     await session.query('commit');
     if (info.rettype === 'void') return { status: 204 };

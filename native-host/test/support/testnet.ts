@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiClient } from '../../../shared/api-client.js';
 import type { HostInfo } from '../../../shared/contract.js';
+import { configureLocalDirectory } from '../../src/directory/local-settings.js';
+import { MANY_HOSTS_SETTINGS, type DirectorySettings } from '../../src/directory/settings.js';
 import { EventClient } from './event-client.js';
 
 /**
@@ -69,9 +71,11 @@ export class Testnet {
   readonly directoryPath: string;
   private readonly hosts: TestHost[] = [];
 
-  constructor() {
+  /** `settings`: the shared directory's, over cheap sign-ups and no rate limits (every host here is one caller to it). */
+  constructor(settings: Partial<DirectorySettings> = {}) {
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
     this.directoryPath = path.join(this.root, 'directory.sqlite');
+    configureLocalDirectory(this.directoryPath, { ...MANY_HOSTS_SETTINGS, ...settings });
   }
 
   /** Starts a host and resolves once host.json is written. */

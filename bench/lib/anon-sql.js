@@ -1,0 +1,105 @@
+// @ts-check
+/**
+ * The SQL directory as an anonymous client meets it, without PostgREST in
+ * between: each call is one transaction switched to the `anon` role with the
+ * request's headers in `request.headers` (PostgREST's own wrapper, also in
+ * native-host/test/support/postgrest-lite.ts), on a throwaway database with
+ * the migrations applied.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { REPO_DIR } from './hosts.js';
+
+const MIGRATIONS_DIR = path.join(REPO_DIR, 'supabase/migrations');
+
+export class AnonSql {
+  /**
+   * A fresh database with the first `count` migrations (all by default).
+   * @param {string} baseUrl a PostgreSQL URL whose database can create others
+   * @param {number} [count]
+   */
+  static async create(baseUrl, count = Infinity) {
+    const name = `parley_bench_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(baseUrl);
+    url.pathname = `/${name}`;
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort().slice(0, count);
+    for (const file of files) await client.query(fs.readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8'));
+    return new AnonSql(baseUrl, name, client);
+  }
+
+  /**
+   * @param {string} baseUrl
+   * @param {string} name
+   * @param {pg.Client} client
+   */
+  constructor(baseUrl, name, client) {
+    this.baseUrl = baseUrl;
+    this.name = name;
+    this.client = client;
+    /** The client address the "proxy" passes on. */
+    this.address = '198.18.0.1';
+  }
+
+  /** Runs more migrations (the rest by default), as the owner. @param {number} [from] */
+  async migrateFrom(from) {
+    const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort().slice(from);
+    for (const file of files) await this.client.query(fs.readFileSync(path.join(MIGRATIONS_DIR, file), 'utf8'));
+  }
+
+  /** As the owner: settings, resets. @param {string} sql */
+  owner(sql) {
+    return this.client.query(sql);
+  }
+
+  /**
+   * Calls `public.<fn>(args…)` as anon; resolves with the first column of the
+   * first row, or rejects with the directory's refusal (message, detail).
+   * @param {string} fn
+   * @param {unknown[]} args
+   * @returns {Promise<unknown>}
+   */
+  async call(fn, args) {
+    const c = this.client;
+    await c.query('begin');
+    try {
+      await c.query(`select pg_catalog.set_config('role', 'anon', true), pg_catalog.set_config('request.headers', $1, true)`, [
+        JSON.stringify({ 'x-forwarded-for': this.address }),
+      ]);
+      const params = args.map((_, i) => `$${i + 1}`).join(', ');
+      const { rows } = await c.query({ text: `select * from public.${fn}(${params})`, values: args, rowMode: 'array' });
+      await c.query('commit');
+      return rows[0]?.[0];
+    } catch (err) {
+      await c.query('rollback');
+      throw err;
+    }
+  }
+
+  /** `call`, and how long it took (ms), the refusal's message when refused. @param {string} fn @param {unknown[]} args */
+  async timed(fn, args) {
+    const at = performance.now();
+    try {
+      const value = await this.call(fn, args);
+      return { ms: performance.now() - at, value, refused: null };
+    } catch (err) {
+      const { message, detail } = /** @type {Error & { detail?: string }} */ (err);
+      return { ms: performance.now() - at, value: undefined, refused: detail ? `${message}: ${detail}` : message };
+    }
+  }
+
+  async drop() {
+    await this.client.end();
+    const admin = new pg.Client({ connectionString: this.baseUrl });
+    await admin.connect();
+    await admin.query(`drop database if exists ${this.name} with (force)`);
+    await admin.end();
+  }
+}
