@@ -9,8 +9,8 @@ import { CHROMIUM_EXTENSION_ID, GECKO_EXTENSION_ID, NATIVE_HOST_NAME } from '../
 const scriptsDir = path.dirname(fileURLToPath(import.meta.url));
 
 // The entry reads the build output next to it, so each test gets a scratch
-// checkout: a copy of install-scripts/ plus the dist files it needs (the
-// Node version rule as a stub that answers `level`).
+// checkout: a copy of install-scripts/ and the host's launch flags, plus the
+// dist files it needs (the Node version rule as a stub that answers `level`).
 let repo: string;
 let home: string;
 
@@ -19,6 +19,8 @@ beforeEach(() => {
   home = path.join(repo, 'home');
   fs.mkdirSync(home);
   fs.cpSync(scriptsDir, path.join(repo, 'install-scripts'), { recursive: true, filter: (src) => !src.endsWith('.ts') });
+  fs.mkdirSync(path.join(repo, 'native-host'));
+  fs.cpSync(path.join(scriptsDir, '..', 'native-host', 'node-flags.js'), path.join(repo, 'native-host', 'node-flags.js'));
   fs.writeFileSync(path.join(repo, 'package.json'), '{"type":"module"}\n');
 });
 

@@ -1,0 +1,38 @@
+// @ts-check
+// How the host's Node process is started: the V8 flags and the environment
+// every launcher applies. Read by all of them, so they cannot drift apart:
+//   - the `parley-host` bin: native-host/bundle.mjs writes them into the
+//     shebang of dist/native-host/src/main.js;
+//   - `npm start`: native-host/start.js;
+//   - the native-messaging launcher the browser runs: install-scripts/host-files.js;
+//   - the bench and the soak (bench/lib/hosts.js), so they measure what users run.
+// They cannot be set from inside the process: V8 sizes its heap and glibc its
+// allocator before any JavaScript runs. The measurements behind each value
+// are in bench/README.md ("Memory over time").
+
+/**
+ * V8 flags, before the script name.
+ * @type {readonly string[]}
+ */
+export const HOST_NODE_FLAGS = Object.freeze([
+  // The young generation grows to 16 MB semi-spaces under a message burst
+  // and V8 keeps them committed long after: 27 MB of new space on a host
+  // that holds 10 MB. 1 MB semi-spaces keep it at 2 MB.
+  '--max-semi-space-size=1',
+  // V8 lets the old generation grow to up to 4x what survived the last full
+  // GC before collecting again; a host with ~10 MB live then sits at 25 MB.
+  // 1.5x keeps the sawtooth shallow; full GCs of a heap this small are cheap.
+  '--heap-growing-percent=50',
+]);
+
+/**
+ * Environment for the host process (glibc reads these before main()).
+ * @type {Readonly<Record<string, string>>}
+ */
+export const HOST_ENV = Object.freeze({
+  // glibc gives every thread that mallocs its own arena (up to 8 per core),
+  // and memory freed into one arena is not reused by another: V8's GC
+  // workers and the libuv pool each kept megabytes. Two arenas are plenty
+  // for one JavaScript thread.
+  MALLOC_ARENA_MAX: '2',
+});
