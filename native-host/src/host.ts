@@ -70,13 +70,14 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
   try {
     const identity = loadOrCreateIdentity(config.dataDir);
     const token = config.auth === 'token' ? loadOrCreateToken(config.dataDir) : null;
-    const store = new Store(path.join(config.dataDir, DATABASE_FILE));
+    const store = new Store(path.join(config.dataDir, DATABASE_FILE), { cacheKib: config.limits.sqliteCacheKib });
     cleanups.push(() => store.close());
     const directory = await createDirectory({
       kind: config.directory,
       path: config.directoryPath,
       supabaseUrl: config.supabaseUrl ?? undefined,
       supabaseKey: config.supabaseKey ?? undefined,
+      cacheKib: config.limits.sqliteCacheKib,
     });
     cleanups.push(() => directory.close());
     const bus = new EventBus();

@@ -42,6 +42,8 @@ export interface Limits {
   prekeyGraceMs: number;
   /** Receiver-side auto-clear of a typing indicator. */
   typingClearMs: number;
+  /** SQLite page cache of each database connection (the profile, the local directory), in KiB. */
+  sqliteCacheKib: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -65,6 +67,11 @@ export const DEFAULT_LIMITS: Limits = {
   prekeyRotateMs: 7 * 24 * 3600 * 1000,
   prekeyGraceMs: 30 * 24 * 3600 * 1000,
   typingClearMs: 5000,
+  // better-sqlite3 builds SQLite with a 16 MB cache per connection, which a
+  // host filled with history pages and kept: the largest part of its memory
+  // growth. Pages beyond it come from the OS page cache (bench/README.md,
+  // "Memory over time").
+  sqliteCacheKib: 1024,
 };
 
 /** Applies `name=value` overrides; unknown names and non-positive numbers are errors. */

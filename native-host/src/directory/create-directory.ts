@@ -13,6 +13,8 @@ export interface CreateDirectoryOptions {
   limits?: Partial<DirectoryLimits>;
   /** Per-call timeout of the Supabase directory. */
   timeoutMs?: number;
+  /** SQLite page cache of the local directory's connection, in KiB. */
+  cacheKib?: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface CreateDirectoryOptions {
 export async function createDirectory(options: CreateDirectoryOptions): Promise<Directory> {
   if (options.kind === 'local') {
     if (!options.path) throw new Error('the local directory needs a path (--directory-path)');
-    return new LocalDirectory({ path: options.path, limits: options.limits });
+    return new LocalDirectory({ path: options.path, limits: options.limits, cacheKib: options.cacheKib });
   }
   if (!options.supabaseUrl || !options.supabaseKey) {
     throw new Error('the supabase directory needs --supabase-url and --supabase-key');

@@ -33,6 +33,8 @@ export interface LocalDirectoryOptions {
   path: string;
   limits?: Partial<DirectoryLimits>;
   busyTimeoutMs?: number;
+  /** SQLite page cache of the connection, in KiB (default: the `sqliteCacheKib` limit). */
+  cacheKib?: number;
   /** The directory's clock, in ms since the epoch. */
   now?: () => number;
 }
@@ -47,6 +49,7 @@ export class LocalDirectory implements Directory {
   readonly limits: DirectoryLimits;
   private readonly path: string;
   private readonly busyTimeoutMs: number;
+  private readonly cacheKib: number | undefined;
   private readonly now: () => number;
   private file: LocalFile | null;
   private closed = false;
@@ -56,8 +59,9 @@ export class LocalDirectory implements Directory {
     this.path = options.path;
     this.limits = { ...DEFAULT_DIRECTORY_LIMITS, ...options.limits };
     this.busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    this.cacheKib = options.cacheKib;
     this.now = options.now ?? Date.now;
-    this.file = LocalFile.open(this.path, true, this.busyTimeoutMs);
+    this.file = LocalFile.open(this.path, true, this.busyTimeoutMs, this.cacheKib);
   }
 
   async register(record: KeyRecord, secret: string): Promise<void> {
@@ -217,7 +221,7 @@ export class LocalDirectory implements Directory {
       this.drop();
       throw errors.directoryUnreachable(new Error(`${this.path} was removed or replaced`));
     }
-    this.file ??= LocalFile.open(this.path, false, this.busyTimeoutMs);
+    this.file ??= LocalFile.open(this.path, false, this.busyTimeoutMs, this.cacheKib);
     try {
       return body(this.file.db);
     } catch (err) {

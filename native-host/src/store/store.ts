@@ -1,4 +1,4 @@
-import { openDatabase, startCheckpoints, type Db } from './database.js';
+import { openDatabase, startCheckpoints, type DatabaseOptions, type Db } from './database.js';
 import { FriendsRepo } from './friends-repo.js';
 import { MessagesRepo } from './messages-repo.js';
 import { MetaRepo } from './meta-repo.js';
@@ -17,8 +17,8 @@ export class Store {
   readonly receipts: ReceiptsRepo;
   private readonly stopCheckpoints: () => void;
 
-  constructor(file: string) {
-    this.db = openDatabase(file);
+  constructor(file: string, options: DatabaseOptions = {}) {
+    this.db = openDatabase(file, options);
     this.meta = new MetaRepo(this.db);
     this.friends = new FriendsRepo(this.db);
     this.messages = new MessagesRepo(this.db);
