@@ -13,6 +13,7 @@ import { Messenger } from './chat/messenger.js';
 import type { HostConfig } from './config/config.js';
 import { toBase64 } from './crypto/identity.js';
 import { createDirectory } from './directory/create-directory.js';
+import { startIdleCollector } from './idle-collector.js';
 import type { Logger } from './logger.js';
 import { PeerManager } from './peer/peer-manager.js';
 import {
@@ -122,6 +123,12 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     });
     messenger.start();
     cleanups.push(() => messenger.stop());
+    cleanups.push(
+      startIdleCollector({
+        quietMs: config.limits.idleCollectMs,
+        onError: (err) => log.warn('cannot collect garbage when idle', { err: err.message }),
+      }),
+    );
 
     writeHostInfo(config.dataDir, { pid: process.pid, api_port: apiPort, ws_port: wsPort, peer_port: peerPort, started_at: new Date().toISOString() });
     cleanups.push(() => removeHostInfo(config.dataDir));

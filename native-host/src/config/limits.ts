@@ -44,6 +44,8 @@ export interface Limits {
   typingClearMs: number;
   /** SQLite page cache of each database connection (the profile, the local directory), in KiB. */
   sqliteCacheKib: number;
+  /** Quiet time after which the host collects garbage once, handing a burst's memory back. */
+  idleCollectMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -72,6 +74,7 @@ export const DEFAULT_LIMITS: Limits = {
   // growth. Pages beyond it come from the OS page cache (bench/README.md,
   // "Memory over time").
   sqliteCacheKib: 1024,
+  idleCollectMs: 20_000,
 };
 
 /** Applies `name=value` overrides; unknown names and non-positive numbers are errors. */
