@@ -35,4 +35,9 @@ export const HOST_ENV = Object.freeze({
   // workers and the libuv pool each kept megabytes. Two arenas are plenty
   // for one JavaScript thread.
   MALLOC_ARENA_MAX: '2',
+  // glibc raises its trim threshold to twice the largest block freed so far
+  // (up to 64 MB), and then keeps that much free memory at the top of the
+  // heap. A fixed 128 KiB (its starting value) hands memory back: 1.5-2.5 MB
+  // less after a burst. Setting it also pins the mmap threshold at 128 KiB.
+  MALLOC_TRIM_THRESHOLD_: '131072',
 });
