@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HostNet, REPO_DIR, eventually, makeFriends } from './lib/hosts.js';
 import { MemoryProbe } from './lib/memory-probe.js';
-import { checkSoak, summarizeHost, SOAK_LIMITS } from './lib/soak-summary.js';
+import { checkSoak, soakTable, summarizeHost, SOAK_LIMITS } from './lib/soak-summary.js';
 import { median, percentile, round, sleep } from './lib/stats.js';
 
 /** A message not shown on bob's side this long after its POST counts as failed. */
@@ -188,7 +188,7 @@ try {
   fs.writeFileSync(outFile, JSON.stringify(summary, null, 2) + '\n');
 
   console.log(`\nsoak: ${sent} sent (${summary.achieved_rate_per_s}/s), ${failed} failed, ${round(minutes, 1)} min + ${idleSeconds} s idle, ${summary.flags}${forceGc ? ', forced GC per sample' : ''}`);
-  printTable(hosts);
+  for (const line of soakTable(hosts)) console.log(line);
   const first = latencyWindows[0];
   const last = latencyWindows.at(-1);
   if (first && last) console.log(`latency p50 ${first.p50_ms} → ${last.p50_ms} ms, p99 ${first.p99_ms} → ${last.p99_ms} ms`);
@@ -206,43 +206,4 @@ try {
 } finally {
   for (const probe of probes) probe.close();
   await net.close();
-}
-
-/** @param {Record<string, ReturnType<typeof summarizeHost>>} hosts */
-function printTable(hosts) {
-  const rows = [
-    ['', ...Object.keys(hosts).flatMap((name) => [`${name} RSS`, 'anon', 'file', 'heap used/committed'])],
-  ];
-  /** @param {string} label @param {(h: ReturnType<typeof summarizeHost>) => import('./lib/soak-summary.js').Point | null} pick */
-  const add = (label, pick) => {
-    const cells = [label];
-    for (const h of Object.values(hosts)) {
-      const p = pick(h);
-      cells.push(...(p ? [p.rss_mb.toFixed(1), p.anon_mb.toFixed(1), p.file_mb.toFixed(1), `${p.heap_used_mb.toFixed(1)}/${p.heap_committed_mb.toFixed(1)}`] : ['–', '–', '–', '–']));
-    }
-    rows.push(cells);
-  };
-  add('idle', (h) => h.idle);
-  add('after warm-up', (h) => h.after_warmup);
-  add('peak (RSS)', (h) => h.peak);
-  add('end of load', (h) => h.end_of_load);
-  add('after idle', (h) => h.after_idle);
-  const slopes = ['slope after warm-up, MB/min'];
-  for (const h of Object.values(hosts)) {
-    const s = h.slope_mb_per_min;
-    slopes.push(fmt(s.rss), fmt(s.anon), fmt(s.file), `${fmt(s.heap_used)}`);
-  }
-  rows.push(slopes);
-  if (Object.values(hosts).some((h) => h.slope_mb_per_min.anon_after_gc !== undefined)) {
-    const gc = ['after forced GC, MB/min'];
-    for (const h of Object.values(hosts)) gc.push('', fmt(h.slope_mb_per_min.anon_after_gc), '', fmt(h.slope_mb_per_min.heap_used_after_gc));
-    rows.push(gc);
-  }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
-  for (const r of rows) console.log(r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  '));
-}
-
-/** @param {number | undefined} value */
-function fmt(value) {
-  return value === undefined || !Number.isFinite(value) ? '–' : (value >= 0 ? '+' : '') + value.toFixed(3);
 }

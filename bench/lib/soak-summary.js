@@ -111,3 +111,41 @@ export function checkSoak(hosts, limits, options) {
   }
   return failures;
 }
+
+/**
+ * The summaries as a text table, one line per landmark, then the slopes.
+ * @param {Record<string, ReturnType<typeof summarizeHost>>} hosts
+ * @returns {string[]}
+ */
+export function soakTable(hosts) {
+  const summaries = Object.values(hosts);
+  const rows = [['', ...Object.keys(hosts).flatMap((name) => [`${name} RSS`, 'anon', 'file', 'heap used/committed'])]];
+  /** @type {Array<[string, (h: ReturnType<typeof summarizeHost>) => Point | null]>} */
+  const landmarks = [
+    ['idle', (h) => h.idle],
+    ['after warm-up', (h) => h.after_warmup],
+    ['peak (RSS)', (h) => h.peak],
+    ['end of load', (h) => h.end_of_load],
+    ['after idle', (h) => h.after_idle],
+  ];
+  for (const [label, pick] of landmarks) {
+    rows.push([
+      label,
+      ...summaries.flatMap((h) => {
+        const p = pick(h);
+        return p ? [p.rss_mb.toFixed(1), p.anon_mb.toFixed(1), p.file_mb.toFixed(1), `${p.heap_used_mb.toFixed(1)}/${p.heap_committed_mb.toFixed(1)}`] : ['–', '–', '–', '–'];
+      }),
+    ]);
+  }
+  rows.push(['slope after warm-up, MB/min', ...summaries.flatMap(({ slope_mb_per_min: s }) => [signed(s.rss), signed(s.anon), signed(s.file), signed(s.heap_used)])]);
+  if (summaries.some((h) => h.slope_mb_per_min.anon_after_gc !== undefined)) {
+    rows.push(['after forced GC, MB/min', ...summaries.flatMap(({ slope_mb_per_min: s }) => ['', signed(s.anon_after_gc), '', signed(s.heap_used_after_gc)])]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+}
+
+/** @param {number | undefined} value */
+function signed(value) {
+  return value === undefined || !Number.isFinite(value) ? '–' : (value >= 0 ? '+' : '') + value.toFixed(3);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSoak, SOAK_LIMITS, summarizeHost } from './soak-summary.js';
+import { checkSoak, SOAK_LIMITS, soakTable, summarizeHost } from './soak-summary.js';
 
 /**
  * A run's readings every 10 s: 30 s idle, `loadS` of load, 60 s rest. `anon`
@@ -57,5 +57,22 @@ describe('soak summary', () => {
   it('refuses to judge a run with too few readings after warm-up', () => {
     const hosts = { alice: summarizeHost(run({ ...flat, loadS: 40 }), 'alice', 60) };
     expect(checkSoak(hosts, SOAK_LIMITS, { forcedGc: true })[0]).toMatch(/readings after warm-up/);
+  });
+
+  it('prints one row per landmark, the slopes, and the post-GC slopes when there are any', () => {
+    const lines = soakTable({ alice: summarizeHost(run(flat), 'alice', 90), bob: summarizeHost(run(leak), 'bob', 90) });
+    expect(lines[0]).toMatch(/alice RSS .* bob RSS/);
+    expect(lines.map((l) => l.split('  ')[0].trim())).toEqual([
+      '',
+      'idle',
+      'after warm-up',
+      'peak (RSS)',
+      'end of load',
+      'after idle',
+      'slope after warm-up, MB/min',
+      'after forced GC, MB/min',
+    ]);
+    expect(lines.at(-1)).toContain('+1.700');
+    expect(new Set(lines.map((l) => l.length)).size).toBe(1);
   });
 });
