@@ -1,10 +1,11 @@
 // @ts-check
 /**
- * `npm run bench [-- --quick] [-- --only messaging,history,search,startup,extension,files,directory] [-- --profile]`:
+ * `npm run bench [-- --quick] [-- --only messaging,history,search,startup,extension,files,directory] [-- --profile] [-- --bare]`:
  * runs the sections, prints the table and writes bench/results/latest.json
- * (with --only, results/partial.json). --profile runs every host with
+ * (with --only or --bare, results/partial.json). --profile runs every host with
  * --cpu-prof into bench/results/profiles/<section>/ (read them with
- * `node bench/profile-summary.js <dir>`).
+ * `node bench/profile-summary.js <dir>`). --bare starts the hosts without
+ * native-host/node-flags.js, to see what the flags cost or save.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,7 @@ const SECTIONS = {
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const profile = argv.includes('--profile');
+const bare = argv.includes('--bare');
 const onlyArg = argv[argv.indexOf('--only') + 1];
 const only = argv.includes('--only') && onlyArg ? onlyArg.split(',') : Object.keys(SECTIONS);
 const unknown = only.filter((name) => !(name in SECTIONS));
@@ -51,7 +53,7 @@ for (const [name, run] of Object.entries(SECTIONS)) {
   if (!only.includes(name)) continue;
   const profileDir = profile ? path.join(RESULTS_DIR, 'profiles', name) : undefined;
   if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
-  const net = new HostNet({ profileDir });
+  const net = new HostNet({ profileDir, bare });
   const t0 = Date.now();
   process.stderr.write(`bench: ${name}…\n`);
   try {
@@ -66,7 +68,7 @@ for (const [name, run] of Object.entries(SECTIONS)) {
   }
 }
 
-const out = path.join(RESULTS_DIR, only.length === Object.keys(SECTIONS).length ? 'latest.json' : 'partial.json');
+const out = path.join(RESULTS_DIR, only.length === Object.keys(SECTIONS).length && !bare ? 'latest.json' : 'partial.json');
 report.write(out);
 console.log(report.table());
 console.log(`\n${path.relative(process.cwd(), out)} written (${report.toJSON().duration_s} s)`);

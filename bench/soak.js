@@ -1,106 +1,209 @@
 // @ts-check
-// The soak run (`npm run soak`): two real hosts, a steady stream of messages
-// for a long time, and what drifts: each host's RSS and the delivery latency,
-// window by window. Not part of CI; it takes 10 minutes by default.
+// The soak run (`npm run soak`): two real hosts that are friends, each with a
+// WebSocket client like an open side panel, a steady stream of messages from
+// alice to bob, then a quiet spell. Every few seconds both hosts are read:
+// resident memory split into anonymous and file-backed (/proc), and the V8
+// heap from inside (through the inspector). It reports memory at idle, after
+// warm-up, at the end of the stream and after the quiet spell, and the growth
+// slope after warm-up (least squares), per host.
 //
-//   npm run soak                          10 minutes at 20 messages/s
-//   npm run soak -- --minutes 2 --rate 50
+//   npm run soak                              100,000 messages at 100/s (~17 min), then 60 s idle
+//   npm run soak -- --minutes 3 --check       the CI check (see checkSoak)
+//   npm run soak -- --bare                    hosts without native-host/node-flags.js, to compare
+//
+// Options: --minutes N, --rate R (messages/s), --idle-seconds S, --warmup-minutes W,
+// --sample-seconds S, --gc (a forced full GC after each reading; on with --check),
+// --check [--max-slope MB/min] [--max-heap-slope MB/min], --out FILE.
 import fs from 'node:fs';
 import path from 'node:path';
-import { HostNet, REPO_DIR, startFriendPair } from './lib/hosts.js';
+import { HostNet, REPO_DIR, eventually, makeFriends } from './lib/hosts.js';
+import { MemoryProbe } from './lib/memory-probe.js';
+import { checkSoak, soakTable, summarizeHost, SOAK_LIMITS } from './lib/soak-summary.js';
 import { median, percentile, round, sleep } from './lib/stats.js';
 
-const WINDOW_MS = 30_000;
+/** A message not shown on bob's side this long after its POST counts as failed. */
+const ARRIVAL_TIMEOUT_MS = 60_000;
 
 /**
  * @param {string} name
  * @param {number} fallback
+ * @param {{ zero?: boolean }} [options]
  */
-function option(name, fallback) {
+function option(name, fallback, options = {}) {
   const at = process.argv.indexOf(`--${name}`);
   const value = at === -1 ? fallback : Number(process.argv[at + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !options.zero)) throw new Error(`--${name} needs a positive number`);
   return value;
 }
+const flag = (/** @type {string} */ name) => process.argv.includes(`--${name}`);
 
-const minutes = option('minutes', 10);
-const rate = option('rate', 20);
-const net = new HostNet();
-/** @type {Array<{ at_s: number, sent: number, p50_ms: number, p99_ms: number, alice_rss_mb: number, bob_rss_mb: number }>} */
-const windows = [];
+const check = flag('check');
+const rate = option('rate', 100);
+const minutes = option('minutes', 100_000 / rate / 60);
+const idleSeconds = option('idle-seconds', check ? 0 : 60, { zero: true });
+const warmupMinutes = option('warmup-minutes', Math.min(2, minutes / 3));
+const sampleSeconds = option('sample-seconds', 10);
+const forceGc = check || flag('gc');
+const bare = flag('bare');
+const limits = {
+  slopeMbPerMin: option('max-slope', SOAK_LIMITS.slopeMbPerMin),
+  heapSlopeMbPerMin: option('max-heap-slope', SOAK_LIMITS.heapSlopeMbPerMin),
+};
+const outArg = process.argv[process.argv.indexOf('--out') + 1];
+const outFile = flag('out') && outArg ? path.resolve(outArg) : path.join(REPO_DIR, 'bench/results', check ? 'soak-check.json' : 'soak.json');
+if (warmupMinutes >= minutes) throw new Error('--warmup-minutes must be shorter than --minutes');
+
+const net = new HostNet({ bare });
+/** @type {MemoryProbe[]} */
+const probes = [];
+/** @type {Array<{ at_s: number, phase: string, sent: number, alice: import('./lib/memory-probe.js').MemorySample, bob: import('./lib/memory-probe.js').MemorySample }>} */
+const samples = [];
+/** @type {Array<{ at_s: number, sent: number, p50_ms: number, p99_ms: number }>} */
+const latencyWindows = [];
 
 try {
-  const { alice, bob } = await startFriendPair(net, 'soak-alice', 'soak-bob');
-  const events = await bob.events();
+  const inspect = { nodeArgs: ['--inspect=127.0.0.1:0'] };
+  const [alice, bob] = await Promise.all([
+    net.start({ username: 'soak-alice', ...inspect }),
+    net.start({ username: 'soak-bob', ...inspect }),
+  ]);
+  await makeFriends(alice, bob, 'soak-bob', 'soak-alice');
+  // Both sides have a client, like an open side panel: bob's gets the
+  // messages, alice's the delivery statuses.
+  const [aliceEvents, bobEvents] = await Promise.all([alice.events(), bob.events()]);
+  probes.push(await MemoryProbe.attach(alice), await MemoryProbe.attach(bob));
   const started = performance.now();
-  const end = started + minutes * 60_000;
+  const elapsedS = () => (performance.now() - started) / 1000;
+  let phase = 'idle';
   let sent = 0;
   let failed = 0;
+  /** @type {string[]} */
+  const failures = [];
+
+  const takeSample = async () => {
+    const at = round(elapsedS(), 1);
+    const [a, b] = await Promise.all(probes.map((p) => p.sample({ gc: forceGc })));
+    samples.push({ at_s: at, phase, sent, alice: a, bob: b });
+    const line = (/** @type {import('./lib/memory-probe.js').MemorySample} */ s) =>
+      `rss ${s.rss_mb.toFixed(1)} (anon ${s.anon_mb.toFixed(1)}, file ${s.file_mb.toFixed(1)}) heap ${s.heap.used_mb.toFixed(1)}/${s.heap.committed_mb.toFixed(1)}` +
+      (s.after_gc ? ` | gc: anon ${s.after_gc.anon_mb.toFixed(1)} heap ${s.after_gc.heap_used_mb.toFixed(1)}` : '');
+    console.log(`${String(Math.round(at)).padStart(5)} s ${phase.padEnd(4)} ${String(sent).padStart(7)}  alice ${line(a)}  ·  bob ${line(b)}`);
+  };
+  /** Samples every sampleSeconds until stopped; never overlaps itself. */
+  const sampler = (() => {
+    let stop = false;
+    const done = (async () => {
+      while (!stop) {
+        const next = performance.now() + sampleSeconds * 1000;
+        await takeSample();
+        while (!stop && performance.now() < next) await sleep(Math.min(250, next - performance.now()));
+      }
+    })();
+    return async () => {
+      stop = true;
+      await done;
+    };
+  })();
+
+  // Idle figure: a started host with a session and a client, nothing sent yet.
+  await sleep(3 * sampleSeconds * 1000);
+  phase = 'load';
+  const loadStart = performance.now();
+  const end = loadStart + minutes * 60_000;
+  const interval = 1000 / rate;
+  /** @type {Set<Promise<unknown>>} */
+  const inflight = new Set();
   /** @type {number[]} */
   let latencies = [];
-  let windowEnd = started + WINDOW_MS;
-  const interval = 1000 / rate;
-  const inflight = new Set();
-
+  let windowEnd = loadStart + 30_000;
+  let paced = 0;
+  const closeWindow = () => {
+    latencyWindows.push({ at_s: round(elapsedS(), 0), sent, p50_ms: round(median(latencies), 2), p99_ms: round(percentile(latencies, 99), 2) });
+    latencies = [];
+  };
   while (performance.now() < end) {
     const text = `soak #${sent}`;
     const t0 = performance.now();
-    const arrival = events.arrival(text, 30_000);
-    const job = alice.http
-      .ok('POST', '/messages', { to: 'soak-bob', text })
-      .then(() => arrival)
-      .then((at) => latencies.push(at - t0))
-      .catch(() => (failed += 1))
+    // Both promises get their handlers at once: a late arrival must not
+    // become an unhandled rejection while the POST is still out.
+    const job = Promise.all([alice.http.ok('POST', '/messages', { to: 'soak-bob', text }), bobEvents.arrival(text, ARRIVAL_TIMEOUT_MS)])
+      .then(([, at]) => latencies.push(at - t0))
+      .catch((/** @type {Error} */ err) => {
+        failed += 1;
+        if (failures.length < 5) failures.push(`${text}: ${err.message}`);
+      })
       .finally(() => inflight.delete(job));
     inflight.add(job);
     sent += 1;
     if (performance.now() >= windowEnd) {
       closeWindow();
-      windowEnd += WINDOW_MS;
+      windowEnd += 30_000;
     }
-    await sleep(Math.max(0, t0 + interval - performance.now()));
+    // Paced against the clock, not the previous send: timers round down to
+    // whole milliseconds. After a stall (a loaded machine) it resumes the rate
+    // instead of bursting to catch up.
+    const due = loadStart + paced * interval;
+    paced = performance.now() - due > 1000 ? Math.floor((performance.now() - loadStart) / interval) : paced + 1;
+    await sleep(Math.max(0, loadStart + paced * interval - performance.now()));
   }
   await Promise.all(inflight);
   if (latencies.length > 0) closeWindow();
+  // Every message must be in bob's history, including any that missed the arrival deadline.
+  const stored = await eventually(async () => {
+    const page = await bob.http.ok('GET', '/messages?peer=soak-alice&limit=1');
+    return page.total >= sent ? page.total : 0;
+  }, ARRIVAL_TIMEOUT_MS, `all ${sent} messages in bob's history`).catch(async () => (await bob.http.ok('GET', '/messages?peer=soak-alice&limit=1')).total);
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+  phase = 'rest';
+  await sleep(idleSeconds * 1000);
+  await sampler();
+  aliceEvents.close();
+  bobEvents.close();
 
-  function closeWindow() {
-    windows.push({
-      at_s: round((performance.now() - started) / 1000, 0),
-      sent,
-      p50_ms: round(median(latencies), 2),
-      p99_ms: round(percentile(latencies, 99), 2),
-      alice_rss_mb: round(alice.rssMb(), 1),
-      bob_rss_mb: round(bob.rssMb(), 1),
-    });
-    console.log(JSON.stringify(windows.at(-1)));
-    latencies = [];
-  }
-  events.close();
-
-  const first = windows[0];
-  const last = windows.at(-1);
-  if (!first || !last) throw new Error('the soak ran shorter than one window');
+  const warmupEnd = (loadStart - started) / 1000 + warmupMinutes * 60;
+  const hosts = {
+    alice: summarizeHost(samples, 'alice', warmupEnd),
+    bob: summarizeHost(samples, 'bob', warmupEnd),
+  };
+  const verdict = checkSoak(hosts, limits, { forcedGc: forceGc });
   const summary = {
-    minutes,
+    when: new Date().toISOString(),
+    node: process.version,
+    flags: bare ? 'bare' : 'native-host/node-flags.js',
+    minutes: round(minutes, 2),
     rate_per_s: rate,
+    achieved_rate_per_s: round(sent / loadSeconds, 1),
     sent,
     failed,
-    rss_growth_mb: { alice: round(last.alice_rss_mb - first.alice_rss_mb, 1), bob: round(last.bob_rss_mb - first.bob_rss_mb, 1) },
-    latency_drift: {
-      p50_first_ms: first.p50_ms,
-      p50_last_ms: last.p50_ms,
-      p99_first_ms: first.p99_ms,
-      p99_last_ms: last.p99_ms,
-    },
-    windows,
+    failures,
+    in_bob_history: stored,
+    warmup_minutes: round(warmupMinutes, 2),
+    forced_gc: forceGc,
+    hosts,
+    check: check ? { limits, failures: verdict } : undefined,
+    latency: latencyWindows,
+    samples,
   };
-  const file = path.join(REPO_DIR, 'bench/results/soak.json');
-  fs.writeFileSync(file, JSON.stringify(summary, null, 2) + '\n');
-  console.log(`\nsoak: ${sent} sent, ${failed} failed over ${minutes} min at ${rate}/s`);
-  console.log(`RSS growth: alice ${summary.rss_growth_mb.alice} MB, bob ${summary.rss_growth_mb.bob} MB`);
-  console.log(`latency p50 ${first.p50_ms} → ${last.p50_ms} ms, p99 ${first.p99_ms} → ${last.p99_ms} ms`);
-  console.log(`${path.relative(REPO_DIR, file)} written`);
-  if (failed > 0) process.exitCode = 1;
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, JSON.stringify(summary, null, 2) + '\n');
+
+  console.log(`\nsoak: ${sent} sent (${summary.achieved_rate_per_s}/s), ${failed} failed, ${round(minutes, 1)} min + ${idleSeconds} s idle, ${summary.flags}${forceGc ? ', forced GC per sample' : ''}`);
+  for (const line of soakTable(hosts)) console.log(line);
+  const first = latencyWindows[0];
+  const last = latencyWindows.at(-1);
+  if (first && last) console.log(`latency p50 ${first.p50_ms} → ${last.p50_ms} ms, p99 ${first.p99_ms} → ${last.p99_ms} ms`);
+  console.log(`${path.relative(REPO_DIR, outFile)} written`);
+  if (failed > 0 || stored !== sent) {
+    console.error(`soak: ${failed} messages failed or arrived late (${failures.join('; ')}); bob's history holds ${stored} of ${sent}`);
+    for (const host of [alice, bob]) console.error(`--- ${host === alice ? 'alice' : 'bob'} stderr (tail)\n${host.stderrTail.slice(-4000)}`);
+    process.exitCode = 1;
+  }
+  if (check) {
+    for (const failure of verdict) console.error(`soak check FAILED: ${failure}`);
+    if (verdict.length > 0) process.exitCode = 1;
+    else console.log(`soak check passed: slopes after warm-up within ${limits.slopeMbPerMin} MB/min (anonymous RSS) and ${limits.heapSlopeMbPerMin} MB/min (live heap)`);
+  }
 } finally {
+  for (const probe of probes) probe.close();
   await net.close();
 }

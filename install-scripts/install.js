@@ -16,6 +16,7 @@ const EXIT_USAGE = 2;
 const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const hostEntry = path.join(repoDir, 'dist', 'native-host', 'src', 'main.js');
 const identityModule = path.join(repoDir, 'dist', 'shared', 'extension-id.js');
+const nodeSupportModule = path.join(repoDir, 'dist', 'native-host', 'src', 'node-support.js');
 
 async function main() {
   let args;
@@ -30,13 +31,23 @@ async function main() {
   }
 
   // The extension identity comes from the build of shared/extension-id.ts, so it is defined once.
-  const needed = args.uninstall ? [identityModule] : [identityModule, hostEntry];
+  const needed = args.uninstall ? [identityModule] : [identityModule, nodeSupportModule, hostEntry];
   const missing = needed.find((file) => !fs.existsSync(file));
   if (missing) {
     console.error(`The host is not built (${path.relative(repoDir, missing)} missing): run npm run build:host first.`);
     return EXIT_FAILURE;
   }
   const ids = await import(pathToFileURL(identityModule).href);
+  if (!args.uninstall) {
+    // The launcher pins the Node that runs this installer: it has to be one the host runs on.
+    const { nodeSupport } = await import(pathToFileURL(nodeSupportModule).href);
+    const support = nodeSupport();
+    if (support.level === 'unsupported') {
+      console.error(`install-host: ${support.message}`);
+      return EXIT_FAILURE;
+    }
+    if (support.message) console.error(`install-host: warning: ${support.message}`);
+  }
 
   /** @type {import('./install-plan.js').InstallInput} */
   const input = {
@@ -70,7 +81,7 @@ async function main() {
     return EXIT_FAILURE;
   }
   if (!args.uninstall) {
-    console.log(`The launcher runs ${process.execPath} ${hostEntry}.`);
+    console.log(`The launcher runs ${process.execPath} (Node.js ${process.versions.node}) ${hostEntry}.`);
     console.log('Restart the browser (or reload the Parley extension) to pick up the change.');
   }
   return 0;

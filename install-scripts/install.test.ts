@@ -9,7 +9,8 @@ import { CHROMIUM_EXTENSION_ID, GECKO_EXTENSION_ID, NATIVE_HOST_NAME } from '../
 const scriptsDir = path.dirname(fileURLToPath(import.meta.url));
 
 // The entry reads the build output next to it, so each test gets a scratch
-// checkout: a copy of install-scripts/ plus the two dist files it needs.
+// checkout: a copy of install-scripts/ and the host's launch flags, plus the
+// dist files it needs (the Node version rule as a stub that answers `level`).
 let repo: string;
 let home: string;
 
@@ -18,6 +19,8 @@ beforeEach(() => {
   home = path.join(repo, 'home');
   fs.mkdirSync(home);
   fs.cpSync(scriptsDir, path.join(repo, 'install-scripts'), { recursive: true, filter: (src) => !src.endsWith('.ts') });
+  fs.mkdirSync(path.join(repo, 'native-host'));
+  fs.cpSync(path.join(scriptsDir, '..', 'native-host', 'node-flags.js'), path.join(repo, 'native-host', 'node-flags.js'));
   fs.writeFileSync(path.join(repo, 'package.json'), '{"type":"module"}\n');
 });
 
@@ -25,7 +28,7 @@ afterEach(() => {
   fs.rmSync(repo, { recursive: true, force: true });
 });
 
-function build() {
+function build(nodeLevel: 'supported' | 'deprecated' | 'unsupported' = 'supported') {
   fs.mkdirSync(path.join(repo, 'dist', 'shared'), { recursive: true });
   fs.writeFileSync(
     path.join(repo, 'dist', 'shared', 'extension-id.js'),
@@ -35,6 +38,11 @@ function build() {
   );
   fs.mkdirSync(path.join(repo, 'dist', 'native-host', 'src'), { recursive: true });
   fs.writeFileSync(path.join(repo, 'dist', 'native-host', 'src', 'main.js'), '');
+  const message = nodeLevel === 'supported' ? '' : `node level ${nodeLevel}`;
+  fs.writeFileSync(
+    path.join(repo, 'dist', 'native-host', 'src', 'node-support.js'),
+    `export const nodeSupport = () => (${JSON.stringify({ level: nodeLevel, version: process.versions.node, message })});\n`,
+  );
 }
 
 function run(args: string[]) {
@@ -87,5 +95,19 @@ describe.skipIf(process.platform !== 'linux')('install.js', () => {
     expect(removed.stdout).toContain(manifest);
     expect(fs.existsSync(manifest)).toBe(false);
     expect(fs.existsSync(installed.path)).toBe(false);
+  });
+
+  it('refuses to pin a Node.js the host does not run on, and warns about an old one', () => {
+    build('unsupported');
+    const refused = run(['--browser', 'chromium']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('install-host: node level unsupported');
+    expect(fs.existsSync(path.join(home, '.config', 'chromium'))).toBe(false);
+
+    build('deprecated');
+    const warned = run(['--browser', 'chromium']);
+    expect(warned.status).toBe(0);
+    expect(warned.stderr).toContain('install-host: warning: node level deprecated');
+    expect(warned.stdout).toContain(`(Node.js ${process.versions.node})`);
   });
 });

@@ -3,8 +3,11 @@
 // small modules was most of the host's start-up time. Native and large
 // packages stay external; the Supabase adapter and the DHT transport are
 // split off so supabase-js and hyperdht load only when they are used.
-import { rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { HOST_ENV, HOST_NODE_FLAGS } from './node-flags.js';
+
+const ENTRY_OUT = 'dist/native-host/src/main.js';
 
 rmSync('dist/native-host/src/chunks', { recursive: true, force: true });
 
@@ -24,3 +27,12 @@ await build({
   banner: { js: "import { createRequire as __parleyRequire } from 'node:module'; const require = __parleyRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// The `parley-host` bin starts with the same flags and environment as every
+// other launcher. `env -S` splits the line (GNU coreutils 8.30+, macOS,
+// the BSDs); npm's Windows shims read the same line.
+const assignments = Object.entries(HOST_ENV).map(([name, value]) => `${name}=${value}`);
+const shebang = `#!/usr/bin/env -S ${[...assignments, 'node', ...HOST_NODE_FLAGS].join(' ')}`;
+if (shebang.length > 127) throw new Error(`shebang longer than older kernels read: ${shebang}`);
+writeFileSync(ENTRY_OUT, `${shebang}\n${readFileSync(ENTRY_OUT, 'utf8').replace(/^#!.*\n/, '')}`);
+chmodSync(ENTRY_OUT, 0o755);

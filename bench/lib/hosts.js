@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configureLocalDirectory } from '../../dist/native-host/src/directory/local-settings.js';
 import { MANY_HOSTS_SETTINGS } from '../../dist/native-host/src/directory/settings.js';
+import { HOST_ENV, HOST_NODE_FLAGS } from '../../native-host/node-flags.js';
 import { HttpClient } from './http-client.js';
 import { EventStream } from './event-stream.js';
 import { sleep } from './stats.js';
@@ -16,7 +17,7 @@ const READY_TIMEOUT_MS = 20_000;
 
 /**
  * @typedef {{ pid: number, api_port: number, ws_port: number, peer_port: number, started_at: string }} HostInfo
- * @typedef {{ username?: string, dataDir?: string, args?: string[], env?: Record<string, string>, entry?: string, readyTimeoutMs?: number }} HostOptions
+ * @typedef {{ username?: string, dataDir?: string, args?: string[], env?: Record<string, string>, entry?: string, readyTimeoutMs?: number, nodeArgs?: string[] }} HostOptions
  */
 
 /** One running host process of the bench. */
@@ -31,6 +32,8 @@ export class BenchHost {
     this.child = child;
     this.spawnedAt = spawnedAt;
     this.stderr = '';
+    /** The last 16 KB of stderr, for a long run's late warnings. */
+    this.stderrTail = '';
     /** @type {HostInfo} */
     this.info = /** @type {any} */ (null);
     /** @type {string | null} */
@@ -39,6 +42,7 @@ export class BenchHost {
     this.http = /** @type {any} */ (null);
     child.stderr?.on('data', (chunk) => {
       if (this.stderr.length < 64 * 1024) this.stderr += chunk.toString();
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-16 * 1024);
       if (process.env.PARLEY_BENCH_LOGS) process.stderr.write(chunk);
     });
     /** @type {Promise<number | null>} */
@@ -77,9 +81,13 @@ export class BenchHost {
  * suite's Testnet, which is not compiled into dist/).
  */
 export class HostNet {
-  /** @param {{ profileDir?: string }} [options] profileDir: run hosts with --cpu-prof into it */
+  /**
+   * @param {{ profileDir?: string, bare?: boolean }} [options] profileDir: run hosts with
+   *   --cpu-prof into it; bare: without the flags and environment of native-host/node-flags.js
+   */
   constructor(options = {}) {
     this.profileDir = options.profileDir ?? null;
+    this.bare = options.bare ?? false;
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
     this.directoryPath = path.join(this.root, 'directory.sqlite');
     // Cheap sign-ups and no rate limits: every host here is one caller to a local directory.
@@ -146,9 +154,11 @@ export class HostNet {
     const spawnedAt = performance.now();
     const args = options.entry ? ['--data-dir', dataDir] : ['--data-dir', dataDir, ...this.hostArgs(options)];
     const prof = this.profileDir && !options.entry ? ['--cpu-prof', '--cpu-prof-dir', this.profileDir] : [];
-    const child = spawn(process.execPath, [...prof, options.entry ?? HOST_ENTRY, ...args], {
+    // Hosts start the way every launcher starts them (native-host/node-flags.js), so the bench measures what users run.
+    const runtime = this.bare || options.entry ? [] : HOST_NODE_FLAGS;
+    const child = spawn(process.execPath, [...runtime, ...(options.nodeArgs ?? []), ...prof, options.entry ?? HOST_ENTRY, ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, ...options.env },
+      env: { ...process.env, ...(this.bare || options.entry ? {} : HOST_ENV), ...options.env },
     });
     const host = new BenchHost(dataDir, child, spawnedAt);
     this.hosts.push(host);

@@ -37,5 +37,25 @@ export function round(value, digits = 3) {
   return Math.round(value * f) / f;
 }
 
+/**
+ * Least-squares slope of y over x (y units per x unit). Fewer than two
+ * points, or all at one x, give NaN.
+ * @param {Array<[number, number]>} points [x, y]
+ * @returns {number}
+ */
+export function slope(points) {
+  const n = points.length;
+  if (n < 2) return NaN;
+  const mx = points.reduce((sum, [x]) => sum + x, 0) / n;
+  const my = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of points) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+  }
+  return sxx === 0 ? NaN : sxy / sxx;
+}
+
 /** @param {number} ms */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentile, round } from './stats.js';
+import { median, percentile, round, slope } from './stats.js';
 
 describe('stats', () => {
   it('takes nearest-rank percentiles', () => {
@@ -23,5 +23,15 @@ describe('stats', () => {
     expect(round(1.23456)).toBe(1.235);
     expect(round(1.23456, 1)).toBe(1.2);
     expect(round(NaN)).toBeNaN();
+  });
+
+  it('fits a least-squares slope', () => {
+    expect(slope([[0, 1], [1, 3], [2, 5]])).toBeCloseTo(2);
+    // A sawtooth around a flat line has no trend; a ramp under it does.
+    const saw = Array.from({ length: 40 }, (_, i) => /** @type {[number, number]} */ ([i, (i % 4) * 3]));
+    expect(Math.abs(slope(saw))).toBeLessThan(0.1);
+    expect(slope(saw.map(([x, y]) => [x, y + 0.5 * x])) - slope(saw)).toBeCloseTo(0.5, 9);
+    expect(slope([[1, 2]])).toBeNaN();
+    expect(slope([[1, 2], [1, 3]])).toBeNaN();
   });
 });

@@ -16,6 +16,7 @@ import { EXIT, type ExitCode } from './exit-codes.js';
 import { newProofKey } from './host-proof.js';
 import type { HostConfig } from './config/config.js';
 import { createDirectory } from './directory/create-directory.js';
+import { startIdleCollector } from './idle-collector.js';
 import type { Logger } from './logger.js';
 import type { DhtTransport } from './peer/dht-transport.js';
 import { PeerManager } from './peer/peer-manager.js';
@@ -81,13 +82,14 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     const identity = identityState.current;
     const token = config.auth === 'token' ? createToken(config.dataDir) : null;
     const proofKey = newProofKey();
-    const store = new Store(path.join(config.dataDir, DATABASE_FILE));
+    const store = new Store(path.join(config.dataDir, DATABASE_FILE), { cacheKib: config.limits.sqliteCacheKib });
     cleanups.push(() => store.close());
     const directory = await createDirectory({
       kind: config.directory,
       path: config.directoryPath,
       supabaseUrl: config.supabaseUrl ?? undefined,
       supabaseKey: config.supabaseKey ?? undefined,
+      cacheKib: config.limits.sqliteCacheKib,
     });
     cleanups.push(() => directory.close());
     const bus = new EventBus();
@@ -161,6 +163,12 @@ export async function startHost(config: HostConfig, log: Logger): Promise<Runnin
     });
     messenger.start();
     cleanups.push(() => messenger.stop());
+    cleanups.push(
+      startIdleCollector({
+        quietMs: config.limits.idleCollectMs,
+        onError: (err) => log.warn('cannot collect garbage when idle', { err: err.message }),
+      }),
+    );
 
     writeHostInfo(config.dataDir, {
       pid: process.pid,

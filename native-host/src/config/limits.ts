@@ -111,6 +111,10 @@ export interface Limits {
   /** Grants from people who are not friends yet ("wants to chat") kept at most, and for how long. */
   maxIntroductions: number;
   introductionMaxAgeMs: number;
+  /** SQLite page cache of each database connection (the profile, the local directory), in KiB. */
+  sqliteCacheKib: number;
+  /** Quiet time after which the host collects garbage once, handing a burst's memory back. */
+  idleCollectMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -167,6 +171,12 @@ export const DEFAULT_LIMITS: Limits = {
   maxClockSkewMs: 5 * 60_000,
   maxIntroductions: 50,
   introductionMaxAgeMs: 30 * 24 * 3600 * 1000,
+  // better-sqlite3 builds SQLite with a 16 MB cache per connection, which a
+  // host filled with history pages and kept: the largest part of its memory
+  // growth. Pages beyond it come from the OS page cache (bench/README.md,
+  // "Memory over time").
+  sqliteCacheKib: 1024,
+  idleCollectMs: 20_000,
 };
 
 /** Applies `name=value` overrides; unknown names and non-positive numbers are errors. */

@@ -11,6 +11,8 @@ export interface CreateDirectoryOptions {
   supabaseKey?: string;
   /** Per-call timeout of the Supabase directory. */
   timeoutMs?: number;
+  /** SQLite page cache of the local directory's connection, in KiB. */
+  cacheKib?: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface CreateDirectoryOptions {
 export async function createDirectory(options: CreateDirectoryOptions): Promise<Directory> {
   if (options.kind === 'local') {
     if (!options.path) throw new Error('the local directory needs a path (--directory-path)');
-    return new LocalDirectory({ path: options.path });
+    return new LocalDirectory({ path: options.path, cacheKib: options.cacheKib });
   }
   if (!options.supabaseUrl || !options.supabaseKey) {
     throw new Error('the supabase directory needs --supabase-url and --supabase-key');

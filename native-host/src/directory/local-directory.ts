@@ -30,6 +30,8 @@ export interface LocalDirectoryOptions {
   /** Written into the file's settings table when opening (tests, an operator's tool); hosts pass none. */
   settings?: Partial<DirectorySettings>;
   busyTimeoutMs?: number;
+  /** SQLite page cache of the connection, in KiB (default: the `sqliteCacheKib` limit). */
+  cacheKib?: number;
   /** The directory's clock, in ms since the epoch. */
   now?: () => number;
 }
@@ -44,6 +46,7 @@ export class LocalDirectory implements Directory {
   readonly kind = 'local' as const;
   private readonly path: string;
   private readonly busyTimeoutMs: number;
+  private readonly cacheKib: number | undefined;
   private readonly now: () => number;
   private file: LocalFile | null;
   private closed = false;
@@ -52,8 +55,9 @@ export class LocalDirectory implements Directory {
   constructor(options: LocalDirectoryOptions) {
     this.path = options.path;
     this.busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    this.cacheKib = options.cacheKib;
     this.now = options.now ?? Date.now;
-    this.file = LocalFile.open(this.path, true, this.busyTimeoutMs);
+    this.file = LocalFile.open(this.path, true, this.busyTimeoutMs, this.cacheKib);
     if (options.settings) writeSettings(this.file.db, options.settings);
   }
 
@@ -184,7 +188,7 @@ export class LocalDirectory implements Directory {
       this.drop();
       throw errors.directoryUnreachable(new Error(`${this.path} was removed or replaced`));
     }
-    this.file ??= LocalFile.open(this.path, false, this.busyTimeoutMs);
+    this.file ??= LocalFile.open(this.path, false, this.busyTimeoutMs, this.cacheKib);
     try {
       return body(this.file.db);
     } catch (err) {

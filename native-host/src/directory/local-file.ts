@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { errors } from '../errors.js';
+import { setCacheSize } from '../store/database.js';
 import { migrate } from './local-schema.js';
 
 /** How long a writer waits for another process's lock before giving up. */
@@ -45,14 +46,14 @@ export class LocalFile {
    * directory file existed, a vanished one must not be replaced by an empty
    * one (every registration would be lost without anyone noticing).
    */
-  static open(filePath: string, create: boolean, busyTimeoutMs: number): LocalFile {
+  static open(filePath: string, create: boolean, busyTimeoutMs: number, cacheKib?: number): LocalFile {
     if (create) fs.mkdirSync(path.dirname(filePath), { recursive: true, mode: 0o700 });
     else if (!fs.existsSync(filePath)) throw errors.directoryUnreachable();
     // Hosts starting together may race to create the file and switch it to
     // WAL; SQLite answers the loser BUSY at once, without its busy handler.
     for (let attempt = 1; ; attempt++) {
       try {
-        return LocalFile.openOnce(filePath, create, busyTimeoutMs);
+        return LocalFile.openOnce(filePath, create, busyTimeoutMs, cacheKib);
       } catch (err) {
         const code = (err as { cause?: { code?: string } }).cause?.code ?? '';
         if (!code.startsWith('SQLITE_BUSY') || attempt >= OPEN_ATTEMPTS) throw err;
@@ -61,11 +62,12 @@ export class LocalFile {
     }
   }
 
-  private static openOnce(filePath: string, create: boolean, busyTimeoutMs: number): LocalFile {
+  private static openOnce(filePath: string, create: boolean, busyTimeoutMs: number, cacheKib: number | undefined): LocalFile {
     let db: Database.Database | undefined;
     try {
       db = new Database(filePath, { fileMustExist: !create, timeout: busyTimeoutMs });
       db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      setCacheSize(db, cacheKib);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');

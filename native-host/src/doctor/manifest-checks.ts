@@ -4,7 +4,7 @@ import path from 'node:path';
 import { FLATPAK_APP_IDS } from '../../../install-scripts/browser-packaging.js';
 import { BROWSERS, type Browser, flatpakManifestPath, manifestLocation, userDataDirManifestLocation } from '../../../install-scripts/install-locations.js';
 import { CHROMIUM_EXTENSION_ORIGIN, GECKO_EXTENSION_ID, NATIVE_HOST_NAME } from '../../../shared/extension-id.js';
-import { judgeNode } from '../node-support.js';
+import { nodeSupport, supportedRange } from '../node-support.js';
 import type { Finding } from './finding.js';
 import { readLauncher } from './launcher-reading.js';
 
@@ -106,11 +106,16 @@ function checkNode(nodePath: string, fix: string): Finding {
   if (out.error || out.status !== 0) {
     return { status: 'fail', subject: 'node', detail: `${nodePath} --version failed: ${out.error?.message ?? out.stderr.trim()}`, fix };
   }
-  const verdict = judgeNode(out.stdout);
-  const detail = `${nodePath} is ${verdict.version}${verdict.message ? `: ${verdict.message}` : ''}`;
-  if (verdict.support === 'supported') return { status: 'ok', subject: 'node', detail };
-  const status = verdict.support === 'refused' ? 'fail' : 'warn';
-  return { status, subject: 'node', detail, fix: `install Node.js 22 or 24, then run ${fix} with it so the launcher pins it` };
+  let verdict;
+  try {
+    verdict = nodeSupport(out.stdout.trim());
+  } catch {
+    return { status: 'fail', subject: 'node', detail: `${nodePath} --version printed '${out.stdout.trim().slice(0, 40)}', not a version`, fix };
+  }
+  const detail = `${nodePath} is v${verdict.version}${verdict.message ? `: ${verdict.message}` : ''}`;
+  if (verdict.level === 'supported') return { status: 'ok', subject: 'node', detail };
+  const status = verdict.level === 'unsupported' ? 'fail' : 'warn';
+  return { status, subject: 'node', detail, fix: `install Node.js ${supportedRange()}, then run ${fix} with it so the launcher pins it` };
 }
 
 /** A Flatpak browser may run flatpak-spawn only when allowed to talk to org.freedesktop.Flatpak. */

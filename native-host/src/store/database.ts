@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { DEFAULT_LIMITS } from '../config/limits.js';
 import { MIGRATIONS } from './migrations.js';
 import { registerSearchFunctions } from './search-text.js';
 
@@ -7,13 +8,21 @@ export type Db = Database.Database;
 /** A domain row as SQLite returns it: booleans are stored as 0 and 1. */
 export type SqliteRow<T> = { [K in keyof T]: T[K] extends boolean ? number : T[K] };
 
+export interface DatabaseOptions {
+  /** SQLite page cache of this connection, in KiB (default: the `sqliteCacheKib` limit). */
+  cacheKib?: number;
+}
+
 /**
  * Opens the profile database: WAL (readers never block the writer),
  * synchronous=NORMAL (a commit survives a process crash; WAL keeps it
- * consistent after power loss), a busy timeout, foreign keys, and the migrations brought up to date.
+ * consistent after power loss), a busy timeout, foreign keys, a bounded
+ * page cache, and the migrations brought up to date.
  */
-export function openDatabase(file: string): Db {
+export function openDatabase(file: string, options: DatabaseOptions = {}): Db {
+  const cacheSize = cacheSizePragma(options.cacheKib);
   const db = new Database(file);
+  db.pragma(cacheSize);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
@@ -32,6 +41,21 @@ export function openDatabase(file: string): Db {
 }
 
 const BACKSTOP_CHECKPOINT_PAGES = 16_384;
+
+/**
+ * Bounds the connection's page cache. better-sqlite3 compiles SQLite with
+ * 16 MB per connection instead of SQLite's 2 MB, and a host's cache fills
+ * with history pages as the database grows and never empties.
+ */
+export function setCacheSize(db: Db, cacheKib?: number): void {
+  db.pragma(cacheSizePragma(cacheKib));
+}
+
+function cacheSizePragma(cacheKib = DEFAULT_LIMITS.sqliteCacheKib): string {
+  if (!Number.isSafeInteger(cacheKib) || cacheKib <= 0) throw new RangeError(`cache size must be a positive number of KiB, not ${cacheKib}`);
+  // A negative cache_size counts KiB rather than pages.
+  return `cache_size = -${cacheKib}`;
+}
 export const CHECKPOINT_INTERVAL_MS = 1000;
 
 /**

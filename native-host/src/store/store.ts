@@ -1,6 +1,6 @@
 import { AttachmentsRepo } from './attachments-repo.js';
 import { ConversationsRepo } from './conversations-repo.js';
-import { openDatabase, startCheckpoints, type Db } from './database.js';
+import { openDatabase, startCheckpoints, type DatabaseOptions, type Db } from './database.js';
 import { EarlyChangesRepo } from './early-changes-repo.js';
 import { FriendsRepo } from './friends-repo.js';
 import { GrantsRepo } from './grants-repo.js';
@@ -34,8 +34,8 @@ export class Store {
   /** Built once: better-sqlite3 wraps a function in four transaction variants each time it is asked. */
   private readonly runInTransaction: (fn: () => unknown) => unknown;
 
-  constructor(file: string) {
-    this.db = openDatabase(file);
+  constructor(file: string, options: DatabaseOptions = {}) {
+    this.db = openDatabase(file, options);
     // A crash left deleted words in the index's page directory: drop them before anything reads it.
     purgeRemovedSearchEntries(this.db);
     this.meta = new MetaRepo(this.db);

@@ -1,0 +1,151 @@
+// @ts-check
+import { round, slope } from './stats.js';
+
+/**
+ * What `npm run soak -- --check` allows after warm-up, in MB per minute of
+ * steady traffic at 100 messages/s, fitted over readings taken after a
+ * forced full GC. Healthy 3-minute runs stayed within ±0.09 on both; the
+ * smallest leak tried (a Set keeping every msg_id, ~90 bytes a message)
+ * grew 0.42–0.60, a Map keeping every event 1.8–2.2, SQLite's old 16 MB
+ * cache 1.5–1.7 (bench/README.md, "The soak check").
+ */
+export const SOAK_LIMITS = Object.freeze({
+  /** Anonymous RSS: catches native growth (SQLite, buffers, malloc) and JavaScript leaks alike. */
+  slopeMbPerMin: 0.3,
+  /** Live V8 heap: catches JavaScript leaks with less noise. */
+  heapSlopeMbPerMin: 0.25,
+});
+
+/** Fewer readings than this after warm-up make no slope worth checking. */
+const MIN_POINTS = 5;
+
+/**
+ * @typedef {import('./memory-probe.js').MemorySample} MemorySample
+ * @typedef {{ at_s: number, phase: string, sent: number, alice: MemorySample, bob: MemorySample }} SoakSample
+ * @typedef {{ at_s: number, sent: number, rss_mb: number, anon_mb: number, file_mb: number, heap_used_mb: number, heap_committed_mb: number }} Point
+ */
+
+/**
+ * One host's figures from the soak's readings: memory at the landmarks of
+ * the run and growth slopes over the readings after `warmupEndS`.
+ * @param {SoakSample[]} samples
+ * @param {'alice' | 'bob'} host
+ * @param {number} warmupEndS seconds since the first reading's clock started
+ */
+export function summarizeHost(samples, host, warmupEndS) {
+  const point = (/** @type {SoakSample | undefined} */ s) =>
+    s
+      ? {
+          at_s: s.at_s,
+          sent: s.sent,
+          rss_mb: s[host].rss_mb,
+          anon_mb: s[host].anon_mb,
+          file_mb: s[host].file_mb,
+          heap_used_mb: s[host].heap.used_mb,
+          heap_committed_mb: s[host].heap.committed_mb,
+        }
+      : null;
+  const load = samples.filter((s) => s.phase === 'load');
+  const rest = samples.filter((s) => s.phase === 'rest');
+  const steady = load.filter((s) => s.at_s >= warmupEndS);
+  const idle = point(samples.filter((s) => s.phase === 'idle').at(-1));
+  const endOfLoad = point(load.at(-1));
+  const afterIdle = point(rest.at(-1));
+  const busy = [...load, ...rest];
+  const peak = point(busy.reduce((max, s) => (max && max[host].rss_mb >= s[host].rss_mb ? max : s), /** @type {SoakSample | undefined} */ (undefined)));
+  const fit = (/** @type {(s: MemorySample) => number | undefined} */ pick) => {
+    const points = steady.flatMap((s) => {
+      const y = pick(s[host]);
+      return y === undefined ? [] : [/** @type {[number, number]} */ ([s.at_s / 60, y])];
+    });
+    return points.length >= 2 ? round(slope(points), 4) : undefined;
+  };
+  const growth = (/** @type {Point | null} */ p) => (p && idle ? round(p.rss_mb - idle.rss_mb, 1) : undefined);
+  return {
+    idle,
+    after_warmup: point(steady[0]),
+    peak,
+    end_of_load: endOfLoad,
+    after_idle: afterIdle,
+    rss_growth_mb: { end_of_load: growth(endOfLoad), peak: growth(peak), after_idle: growth(afterIdle) },
+    readings_after_warmup: steady.length,
+    slope_mb_per_min: {
+      rss: fit((m) => m.rss_mb),
+      anon: fit((m) => m.anon_mb),
+      file: fit((m) => m.file_mb),
+      heap_used: fit((m) => m.heap.used_mb),
+      heap_committed: fit((m) => m.heap.committed_mb),
+      anon_after_gc: fit((m) => m.after_gc?.anon_mb),
+      heap_used_after_gc: fit((m) => m.after_gc?.heap_used_mb),
+    },
+  };
+}
+
+/**
+ * The check: after warm-up, neither anonymous RSS nor the live heap may
+ * keep growing faster than the limits. With forced GCs the fit is over the
+ * post-GC readings (what the process really holds); without, over the raw
+ * ones, where V8's collection cycles add noise. Returns what failed.
+ * @param {Record<string, ReturnType<typeof summarizeHost>>} hosts
+ * @param {{ slopeMbPerMin: number, heapSlopeMbPerMin: number }} limits
+ * @param {{ forcedGc: boolean }} options
+ * @returns {string[]}
+ */
+export function checkSoak(hosts, limits, options) {
+  /** @type {string[]} */
+  const failures = [];
+  for (const [name, h] of Object.entries(hosts)) {
+    if (h.readings_after_warmup < MIN_POINTS) {
+      failures.push(`${name}: ${h.readings_after_warmup} readings after warm-up, at least ${MIN_POINTS} needed (run longer or sample more often)`);
+      continue;
+    }
+    const s = h.slope_mb_per_min;
+    const anon = options.forcedGc ? s.anon_after_gc : s.anon;
+    const heap = options.forcedGc ? s.heap_used_after_gc : s.heap_used;
+    if (anon === undefined || anon > limits.slopeMbPerMin) {
+      failures.push(`${name}: anonymous RSS grows ${anon} MB/min after warm-up (limit ${limits.slopeMbPerMin})`);
+    }
+    if (heap === undefined || heap > limits.heapSlopeMbPerMin) {
+      failures.push(`${name}: live V8 heap grows ${heap} MB/min after warm-up (limit ${limits.heapSlopeMbPerMin})`);
+    }
+  }
+  return failures;
+}
+
+/**
+ * The summaries as a text table, one line per landmark, then the slopes.
+ * @param {Record<string, ReturnType<typeof summarizeHost>>} hosts
+ * @returns {string[]}
+ */
+export function soakTable(hosts) {
+  const summaries = Object.values(hosts);
+  const rows = [['', ...Object.keys(hosts).flatMap((name) => [`${name} RSS`, 'anon', 'file', 'heap used/committed'])]];
+  /** @type {Array<[string, (h: ReturnType<typeof summarizeHost>) => Point | null]>} */
+  const landmarks = [
+    ['idle', (h) => h.idle],
+    ['after warm-up', (h) => h.after_warmup],
+    ['peak (RSS)', (h) => h.peak],
+    ['end of load', (h) => h.end_of_load],
+    ['after idle', (h) => h.after_idle],
+  ];
+  for (const [label, pick] of landmarks) {
+    rows.push([
+      label,
+      ...summaries.flatMap((h) => {
+        const p = pick(h);
+        return p ? [p.rss_mb.toFixed(1), p.anon_mb.toFixed(1), p.file_mb.toFixed(1), `${p.heap_used_mb.toFixed(1)}/${p.heap_committed_mb.toFixed(1)}`] : ['–', '–', '–', '–'];
+      }),
+    ]);
+  }
+  rows.push(['slope after warm-up, MB/min', ...summaries.flatMap(({ slope_mb_per_min: s }) => [signed(s.rss), signed(s.anon), signed(s.file), signed(s.heap_used)])]);
+  if (summaries.some((h) => h.slope_mb_per_min.anon_after_gc !== undefined)) {
+    rows.push(['after forced GC, MB/min', ...summaries.flatMap(({ slope_mb_per_min: s }) => ['', signed(s.anon_after_gc), '', signed(s.heap_used_after_gc)])]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+}
+
+/** @param {number | undefined} value */
+function signed(value) {
+  return value === undefined || !Number.isFinite(value) ? '–' : (value >= 0 ? '+' : '') + value.toFixed(3);
+}
