@@ -26,7 +26,7 @@ export type ErrorCode =
   | 'ATTACHMENT_NOT_READY'
   | 'ATTACHMENT_IN_USE'
   | 'ATTACHMENT_TOO_LARGE'
-  | 'QUOTA_EXCEEDED'
+  | 'ATTACHMENT_QUOTA_EXCEEDED'
   | 'TOO_MANY_ATTACHMENTS'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNAUTHORIZED'
@@ -39,7 +39,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'PROOF_REQUIRED'
   | 'CAPABILITY_REQUIRED'
-  | 'DIRECTORY_FULL'
+  | 'QUOTA_EXCEEDED'
   | 'RECOVERY_REFUSED'
   | 'HANDSHAKE_FAILED'
   | 'DECRYPT_FAILED'
@@ -99,8 +99,8 @@ export const errors = {
   attachmentInUse: (id: string) =>
     new ParleyError('ATTACHMENT_IN_USE', `Attachment '${id.slice(0, 64)}' was already sent with another message: upload it again`),
   attachmentTooLarge: (max: number) => new ParleyError('ATTACHMENT_TOO_LARGE', `Attachment is larger than the limit of ${max} bytes`),
-  quotaExceeded: (quota: number) =>
-    new ParleyError('QUOTA_EXCEEDED', `Not enough room for attachments: they may use ${quota} bytes in all; delete some first`),
+  attachmentQuotaExceeded: (quota: number) =>
+    new ParleyError('ATTACHMENT_QUOTA_EXCEEDED', `Not enough room for attachments: they may use ${quota} bytes in all; delete some first`),
   tooManyAttachments: (max: number) => new ParleyError('TOO_MANY_ATTACHMENTS', `A message carries at most ${max} attachments`),
   payloadTooLarge: (max: number) => new ParleyError('PAYLOAD_TOO_LARGE', `Request body is larger than ${max} bytes`),
   unauthorized: () => new ParleyError('UNAUTHORIZED', 'Missing or wrong API token'),
@@ -119,7 +119,7 @@ export const errors = {
   /** The recipient's mailbox takes mail only from holders of a capability they gave. */
   capabilityRequired: (detail: string) => new ParleyError('CAPABILITY_REQUIRED', detail),
   /** The directory holds as many names or bytes as it may. */
-  directoryFull: (detail: string) => new ParleyError('DIRECTORY_FULL', `The directory is full: ${detail}`),
+  quotaExceeded: (detail: string) => new ParleyError('QUOTA_EXCEEDED', `The directory is full: ${detail}`),
   recoveryRefused: () => new ParleyError('RECOVERY_REFUSED', 'That recovery code does not match this username'),
   handshakeFailed: (why: string) => new ParleyError('HANDSHAKE_FAILED', `Handshake failed: ${why}`),
   decryptFailed: () => new ParleyError('DECRYPT_FAILED', 'Decryption failed: message forged or corrupted'),

@@ -63,9 +63,9 @@ describe('attachment limits and quota', () => {
     // The same bytes again take no more room.
     await host.api.uploadAttachment('a-again.bin', first);
     await host.api.uploadAttachment('b.bin', fileBytes(100_000, 2));
-    expect(await refusal(host.api.uploadAttachment('c.bin', fileBytes(100_000, 3)))).toEqual({ status: 413, code: 'QUOTA_EXCEEDED' });
+    expect(await refusal(host.api.uploadAttachment('c.bin', fileBytes(100_000, 3)))).toEqual({ status: 413, code: 'ATTACHMENT_QUOTA_EXCEEDED' });
     const streamed = await chunkedUpload(host, 100_000);
-    expect(streamed.body.code).toBe('QUOTA_EXCEEDED');
+    expect(streamed.body.code).toBe('ATTACHMENT_QUOTA_EXCEEDED');
     expect(storeFiles(host, 'files')).toHaveLength(2);
   });
 

@@ -20,7 +20,7 @@ import type { Registration } from './registration.js';
 const encoder = new TextEncoder();
 
 /** Refusals a user can act on or wait out: shown on the contact until a put goes through. */
-const SHOWN: ReadonlySet<ErrorCode> = new Set(['CAPABILITY_REQUIRED', 'RATE_LIMITED', 'DIRECTORY_FULL', 'DIRECTORY_LIMIT', 'PROOF_REQUIRED']);
+const SHOWN: ReadonlySet<ErrorCode> = new Set(['CAPABILITY_REQUIRED', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'DIRECTORY_LIMIT', 'PROOF_REQUIRED']);
 
 /**
  * Sealing into friends' mailboxes. Mail needs the drop capability the friend
@@ -174,6 +174,6 @@ export class MailDrop implements MailboxDrop {
 function reasonFor(peer: string, code: ErrorCode, message: string): string {
   if (code === 'CAPABILITY_REQUIRED') return `${peer}'s mailbox no longer takes your mail: they may have removed you`;
   if (code === 'RATE_LIMITED') return `The directory asks this network to slow down; messages to ${peer} wait and go on by themselves`;
-  if (code === 'DIRECTORY_FULL') return `The directory is full; messages to ${peer} wait until it has room`;
+  if (code === 'QUOTA_EXCEEDED') return `The directory is full; messages to ${peer} wait until it has room`;
   return message;
 }

@@ -88,7 +88,7 @@ export interface ClaimProof {
  * (bad secret, unknown user, malformed record), DIRECTORY_LIMIT (a size or
  * batch cap), PROOF_REQUIRED (missing, stale or too weak proof of work),
  * CAPABILITY_REQUIRED (no valid capability for this mailbox), RATE_LIMITED
- * (too many calls from this address), DIRECTORY_FULL (the directory is
+ * (too many calls from this address), QUOTA_EXCEEDED (the directory is
  * full), RECOVERY_REFUSED (wrong recovery code) or DIRECTORY_UNREACHABLE
  * (the service or file cannot be reached).
  */

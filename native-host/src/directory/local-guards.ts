@@ -60,10 +60,10 @@ export function workDetail(purpose: string, bits: number, windowMinutes: number,
 
 export function requireRoomForUser(db: Database.Database, settings: DirectorySettings): void {
   const { users } = db.prepare('SELECT users FROM usage').get() as { users: number };
-  if (users >= settings.maxUsers) throw errors.directoryFull(`it holds ${settings.maxUsers} names`);
+  if (users >= settings.maxUsers) throw errors.quotaExceeded(`it holds ${settings.maxUsers} names`);
 }
 
 export function requireRoomForBytes(db: Database.Database, settings: DirectorySettings, bytes: number): void {
   const { stored_bytes: stored } = db.prepare('SELECT stored_bytes FROM usage').get() as { stored_bytes: number };
-  if (stored + bytes > settings.maxStoredBytes) throw errors.directoryFull(`it stores ${settings.maxStoredBytes} bytes of mail`);
+  if (stored + bytes > settings.maxStoredBytes) throw errors.quotaExceeded(`it stores ${settings.maxStoredBytes} bytes of mail`);
 }

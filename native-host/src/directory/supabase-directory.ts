@@ -170,7 +170,7 @@ export function mapError(error: PostgrestErrorLike, status: number): ParleyError
     if (error.message === 'rate_limited') return errors.rateLimited(detail);
     if (error.message === 'proof_required') return errors.proofRequired(detail);
     if (error.message === 'capability_required') return errors.capabilityRequired(detail);
-    if (error.message === 'quota_exceeded') return errors.directoryFull(detail);
+    if (error.message === 'quota_exceeded') return errors.quotaExceeded(detail);
     return errors.directoryRejected(detail);
   }
   if (status === 0 || status >= 500 || status === 401 || status === 403 || status === 404) {

@@ -213,13 +213,13 @@ export function runAbuseContract(name: string, makeDirectory: MakeDirectory): vo
       const [alice, bob] = [makeUser('alice'), makeUser('bob')];
       await claim(dir, alice);
       await claim(dir, bob);
-      await rejectsWith(claim(dir, makeUser('carol')), 'DIRECTORY_FULL');
+      await rejectsWith(claim(dir, makeUser('carol')), 'QUOTA_EXCEEDED');
       const drop = await giveCapability(dir, bob, 'drop');
       // 200 bytes of base64 each.
       const first = await dir.mailboxPut('bob', envelope(150), drop);
       await dir.mailboxPut('bob', envelope(150), drop);
-      await rejectsWith(dir.mailboxPut('bob', envelope(150), drop), 'DIRECTORY_FULL');
-      await rejectsWith(introduce(dir, 'bob', envelope(150)), 'DIRECTORY_FULL');
+      await rejectsWith(dir.mailboxPut('bob', envelope(150), drop), 'QUOTA_EXCEEDED');
+      await rejectsWith(introduce(dir, 'bob', envelope(150)), 'QUOTA_EXCEEDED');
       await dir.mailboxAck('bob', bob.secret, [first]);
       await dir.mailboxPut('bob', envelope(150), drop);
     });

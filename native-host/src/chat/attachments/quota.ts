@@ -23,9 +23,9 @@ export class Quota {
     return this.repo.usage() + this.held + bytes <= this.quotaBytes;
   }
 
-  /** Holds `bytes` for an upload; QUOTA_EXCEEDED when they do not fit. */
+  /** Holds `bytes` for an upload; ATTACHMENT_QUOTA_EXCEEDED when they do not fit. */
   hold(bytes: number): void {
-    if (!this.fits(bytes)) throw errors.quotaExceeded(this.quotaBytes);
+    if (!this.fits(bytes)) throw errors.attachmentQuotaExceeded(this.quotaBytes);
     this.held += bytes;
   }
 
