@@ -49,6 +49,9 @@ export function nodeSupport(version: string = process.versions.node): NodeSuppor
   if (minimum !== undefined && compare(parts, parseVersion(minimum)) < 0) {
     return { level: 'unsupported', version: bare, message: `Node.js ${bare} is too old for Parley: it needs ${minimum} or newer on the ${major} line; install Node.js ${wanted}.` };
   }
+  if (major < Math.min(...DEPRECATED_NODE_MAJORS, ...SUPPORTED_NODE_MAJORS)) {
+    return { level: 'unsupported', version: bare, message: `Node.js ${bare} is too old for Parley; install Node.js ${wanted}.` };
+  }
   if (SUPPORTED_NODE_MAJORS.includes(major)) return { level: 'supported', version: bare, message: '' };
   if (DEPRECATED_NODE_MAJORS.includes(major)) {
     return { level: 'deprecated', version: bare, message: `Node.js ${major} has reached its end of life; Parley still runs on it for now, but install Node.js ${wanted}.` };

@@ -6,8 +6,9 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromBase64 } from '../src/crypto/identity.js';
 import { signPresence } from '../src/directory/records.js';
+import { MANY_HOSTS_SETTINGS } from '../src/directory/settings.js';
 import { makeUser } from './directory/directory-fixtures.js';
-import { startSqlDirectory, type SqlDirectoryFixture } from './directory/sql-directory-fixture.js';
+import { resetDirectory, startSqlDirectory, type SqlDirectoryFixture } from './directory/sql-directory-fixture.js';
 import { pgliteEngine } from './support/sql-engine.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
 
@@ -79,6 +80,8 @@ describe('where a host dials its friends', () => {
 
   it('never at a loopback address published through a directory that is not on this machine', async () => {
     sql = await startSqlDirectory(pgliteEngine(await PGlite.create()));
+    // Three sign-ups from one machine: cheap proofs and no per-address limit, as on a shared test directory.
+    await resetDirectory(sql.engine, MANY_HOSTS_SETTINGS);
     const supabase = ['--directory', 'supabase', '--supabase-url', sql.server.url, '--supabase-key', 'test-anon-key'];
     const door = await trap();
     const net1 = new Testnet();
@@ -96,7 +99,9 @@ describe('where a host dials its friends', () => {
       // Told that every friend is on this machine, a host does dial it.
       const fay = await net1.start({ username: 'fay', args: [...supabase, '--dial-local', 'on'] });
       await fay.api.addFriend('dave');
-      await eventually(() => door.count() > 0, 10_000, 'a dial with --dial-local on');
+      // Dave's address is shown to fay once dave made her a friend too (a presence capability).
+      await dave.api.addFriend('fay');
+      await eventually(() => door.count() > 0, 20_000, 'a dial with --dial-local on');
     } finally {
       await net1.close();
       await door.close();

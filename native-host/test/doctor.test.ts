@@ -75,8 +75,8 @@ describe.skipIf(process.platform !== 'linux')('parley-host doctor', () => {
     const text = fs.readFileSync(launcher(), 'utf8');
     fs.writeFileSync(launcher(), text.replace(`'${process.execPath}'`, `'${oldNode}'`));
     let r = doctor();
-    expect(line(r.text, 'FAIL  node')).toContain(`${oldNode} is v18.19.0: Node.js v18.19.0 is too old`);
-    expect(r.text).toContain('fix: install Node.js 22 or 24, then run npm run install-host -- --browser firefox');
+    expect(line(r.text, 'FAIL  node')).toContain(`${oldNode} is v18.19.0: Node.js 18.19.0 is too old for Parley`);
+    expect(r.text).toContain('fix: install Node.js 24 or 22, then run npm run install-host -- --browser firefox');
     expect(r.code).toBe(1);
 
     fs.writeFileSync(launcher(), text.replace(`'${process.execPath}'`, "'/nowhere/node'").replace(`'${HOST}'`, "'/nowhere/main.js'"));

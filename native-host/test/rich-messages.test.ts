@@ -113,6 +113,8 @@ describe('richer messages', () => {
     const dave = await net.start({ username: 'dave', ...unreachable });
     await carol.api.addFriend('dave');
     await dave.api.addFriend('carol');
+    // Carol may use dave's mailbox once his capability reached her (through her introduction queue).
+    await eventually(() => queryDb(carol, `SELECT 1 FROM grants_received WHERE peer = 'dave'`).length > 0, 20_000, "dave's grant at carol");
     const daveEvents = await dave.events();
     try {
       const first = await carol.api.send('dave', 'first draft');

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../../shared/contract.js';
 import { isParleyError, type ErrorCode } from '../errors.js';
+import { GRANT_KIND } from './capabilities.js';
 import { directoryFile, friends, type Node } from './test-pair.js';
 
 const updates = (n: Node) => n.events.flatMap((e) => (e.event === 'message_updated' ? [e.data] : []));
 const mine = (n: Node, peer: string, msgId: string): Message | undefined =>
   n.messenger.messages(peer, { limit: 50, offset: 0 }).messages.find((m) => m.msg_id === msgId);
-const outboxKinds = (n: Node, peer: string) => n.store.outbox.after(peer, 0, 100).map((item) => item.kind);
+/** The kinds of items waiting for `peer`, besides the capabilities every new friendship sends. */
+const outboxKinds = (n: Node, peer: string) =>
+  n.store.outbox
+    .after(peer, 0, 100)
+    .map((item) => item.kind)
+    .filter((kind) => kind !== GRANT_KIND);
 
 async function refused(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
   await expect(promise).rejects.toSatisfy((err) => isParleyError(err, code));
@@ -47,6 +53,9 @@ describe('our changes to messages', () => {
 
   it('offline: only the newest edit and reaction wait in the outbox, and the mailbox brings the friend the final state', async () => {
     const { alice, bob } = await friends(directoryFile());
+    // Bob's grant waits in alice's introduction queue: with it her items may go into his mailbox.
+    alice.messenger.start();
+    await expect.poll(() => alice.store.grants.received('bob'), { interval: 5 }).toBeTruthy();
     const sent = await alice.messenger.send('bob', 'draft 1');
     await alice.messenger.edit(sent.msg_id, 'draft 2');
     await alice.messenger.edit(sent.msg_id, 'draft 3');
