@@ -11,7 +11,7 @@ import { BROWSER } from './support/browser-under-test.js';
 import type { UiPage } from './support/driver.js';
 import { ParleyBrowser } from './support/parley-browser.js';
 import { gradientPng } from './support/png.js';
-import { shoot, tid, waitForAttr, waitForPhase, waitGone, waitVisible } from './support/ui.js';
+import { claimName, shoot, tid, waitForAttr, waitGone, waitVisible } from './support/ui.js';
 
 const PANEL = { width: 400, height: 720 };
 /** The root element of every attachment shown in the open chat. */
@@ -55,13 +55,6 @@ describe(`files and pictures between two people (${BROWSER})`, () => {
     await net?.close();
   });
 
-  async function onboard(page: UiPage, name: string): Promise<void> {
-    await waitForPhase(page, 'onboarding');
-    await page.fill(tid('onboarding-username'), name);
-    await page.click(tid('onboarding-submit'));
-    await waitForPhase(page, 'ready');
-  }
-
   async function openChat(page: UiPage, friend: string): Promise<void> {
     await page.click(tid(`contact-${friend}`));
     await waitVisible(page, tid('chat-view'));
@@ -75,8 +68,8 @@ describe(`files and pictures between two people (${BROWSER})`, () => {
   }
 
   it('both claim a name and add each other', async () => {
-    await onboard(alicePanel, 'alice');
-    await onboard(bobPanel, 'bob');
+    await claimName(alicePanel, 'alice');
+    await claimName(bobPanel, 'bob');
     await alice.api().addFriend('bob');
     await bob.api().addFriend('alice');
     await waitVisible(alicePanel, tid('contact-bob'));

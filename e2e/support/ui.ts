@@ -158,3 +158,14 @@ function applyTheme(doc: Document, theme: string | null): Promise<boolean> {
   const frame = (fn: () => void) => doc.defaultView!.requestAnimationFrame(fn);
   return new Promise((resolve) => frame(() => frame(() => resolve(true))));
 }
+
+/** Onboarding as a new user does it: claims `name`, confirms the recovery code was written down, and waits for the app. */
+export async function claimName(page: UiPage, name: string): Promise<void> {
+  await waitForPhase(page, 'onboarding');
+  await page.fill(tid('onboarding-username'), name);
+  await page.click(tid('onboarding-submit'));
+  await waitForPhase(page, 'recovery-code');
+  await page.click(tid('recovery-written'));
+  await page.click(tid('recovery-done'));
+  await waitForPhase(page, 'ready');
+}

@@ -25,6 +25,8 @@ export const useAttachmentsStore = defineStore('attachments', () => {
   const session = useSessionStore();
   const previews = ref<Record<string, PreviewState>>({});
   const order: string[] = [];
+  /** Pictures still being made when their file got the host's id: they land under the new one. */
+  const renamed = new Map<string, string>();
 
   /** Whether an attachment is worth fetching for a picture: the declared type is only a hint, the bytes decide. */
   function mayBeImage(a: Pick<Attachment, 'mime' | 'size'>): boolean {
@@ -54,19 +56,24 @@ export const useAttachmentsStore = defineStore('attachments', () => {
     if (!known || previews.value[to]) return;
     const { [from]: _moved, ...rest } = previews.value;
     previews.value = { ...rest, [to]: known };
+    if (known.state === 'loading') renamed.set(from, to);
     const at = order.indexOf(from);
     if (at >= 0) order[at] = to;
   }
 
   async function load(id: string, bytes: () => Promise<Blob>): Promise<void> {
     set(id, { state: 'loading' });
+    let state: PreviewState;
     try {
       const made = await imagePreview(await bytes());
-      set(id, made ? { state: 'image', preview: made } : { state: 'file' });
+      state = made ? { state: 'image', preview: made } : { state: 'file' };
     } catch (err) {
       // No decoder here, or the host refused (still arriving): shown as a file, tried again when asked later.
-      set(id, { state: 'error', error: errorText(err) });
+      state = { state: 'error', error: errorText(err) };
     }
+    const now = renamed.get(id) ?? id;
+    renamed.delete(id);
+    set(now, state);
   }
 
   function set(id: string, state: PreviewState): void {
