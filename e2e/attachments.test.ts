@@ -182,7 +182,10 @@ function dispatchFiles(page: UiPage, selector: string, kind: 'paste' | 'drop', f
     for (const f of files) data.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
     const target = document.querySelector(selector)!;
     if (kind === 'paste') {
-      target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      // Firefox's ClipboardEvent constructor drops the files of a DataTransfer it is given: the event carries ours as the browser's would.
+      const paste = new Event('paste', { bubbles: true, cancelable: true });
+      Object.defineProperty(paste, 'clipboardData', { value: data });
+      target.dispatchEvent(paste);
       return;
     }
     for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
