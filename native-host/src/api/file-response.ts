@@ -3,13 +3,14 @@ import type { AttachmentDownload } from '../chat/attachments/attachments.js';
 /**
  * The headers of GET /attachments/:id. Only the raster types the chat
  * shows, recognised from the file's own bytes, are served inline; the rest
- * is a download under its declared type. Nothing is sniffed by the
+ * is a download of opaque bytes (the declared type is a friend's word, and
+ * `text/html` or `image/svg+xml` has no business here). Nothing is sniffed by the
  * browser (nosniff, from the server's common headers) and nothing served
  * may run script (a sandbox CSP), whatever the sender put in the file.
  */
 export function fileHeaders(file: AttachmentDownload): Record<string, string> {
   return {
-    'Content-Type': file.inline ?? file.mime,
+    'Content-Type': file.inline ?? 'application/octet-stream',
     'Content-Length': String(file.size),
     'Content-Disposition': contentDisposition(file.inline ? 'inline' : 'attachment', file.name),
     'Content-Security-Policy': "default-src 'none'; sandbox",
