@@ -5,16 +5,17 @@
 // resident memory split into anonymous and file-backed (/proc), and the V8
 // heap from inside (through the inspector). It reports memory at idle, after
 // warm-up, at the end of the stream and after the quiet spell, and the growth
-// slope after warm-up (least squares), per host; with forced GCs also what
-// each host kept once the stream stopped (see checkSoak).
+// slope after warm-up (least squares), per host; with forced GCs and a pause
+// after warm-up also what each host kept (see checkSoak).
 //
 //   npm run soak                              100,000 messages at 100/s (~17 min), then 60 s idle
-//   npm run soak -- --minutes 3 --check       the CI check (see checkSoak), then 30 s idle
+//   npm run soak -- --minutes 3 --check       the CI check (see checkSoak): 30 s pauses after warm-up and at the end
 //   npm run soak -- --bare                    hosts without native-host/node-flags.js, to compare
 //
 // Options: --minutes N, --rate R (messages/s), --idle-seconds S, --warmup-minutes W,
+// --pause-seconds S (quiet between warm-up and the rest of the stream),
 // --sample-seconds S, --gc (a forced full GC after each reading; on with --check),
-// --check [--max-slope MB/min] [--max-heap-slope MB/min], --out FILE.
+// --check [--max-anon MB/min] [--max-heap MB/min], --out FILE.
 import fs from 'node:fs';
 import path from 'node:path';
 import { HostNet, REPO_DIR, eventually, makeFriends } from './lib/hosts.js';
@@ -42,13 +43,14 @@ const check = flag('check');
 const rate = option('rate', 100);
 const minutes = option('minutes', 100_000 / rate / 60);
 const idleSeconds = option('idle-seconds', check ? 30 : 60, { zero: true });
+const pauseSeconds = option('pause-seconds', check ? 30 : 0, { zero: true });
 const warmupMinutes = option('warmup-minutes', Math.min(2, minutes / 3));
 const sampleSeconds = option('sample-seconds', 10);
 const forceGc = check || flag('gc');
 const bare = flag('bare');
 const limits = {
-  slopeMbPerMin: option('max-slope', SOAK_LIMITS.slopeMbPerMin),
-  heapSlopeMbPerMin: option('max-heap-slope', SOAK_LIMITS.heapSlopeMbPerMin),
+  anonMbPerMin: option('max-anon', SOAK_LIMITS.anonMbPerMin),
+  heapMbPerMin: option('max-heap', SOAK_LIMITS.heapMbPerMin),
 };
 const outArg = process.argv[process.argv.indexOf('--out') + 1];
 const outFile = flag('out') && outArg ? path.resolve(outArg) : path.join(REPO_DIR, 'bench/results', check ? 'soak-check.json' : 'soak.json');
@@ -88,7 +90,7 @@ try {
     const line = (/** @type {import('./lib/memory-probe.js').MemorySample} */ s) =>
       `rss ${s.rss_mb.toFixed(1)} (anon ${s.anon_mb.toFixed(1)}, file ${s.file_mb.toFixed(1)}) heap ${s.heap.used_mb.toFixed(1)}/${s.heap.committed_mb.toFixed(1)}` +
       (s.after_gc ? ` | gc: anon ${s.after_gc.anon_mb.toFixed(1)} heap ${s.after_gc.heap_used_mb.toFixed(1)}` : '');
-    console.log(`${String(Math.round(at)).padStart(5)} s ${phase.padEnd(4)} ${String(sent).padStart(7)}  alice ${line(a)}  ·  bob ${line(b)}`);
+    console.log(`${String(Math.round(at)).padStart(5)} s ${phase.padEnd(5)} ${String(sent).padStart(7)}  alice ${line(a)}  ·  bob ${line(b)}`);
   };
   /** Samples every sampleSeconds until stopped; never overlaps itself. */
   const sampler = (() => {
@@ -108,60 +110,71 @@ try {
 
   // Idle figure: a started host with a session and a client, nothing sent yet.
   await sleep(3 * sampleSeconds * 1000);
-  phase = 'load';
-  const loadStart = performance.now();
-  const end = loadStart + minutes * 60_000;
-  const interval = 1000 / rate;
-  /** @type {Set<Promise<unknown>>} */
-  const inflight = new Set();
   /** @type {number[]} */
   let latencies = [];
-  let windowEnd = loadStart + 30_000;
-  let paced = 0;
   const closeWindow = () => {
     latencyWindows.push({ at_s: round(elapsedS(), 0), sent, p50_ms: round(median(latencies), 2), p99_ms: round(percentile(latencies, 99), 2) });
     latencies = [];
   };
-  while (performance.now() < end) {
-    const text = `soak #${sent}`;
-    const t0 = performance.now();
-    // Both promises get their handlers at once: a late arrival must not
-    // become an unhandled rejection while the POST is still out.
-    const job = Promise.all([alice.http.ok('POST', '/messages', { to: 'soak-bob', text }), bobEvents.arrival(text, ARRIVAL_TIMEOUT_MS)])
-      .then(([, at]) => latencies.push(at - t0))
-      .catch((/** @type {Error} */ err) => {
-        failed += 1;
-        if (failures.length < 5) failures.push(`${text}: ${err.message}`);
-      })
-      .finally(() => inflight.delete(job));
-    inflight.add(job);
-    sent += 1;
-    if (performance.now() >= windowEnd) {
-      closeWindow();
-      windowEnd += 30_000;
+  let loadSeconds = 0;
+  /** Sends `rate` messages a second for `streamMinutes`, then waits for the last of them. */
+  const stream = async (/** @type {number} */ streamMinutes) => {
+    phase = 'load';
+    const loadStart = performance.now();
+    const end = loadStart + streamMinutes * 60_000;
+    const interval = 1000 / rate;
+    /** @type {Set<Promise<unknown>>} */
+    const inflight = new Set();
+    let windowEnd = loadStart + 30_000;
+    let paced = 0;
+    while (performance.now() < end) {
+      const text = `soak #${sent}`;
+      const t0 = performance.now();
+      // Both promises get their handlers at once: a late arrival must not
+      // become an unhandled rejection while the POST is still out.
+      const job = Promise.all([alice.http.ok('POST', '/messages', { to: 'soak-bob', text }), bobEvents.arrival(text, ARRIVAL_TIMEOUT_MS)])
+        .then(([, at]) => latencies.push(at - t0))
+        .catch((/** @type {Error} */ err) => {
+          failed += 1;
+          if (failures.length < 5) failures.push(`${text}: ${err.message}`);
+        })
+        .finally(() => inflight.delete(job));
+      inflight.add(job);
+      sent += 1;
+      if (performance.now() >= windowEnd) {
+        closeWindow();
+        windowEnd += 30_000;
+      }
+      // Paced against the clock, not the previous send: timers round down to
+      // whole milliseconds. After a stall (a loaded machine) it resumes the rate
+      // instead of bursting to catch up.
+      const due = loadStart + paced * interval;
+      paced = performance.now() - due > 1000 ? Math.floor((performance.now() - loadStart) / interval) : paced + 1;
+      await sleep(Math.max(0, loadStart + paced * interval - performance.now()));
     }
-    // Paced against the clock, not the previous send: timers round down to
-    // whole milliseconds. After a stall (a loaded machine) it resumes the rate
-    // instead of bursting to catch up.
-    const due = loadStart + paced * interval;
-    paced = performance.now() - due > 1000 ? Math.floor((performance.now() - loadStart) / interval) : paced + 1;
-    await sleep(Math.max(0, loadStart + paced * interval - performance.now()));
+    await Promise.all(inflight);
+    if (latencies.length > 0) closeWindow();
+    loadSeconds += (performance.now() - loadStart) / 1000;
+  };
+
+  await stream(warmupMinutes);
+  if (pauseSeconds > 0) {
+    phase = 'pause';
+    await sleep(pauseSeconds * 1000);
   }
-  await Promise.all(inflight);
-  if (latencies.length > 0) closeWindow();
+  const warmupEnd = elapsedS();
+  await stream(minutes - warmupMinutes);
   // Every message must be in bob's history, including any that missed the arrival deadline.
   const stored = await eventually(async () => {
     const page = await bob.http.ok('GET', '/messages?peer=soak-alice&limit=1');
     return page.total >= sent ? page.total : 0;
   }, ARRIVAL_TIMEOUT_MS, `all ${sent} messages in bob's history`).catch(async () => (await bob.http.ok('GET', '/messages?peer=soak-alice&limit=1')).total);
-  const loadSeconds = (performance.now() - loadStart) / 1000;
   phase = 'rest';
   await sleep(idleSeconds * 1000);
   await sampler();
   aliceEvents.close();
   bobEvents.close();
 
-  const warmupEnd = (loadStart - started) / 1000 + warmupMinutes * 60;
   const hosts = {
     alice: summarizeHost(samples, 'alice', warmupEnd),
     bob: summarizeHost(samples, 'bob', warmupEnd),
@@ -172,6 +185,7 @@ try {
     node: process.version,
     flags: bare ? 'bare' : 'native-host/node-flags.js',
     minutes: round(minutes, 2),
+    pause_seconds: pauseSeconds,
     rate_per_s: rate,
     achieved_rate_per_s: round(sent / loadSeconds, 1),
     sent,
@@ -188,7 +202,7 @@ try {
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, JSON.stringify(summary, null, 2) + '\n');
 
-  console.log(`\nsoak: ${sent} sent (${summary.achieved_rate_per_s}/s), ${failed} failed, ${round(minutes, 1)} min + ${idleSeconds} s idle, ${summary.flags}${forceGc ? ', forced GC per sample' : ''}`);
+  console.log(`\nsoak: ${sent} sent (${summary.achieved_rate_per_s}/s), ${failed} failed, ${round(minutes, 1)} min + ${pauseSeconds} s pause + ${idleSeconds} s idle, ${summary.flags}${forceGc ? ', forced GC per sample' : ''}`);
   for (const line of soakTable(hosts)) console.log(line);
   const first = latencyWindows[0];
   const last = latencyWindows.at(-1);
@@ -202,7 +216,7 @@ try {
   if (check) {
     for (const failure of verdict) console.error(`soak check FAILED: ${failure}`);
     if (verdict.length > 0) process.exitCode = 1;
-    else console.log(`soak check passed: kept at rest within ${limits.slopeMbPerMin} MB/min of load (anonymous RSS) and ${limits.heapSlopeMbPerMin} MB/min (live heap)`);
+    else console.log(`soak check passed: kept within ${limits.anonMbPerMin} MB/min of load (anonymous RSS) and ${limits.heapMbPerMin} MB/min (live heap)`);
   }
 } finally {
   for (const probe of probes) probe.close();
