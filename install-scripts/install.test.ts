@@ -3,51 +3,57 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHROMIUM_EXTENSION_ID, GECKO_EXTENSION_ID, NATIVE_HOST_NAME } from '../shared/extension-id.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-const scriptsDir = path.dirname(fileURLToPath(import.meta.url));
+const built = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 
-// The entry reads the build output next to it, so each test gets a scratch
-// checkout: a copy of install-scripts/ and the host's launch flags, plus the
-// dist files it needs (the Node version rule as a stub that answers `level`).
+// The entry runs from the build (npm test builds first; after changing the
+// installer alone, run npm run build:host) and finds the host relative to
+// itself, so each test gets a scratch checkout: a copy of the built installer
+// and the modules it imports (the Node version rule as a stub that answers
+// `level`), with the host entry only once "built".
 let repo: string;
 let home: string;
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(built, 'install-scripts', 'install.js'))) {
+    throw new Error('dist/install-scripts/install.js is missing: run npm run build:host first');
+  }
+});
 
 beforeEach(() => {
   repo = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-entry-'));
   home = path.join(repo, 'home');
   fs.mkdirSync(home);
-  fs.cpSync(scriptsDir, path.join(repo, 'install-scripts'), { recursive: true, filter: (src) => !src.endsWith('.ts') });
-  fs.mkdirSync(path.join(repo, 'native-host'));
-  fs.cpSync(path.join(scriptsDir, '..', 'native-host', 'node-flags.js'), path.join(repo, 'native-host', 'node-flags.js'));
+  const dist = path.join(repo, 'dist');
+  fs.cpSync(path.join(built, 'install-scripts'), path.join(dist, 'install-scripts'), { recursive: true });
+  fs.mkdirSync(path.join(dist, 'native-host', 'src'), { recursive: true });
+  fs.cpSync(path.join(built, 'native-host', 'node-flags.js'), path.join(dist, 'native-host', 'node-flags.js'));
+  fs.cpSync(path.join(built, 'shared', 'extension-id.js'), path.join(dist, 'shared', 'extension-id.js'));
   fs.writeFileSync(path.join(repo, 'package.json'), '{"type":"module"}\n');
+  nodeLevel('supported');
 });
 
 afterEach(() => {
   fs.rmSync(repo, { recursive: true, force: true });
 });
 
-function build(nodeLevel: 'supported' | 'deprecated' | 'unsupported' = 'supported') {
-  fs.mkdirSync(path.join(repo, 'dist', 'shared'), { recursive: true });
-  fs.writeFileSync(
-    path.join(repo, 'dist', 'shared', 'extension-id.js'),
-    `export const NATIVE_HOST_NAME = ${JSON.stringify(NATIVE_HOST_NAME)};\n` +
-      `export const CHROMIUM_EXTENSION_ID = ${JSON.stringify(CHROMIUM_EXTENSION_ID)};\n` +
-      `export const GECKO_EXTENSION_ID = ${JSON.stringify(GECKO_EXTENSION_ID)};\n`,
-  );
-  fs.mkdirSync(path.join(repo, 'dist', 'native-host', 'src'), { recursive: true });
-  fs.writeFileSync(path.join(repo, 'dist', 'native-host', 'src', 'main.js'), '');
-  const message = nodeLevel === 'supported' ? '' : `node level ${nodeLevel}`;
+function nodeLevel(level: 'supported' | 'deprecated' | 'unsupported') {
+  const message = level === 'supported' ? '' : `node level ${level}`;
   fs.writeFileSync(
     path.join(repo, 'dist', 'native-host', 'src', 'node-support.js'),
-    `export const nodeSupport = () => (${JSON.stringify({ level: nodeLevel, version: process.versions.node, message })});\n`,
+    `export const nodeSupport = () => (${JSON.stringify({ level, version: process.versions.node, message })});\n`,
   );
+}
+
+function build(level: 'supported' | 'deprecated' | 'unsupported' = 'supported') {
+  fs.writeFileSync(path.join(repo, 'dist', 'native-host', 'src', 'main.js'), '');
+  nodeLevel(level);
 }
 
 function run(args: string[]) {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: home };
-  return spawnSync(process.execPath, [path.join(repo, 'install-scripts', 'install.js'), ...args], {
+  return spawnSync(process.execPath, [path.join(repo, 'dist', 'install-scripts', 'install.js'), ...args], {
     cwd: repo,
     env,
     encoding: 'utf8',

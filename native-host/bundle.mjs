@@ -5,7 +5,8 @@
 // split off so supabase-js and hyperdht load only when they are used.
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
-import { HOST_ENV, HOST_NODE_FLAGS } from './node-flags.js';
+// tsc has built the flags by now (build:host runs it first); this reads that build.
+import { HOST_ENV, HOST_NODE_FLAGS } from '../dist/native-host/node-flags.js';
 
 const ENTRY_OUT = 'dist/native-host/src/main.js';
 

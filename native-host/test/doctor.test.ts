@@ -9,7 +9,7 @@ import { eventually } from './support/testnet.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const HOST = path.join(repo, 'dist', 'native-host', 'src', 'main.js');
-const INSTALLER = path.join(repo, 'install-scripts', 'install.js');
+const INSTALLER = path.join(repo, 'dist', 'install-scripts', 'install.js');
 
 let root: string;
 let env: NodeJS.ProcessEnv;

@@ -1,15 +1,12 @@
-// @ts-check
-import { BROWSERS } from './install-locations.js';
+import { BROWSERS, type Browser } from './install-locations.js';
 
-/** @typedef {import('./install-locations.js').Browser} Browser */
-
-/**
- * @typedef {object} InstallArgs
- * @property {Browser[]} browsers
- * @property {string | null} userDataDir  as given; the caller resolves it against the cwd
- * @property {boolean} uninstall
- * @property {boolean} help
- */
+export interface InstallArgs {
+  browsers: Browser[];
+  /** As given; the caller resolves it against the cwd. */
+  userDataDir: string | null;
+  uninstall: boolean;
+  help: boolean;
+}
 
 export const USAGE = `Usage: npm run install-host -- [options]
 
@@ -26,31 +23,25 @@ Options:
 
 /** Bad command-line input: the entry prints the message and exits with code 2. */
 export class InstallUsageError extends Error {
-  /** @param {string} message */
-  constructor(message) {
+  constructor(message: string) {
     super(message);
     this.name = 'InstallUsageError';
   }
 }
 
-/**
- * Parses the installer's arguments (those after `node install.js`).
- * @param {readonly string[]} argv
- * @returns {InstallArgs}
- */
-export function parseInstallArgs(argv) {
-  /** @type {Set<Browser>} */
-  const browsers = new Set();
-  let userDataDir = null;
+/** Parses the installer's arguments (those after `node dist/install-scripts/install.js`). */
+export function parseInstallArgs(argv: readonly string[]): InstallArgs {
+  const browsers = new Set<Browser>();
+  let userDataDir: string | null = null;
   let uninstall = false;
   let help = false;
   let namedFirefox = false;
 
   for (let i = 0; i < argv.length; i++) {
-    const arg = /** @type {string} */ (argv[i]);
+    const arg = argv[i] ?? '';
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = eq === -1 ? arg : arg.slice(0, eq);
-    const takeValue = () => {
+    const takeValue = (): string => {
       if (eq !== -1) return arg.slice(eq + 1);
       const value = argv[i + 1];
       if (value === undefined || value.startsWith('--')) throw new InstallUsageError(`${name} needs a value`);
@@ -94,10 +85,6 @@ export function parseInstallArgs(argv) {
   return { browsers: browsers.size > 0 ? [...browsers] : [...BROWSERS], userDataDir, uninstall, help };
 }
 
-/**
- * @param {string} value
- * @returns {value is Browser}
- */
-function isBrowser(value) {
-  return /** @type {readonly string[]} */ (BROWSERS).includes(value);
+function isBrowser(value: string): value is Browser {
+  return (BROWSERS as readonly string[]).includes(value);
 }

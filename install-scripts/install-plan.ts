@@ -1,12 +1,23 @@
-// @ts-check
+import type { Packaging } from './browser-packaging.js';
 import { InstallUsageError } from './install-args.js';
-import { flatpakLauncherScript, hostManifest, LAUNCHER_MODE, launcherScript, MANIFEST_MODE, manifestFileContents } from './host-files.js';
+import {
+  flatpakLauncherScript,
+  hostManifest,
+  type HostIdentity,
+  LAUNCHER_MODE,
+  launcherScript,
+  MANIFEST_MODE,
+  manifestFileContents,
+} from './host-files.js';
 import { sandboxNote } from './sandbox-notes.js';
 import {
+  type Browser,
   BROWSERS,
   flatpakLauncherPath,
   flatpakManifestPath,
+  type InstallTarget,
   launcherPath,
+  type ManifestLocation,
   manifestLocation,
   osLayout,
   parleyNativeDir,
@@ -14,45 +25,43 @@ import {
   userDataDirManifestLocation,
 } from './install-locations.js';
 
-/** @typedef {import('./install-locations.js').Browser} Browser */
-/** @typedef {import('./install-locations.js').ManifestLocation} ManifestLocation */
-/** @typedef {import('./host-files.js').HostIdentity} HostIdentity */
+/** Everything the plan depends on; no part of it is read from the machine. */
+export interface InstallInput {
+  /** `process.platform`. */
+  platform: string;
+  /** Absolute. */
+  homeDir: string;
+  browsers: readonly Browser[];
+  /** Absolute; replaces the per-browser locations. */
+  userDataDir?: string | null;
+  /** Absolute path of the Node binary to pin (`process.execPath`). */
+  nodePath: string;
+  /** Absolute path of the checkout. */
+  repoDir: string;
+  /** Absolute; defaults to `<repoDir>/dist/native-host/src/main.js`. */
+  hostEntry?: string;
+  /** LOCALAPPDATA, XDG_CONFIG_HOME, XDG_DATA_HOME. */
+  env: Record<string, string | undefined>;
+  identity: HostIdentity;
+  /** Snap and Flatpak builds found on the machine (Linux); each gets its own steps. */
+  packagings?: readonly Packaging[];
+}
 
-/**
- * Everything the plan depends on; no part of it is read from the machine.
- * @typedef {object} InstallInput
- * @property {string} platform  `process.platform`
- * @property {string} homeDir  absolute
- * @property {readonly Browser[]} browsers
- * @property {string | null} [userDataDir]  absolute; replaces the per-browser locations
- * @property {string} nodePath  absolute path of the Node binary to pin (`process.execPath`)
- * @property {string} repoDir  absolute path of the checkout
- * @property {string} [hostEntry]  absolute; defaults to `<repoDir>/dist/native-host/src/main.js`
- * @property {Record<string, string | undefined>} env  LOCALAPPDATA, XDG_CONFIG_HOME, XDG_DATA_HOME
- * @property {HostIdentity} identity
- * @property {readonly import('./browser-packaging.js').Packaging[]} [packagings]  Snap and Flatpak builds found (Linux)
- */
+/** One step of a plan. `label` says what the step is for, for the printout. */
+export type InstallAction =
+  | { kind: 'write-file'; path: string; contents: string; mode: number; label: string }
+  | { kind: 'remove-file'; path: string; label: string }
+  | { kind: 'remove-empty-dir'; path: string; label: string }
+  | { kind: 'run-command'; command: string; args: string[]; allowFailure: boolean; label: string }
+  /** Something the user must know or do; printed, nothing else. */
+  | { kind: 'note'; text: string; label: string };
 
-/**
- * One step of a plan. `label` says what the step is for, for the printout.
- * @typedef {{ kind: 'write-file', path: string, contents: string, mode: number, label: string }
- *   | { kind: 'remove-file', path: string, label: string }
- *   | { kind: 'remove-empty-dir', path: string, label: string }
- *   | { kind: 'run-command', command: string, args: string[], allowFailure: boolean, label: string }
- *   | { kind: 'note', text: string, label: string }} InstallAction
- */
-
-/**
- * The launcher, then one manifest per browser (plus its registry key on Windows).
- * @param {InstallInput} input
- * @returns {InstallAction[]}
- */
-export function planInstall(input) {
+/** The launcher, then one manifest per browser (plus its registry key on Windows). */
+export function planInstall(input: InstallInput): InstallAction[] {
   const target = checkInput(input);
   const launcher = launcherPath(target);
   const hostEntry = input.hostEntry ?? defaultHostEntry(input);
-  /** @type {InstallAction[]} */
-  const actions = [
+  const actions: InstallAction[] = [
     {
       kind: 'write-file',
       path: launcher,
@@ -107,13 +116,10 @@ export function planInstall(input) {
 /**
  * Removes what `planInstall` writes for the same input. The launcher goes
  * only when every browser is uninstalled, since the others still use it.
- * @param {InstallInput} input
- * @returns {InstallAction[]}
  */
-export function planUninstall(input) {
+export function planUninstall(input: InstallInput): InstallAction[] {
   const target = checkInput(input);
-  /** @type {InstallAction[]} */
-  const actions = [];
+  const actions: InstallAction[] = [];
   for (const { browser, location } of targets(input)) {
     if (location.registryKey) {
       actions.push({
@@ -143,11 +149,7 @@ export function planUninstall(input) {
   return actions;
 }
 
-/**
- * @param {InstallInput} input
- * @returns {{ browser: Browser | 'user-data-dir', location: ManifestLocation }[]}
- */
-function targets(input) {
+function targets(input: InstallInput): { browser: Browser | 'user-data-dir'; location: ManifestLocation }[] {
   const target = { platform: input.platform, homeDir: input.homeDir, env: input.env };
   if (input.userDataDir) {
     return [
@@ -166,43 +168,36 @@ function targets(input) {
 /**
  * The Snap and Flatpak builds to handle: Linux only, the chosen browsers
  * only, and none when a custom profile is targeted.
- * @param {InstallInput} input
  */
-function sandboxed(input) {
+function sandboxed(input: InstallInput): Packaging[] {
   if (input.userDataDir || osLayout(input.platform) !== 'linux') return [];
   return (input.packagings ?? []).filter((p) => input.browsers.includes(p.browser));
 }
 
-/**
- * @param {Browser | 'user-data-dir'} browser
- * @returns {'chromium' | 'firefox'}
- */
-function familyOf(browser) {
+function familyOf(browser: Browser | 'user-data-dir'): 'chromium' | 'firefox' {
   return browser === 'firefox' ? 'firefox' : 'chromium';
 }
 
-/**
- * @param {InstallInput} input
- */
-function defaultHostEntry(input) {
+function defaultHostEntry(input: InstallInput): string {
   return pathFor(input.platform).join(input.repoDir, 'dist', 'native-host', 'src', 'main.js');
 }
 
 /**
  * Relative paths here are programmer errors (the entry resolves user input
  * first), except a user data dir on Windows, which Chromium never reads there.
- * @param {InstallInput} input
  */
-function checkInput(input) {
+function checkInput(input: InstallInput): InstallTarget {
   const p = pathFor(input.platform);
-  for (const [name, value] of /** @type {[string, string | null | undefined][]} */ ([
+  const paths: [string, string | null | undefined][] = [
     ['homeDir', input.homeDir],
     ['nodePath', input.nodePath],
     ['repoDir', input.repoDir],
     ['hostEntry', input.hostEntry],
     ['userDataDir', input.userDataDir],
-  ])) {
-    if (value != null && !p.isAbsolute(value)) throw new TypeError(`${name} must be an absolute path: ${value}`);
+  ];
+  for (const [name, value] of paths) {
+    if (value === null || value === undefined) continue;
+    if (!p.isAbsolute(value)) throw new TypeError(`${name} must be an absolute path: ${value}`);
   }
   if (input.userDataDir && osLayout(input.platform) === 'win32') {
     throw new InstallUsageError(

@@ -1,42 +1,37 @@
-// @ts-check
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { InstallAction } from './install-plan.js';
 
-/** @typedef {import('./install-plan.js').InstallAction} InstallAction */
+export interface CommandResult {
+  status: number | null;
+  stderr: string;
+  error?: Error;
+}
 
-/**
- * @typedef {object} CommandResult
- * @property {number | null} status
- * @property {string} stderr
- * @property {Error} [error]
- */
+export type RunCommand = (command: string, args: string[]) => CommandResult;
 
-/**
- * @typedef {object} ExecuteOptions
- * @property {(line: string) => void} [log]  defaults to console.log
- * @property {(command: string, args: string[]) => CommandResult} [runCommand]  defaults to spawnSync without a shell
- */
+export interface ExecuteOptions {
+  /** Defaults to console.log. */
+  log?: (line: string) => void;
+  /** Defaults to spawnSync without a shell. */
+  runCommand?: RunCommand;
+}
 
-/**
- * What happened to one action.
- * @typedef {object} ActionOutcome
- * @property {InstallAction} action
- * @property {'written' | 'removed' | 'absent' | 'kept' | 'ran' | 'failed-allowed' | 'noted'} result
- */
+/** What happened to one action. */
+export interface ActionOutcome {
+  action: InstallAction;
+  result: 'written' | 'removed' | 'absent' | 'kept' | 'ran' | 'failed-allowed' | 'noted';
+}
 
 /**
  * Performs a plan in order and prints one line per step. Throws on the first
  * failure, except for commands marked `allowFailure`.
- * @param {readonly InstallAction[]} actions
- * @param {ExecuteOptions} [options]
- * @returns {ActionOutcome[]}
  */
-export function executePlan(actions, options = {}) {
-  const log = options.log ?? ((line) => console.log(line));
+export function executePlan(actions: readonly InstallAction[], options: ExecuteOptions = {}): ActionOutcome[] {
+  const log = options.log ?? ((line: string) => console.log(line));
   const runCommand = options.runCommand ?? defaultRunCommand;
-  /** @type {ActionOutcome[]} */
-  const outcomes = [];
+  const outcomes: ActionOutcome[] = [];
   for (const action of actions) {
     const result = perform(action, runCommand);
     outcomes.push({ action, result });
@@ -45,12 +40,7 @@ export function executePlan(actions, options = {}) {
   return outcomes;
 }
 
-/**
- * @param {InstallAction} action
- * @param {NonNullable<ExecuteOptions['runCommand']>} runCommand
- * @returns {ActionOutcome['result']}
- */
-function perform(action, runCommand) {
+function perform(action: InstallAction, runCommand: RunCommand): ActionOutcome['result'] {
   switch (action.kind) {
     case 'write-file':
       writeFileAtomic(action.path, action.contents, action.mode);
@@ -85,13 +75,8 @@ function perform(action, runCommand) {
   }
 }
 
-/**
- * Writes through a temporary file and a rename, so a browser never reads a half-written manifest.
- * @param {string} file
- * @param {string} contents
- * @param {number} mode
- */
-function writeFileAtomic(file, contents, mode) {
+/** Writes through a temporary file and a rename, so a browser never reads a half-written manifest. */
+function writeFileAtomic(file: string, contents: string, mode: number): void {
   // Folders the installer creates hold only the user's own files (and may become the data dir's parents).
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.tmp`;
@@ -106,41 +91,32 @@ function writeFileAtomic(file, contents, mode) {
   }
 }
 
-/**
- * @param {InstallAction} action
- * @param {ActionOutcome['result']} result
- */
-export function describeOutcome(action, result) {
+const VERBS: Record<ActionOutcome['result'], string> = {
+  written: 'wrote',
+  removed: 'removed',
+  absent: 'not present',
+  kept: 'kept (not empty)',
+  ran: 'ran',
+  'failed-allowed': 'nothing to do',
+  noted: 'note',
+};
+
+export function describeOutcome(action: InstallAction, result: ActionOutcome['result']): string {
   if (action.kind === 'note') return `${'note'.padEnd(16)} ${action.label}: ${action.text}`;
   const target = action.kind === 'run-command' ? formatCommand(action.command, action.args) : action.path;
-  const verb = {
-    written: 'wrote',
-    removed: 'removed',
-    absent: 'not present',
-    kept: 'kept (not empty)',
-    ran: 'ran',
-    'failed-allowed': 'nothing to do',
-    noted: 'note',
-  }[result];
-  return `${verb.padEnd(16)} ${action.label}: ${target}`;
+  return `${VERBS[result].padEnd(16)} ${action.label}: ${target}`;
 }
 
-/**
- * The command as one would type it in a terminal.
- * @param {string} command
- * @param {readonly string[]} args
- */
-export function formatCommand(command, args) {
+/** The command as one would type it in a terminal. */
+export function formatCommand(command: string, args: readonly string[]): string {
   return [command, ...args.map((a) => (/[\s\\"]/.test(a) || a === '' ? `"${a}"` : a))].join(' ');
 }
 
-/** @type {NonNullable<ExecuteOptions['runCommand']>} */
-function defaultRunCommand(command, args) {
+function defaultRunCommand(command: string, args: string[]): CommandResult {
   const out = spawnSync(command, args, { encoding: 'utf8', windowsHide: true });
   return { status: out.status, stderr: out.stderr ?? '', error: out.error };
 }
 
-/** @param {unknown} err */
-function errorCode(err) {
+function errorCode(err: unknown): unknown {
   return typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
 }

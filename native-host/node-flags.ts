@@ -1,20 +1,17 @@
-// @ts-check
 // How the host's Node process is started: the V8 flags and the environment
 // every launcher applies. Read by all of them, so they cannot drift apart:
 //   - the `parley-host` bin: native-host/bundle.mjs writes them into the
-//     shebang of dist/native-host/src/main.js;
-//   - `npm start`: native-host/start.js;
-//   - the native-messaging launcher the browser runs: install-scripts/host-files.js;
-//   - the bench and the soak (bench/lib/hosts.js), so they measure what users run.
+//     shebang of dist/native-host/src/main.js (it reads this file's build,
+//     dist/native-host/node-flags.js, so tsc must run first);
+//   - `npm start`: native-host/start.ts;
+//   - the native-messaging launcher the browser runs: install-scripts/host-files.ts;
+//   - the bench and the soak (bench/), so they measure what users run.
 // They cannot be set from inside the process: V8 sizes its heap and glibc its
 // allocator before any JavaScript runs. The measurements behind each value
 // are in bench/README.md ("Memory over time").
 
-/**
- * V8 flags, before the script name.
- * @type {readonly string[]}
- */
-export const HOST_NODE_FLAGS = Object.freeze([
+/** V8 flags, before the script name. */
+export const HOST_NODE_FLAGS: readonly string[] = Object.freeze([
   // The young generation grows to 16 MB semi-spaces under a stream of
   // messages and V8 keeps them committed: 27 MB of new space, 3-5 MB of it
   // in use, was 43 % of a host's growth. 1 MB semi-spaces keep it at 2 MB.
@@ -27,11 +24,8 @@ export const HOST_NODE_FLAGS = Object.freeze([
   '--heap-growing-percent=50',
 ]);
 
-/**
- * Environment for the host process (glibc reads these before main()).
- * @type {Readonly<Record<string, string>>}
- */
-export const HOST_ENV = Object.freeze({
+/** Environment for the host process (glibc reads these before main()). */
+export const HOST_ENV: Readonly<Record<string, string>> = Object.freeze({
   // glibc gives every thread that mallocs its own arena (up to 8 per core),
   // and memory freed into one arena is not reused by another: V8's GC
   // workers and the libuv pool kept 4-5 MB more in a 150 s stream. Two

@@ -1,27 +1,28 @@
-// @ts-check
 import path from 'node:path';
 
-/** @typedef {'chrome' | 'chromium' | 'edge' | 'brave' | 'firefox'} Browser */
+export type Browser = 'chrome' | 'chromium' | 'edge' | 'brave' | 'firefox';
 
 /**
  * Where the installer runs. `env` is read for LOCALAPPDATA (Windows) and
  * XDG_CONFIG_HOME / XDG_DATA_HOME (Linux); everything else in it is ignored.
- * @typedef {object} InstallTarget
- * @property {string} platform  `process.platform`; anything but darwin and win32 uses the Linux layout
- * @property {string} homeDir  absolute
- * @property {Record<string, string | undefined>} env
  */
+export interface InstallTarget {
+  /** `process.platform`; anything but darwin and win32 uses the Linux layout. */
+  platform: string;
+  /** Absolute. */
+  homeDir: string;
+  env: Record<string, string | undefined>;
+}
 
-/**
- * @typedef {object} ManifestLocation
- * @property {string} manifestPath  absolute path of the host manifest file
- * @property {string | null} registryKey  Windows only: the HKCU key whose default value points to the manifest
- */
+export interface ManifestLocation {
+  /** Absolute path of the host manifest file. */
+  manifestPath: string;
+  /** Windows only: the HKCU key whose default value points to the manifest. */
+  registryKey: string | null;
+}
 
-/** @type {readonly Browser[]} */
-export const BROWSERS = Object.freeze(['chrome', 'chromium', 'edge', 'brave', 'firefox']);
-/** @type {readonly Browser[]} */
-export const CHROMIUM_FAMILY = Object.freeze(['chrome', 'chromium', 'edge', 'brave']);
+export const BROWSERS: readonly Browser[] = Object.freeze(['chrome', 'chromium', 'edge', 'brave', 'firefox']);
+export const CHROMIUM_FAMILY: readonly Browser[] = Object.freeze(['chrome', 'chromium', 'edge', 'brave']);
 
 export const LAUNCHER_POSIX_NAME = 'parley-host-launcher.sh';
 export const LAUNCHER_WINDOWS_NAME = 'parley-host.cmd';
@@ -29,8 +30,7 @@ export const FLATPAK_LAUNCHER_NAME = 'parley-host-flatpak.sh';
 
 // Each browser's user-level native-messaging folder, relative to the user data
 // root of the OS (Chrome, Edge and MDN native-messaging docs).
-/** @type {Record<'linux' | 'darwin', Record<Browser, string[]>>} */
-const POSIX_DIRS = {
+const POSIX_DIRS: Record<'linux' | 'darwin', Record<Browser, string[]>> = {
   linux: {
     chrome: ['google-chrome', 'NativeMessagingHosts'],
     chromium: ['chromium', 'NativeMessagingHosts'],
@@ -47,8 +47,7 @@ const POSIX_DIRS = {
   },
 };
 
-/** @type {Record<Browser, string>} */
-const WINDOWS_REGISTRY_ROOTS = {
+const WINDOWS_REGISTRY_ROOTS: Record<Browser, string> = {
   chrome: 'HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts',
   chromium: 'HKCU\\Software\\Chromium\\NativeMessagingHosts',
   edge: 'HKCU\\Software\\Microsoft\\Edge\\NativeMessagingHosts',
@@ -56,28 +55,17 @@ const WINDOWS_REGISTRY_ROOTS = {
   firefox: 'HKCU\\Software\\Mozilla\\NativeMessagingHosts',
 };
 
-/**
- * @param {string} platform
- * @returns {'linux' | 'darwin' | 'win32'}
- */
-export function osLayout(platform) {
+export function osLayout(platform: string): 'linux' | 'darwin' | 'win32' {
   return platform === 'darwin' || platform === 'win32' ? platform : 'linux';
 }
 
-/**
- * Path functions for the target OS, so Windows plans can be made (and tested) anywhere.
- * @param {string} platform
- */
-export function pathFor(platform) {
+/** Path functions for the target OS, so Windows plans can be made (and tested) anywhere. */
+export function pathFor(platform: string): path.PlatformPath {
   return osLayout(platform) === 'win32' ? path.win32 : path.posix;
 }
 
-/**
- * The per-user Parley folder that holds the launcher (and, on Windows, the manifests).
- * @param {InstallTarget} target
- * @returns {string}
- */
-export function parleyNativeDir(target) {
+/** The per-user Parley folder that holds the launcher (and, on Windows, the manifests). */
+export function parleyNativeDir(target: InstallTarget): string {
   const p = pathFor(target.platform);
   switch (osLayout(target.platform)) {
     case 'win32':
@@ -89,24 +77,14 @@ export function parleyNativeDir(target) {
   }
 }
 
-/**
- * Absolute path of the launcher script the manifests point to.
- * @param {InstallTarget} target
- * @returns {string}
- */
-export function launcherPath(target) {
+/** Absolute path of the launcher script the manifests point to. */
+export function launcherPath(target: InstallTarget): string {
   const name = osLayout(target.platform) === 'win32' ? LAUNCHER_WINDOWS_NAME : LAUNCHER_POSIX_NAME;
   return pathFor(target.platform).join(parleyNativeDir(target), name);
 }
 
-/**
- * Where a browser looks for the user-level manifest of `hostName`.
- * @param {InstallTarget} target
- * @param {Browser} browser
- * @param {string} hostName
- * @returns {ManifestLocation}
- */
-export function manifestLocation(target, browser, hostName) {
+/** Where a browser looks for the user-level manifest of `hostName`. */
+export function manifestLocation(target: InstallTarget, browser: Browser, hostName: string): ManifestLocation {
   const p = pathFor(target.platform);
   const layout = osLayout(target.platform);
   if (layout === 'win32') {
@@ -117,21 +95,15 @@ export function manifestLocation(target, browser, hostName) {
     };
   }
   const dirs = POSIX_DIRS[layout][browser];
-  let root;
+  let root: string;
   if (layout === 'darwin') root = p.join(target.homeDir, 'Library', 'Application Support');
   else if (browser === 'firefox') root = target.homeDir;
   else root = absoluteOr(target.env.XDG_CONFIG_HOME, p.join(target.homeDir, '.config'));
   return { manifestPath: p.join(root, ...dirs, `${hostName}.json`), registryKey: null };
 }
 
-/**
- * The manifest inside a custom Chromium user data directory (`--user-data-dir`).
- * @param {InstallTarget} target
- * @param {string} userDataDir  absolute
- * @param {string} hostName
- * @returns {ManifestLocation}
- */
-export function userDataDirManifestLocation(target, userDataDir, hostName) {
+/** The manifest inside a custom Chromium user data directory (`--user-data-dir`, absolute). */
+export function userDataDirManifestLocation(target: InstallTarget, userDataDir: string, hostName: string): ManifestLocation {
   const p = pathFor(target.platform);
   return { manifestPath: p.join(userDataDir, 'NativeMessagingHosts', `${hostName}.json`), registryKey: null };
 }
@@ -140,13 +112,8 @@ export function userDataDirManifestLocation(target, userDataDir, hostName) {
  * Where a Flatpak browser looks for user-level manifests: inside the sandbox
  * its config home is ~/.var/app/<id>/config, and Firefox's home folder
  * ~/.mozilla is ~/.var/app/<id>/.mozilla on the host.
- * @param {string} homeDir
- * @param {Browser} browser
- * @param {string} appId
- * @param {string} hostName
- * @returns {string}
  */
-export function flatpakManifestPath(homeDir, browser, appId, hostName) {
+export function flatpakManifestPath(homeDir: string, browser: Browser, appId: string, hostName: string): string {
   const app = path.posix.join(homeDir, '.var', 'app', appId);
   const root = browser === 'firefox' ? app : path.posix.join(app, 'config');
   return path.posix.join(root, ...POSIX_DIRS.linux[browser], `${hostName}.json`);
@@ -155,18 +122,12 @@ export function flatpakManifestPath(homeDir, browser, appId, hostName) {
 /**
  * The launcher a Flatpak browser runs. It must be inside the app's own
  * folder, the only part of the home folder the sandbox sees (at the same path).
- * @param {string} homeDir
- * @param {string} appId
  */
-export function flatpakLauncherPath(homeDir, appId) {
+export function flatpakLauncherPath(homeDir: string, appId: string): string {
   return path.posix.join(homeDir, '.var', 'app', appId, 'data', 'parley', FLATPAK_LAUNCHER_NAME);
 }
 
-/**
- * XDG variables count only when absolute (the XDG spec says to ignore relative ones).
- * @param {string | undefined} value
- * @param {string} fallback
- */
-function absoluteOr(value, fallback) {
+/** XDG variables count only when absolute (the XDG spec says to ignore relative ones). */
+function absoluteOr(value: string | undefined, fallback: string): string {
   return value && value.startsWith('/') ? value : fallback;
 }

@@ -1,19 +1,15 @@
-// @ts-check
 import path from 'node:path';
-
-/** @typedef {import('./install-locations.js').Browser} Browser */
+import type { Browser } from './install-locations.js';
 
 /**
  * A sandboxed build of a browser found on this machine. Snap and Flatpak
  * browsers do not read the usual manifest folders, or cannot start a
  * program outside their sandbox, so each needs its own install step.
- * @typedef {{ browser: Browser, kind: 'snap', name: string }
- *   | { browser: Browser, kind: 'flatpak', appId: string }} Packaging
  */
+export type Packaging = { browser: Browser; kind: 'snap'; name: string } | { browser: Browser; kind: 'flatpak'; appId: string };
 
 /** Flathub app ids of the browsers Parley supports. */
-/** @type {Record<Browser, string>} */
-export const FLATPAK_APP_IDS = {
+export const FLATPAK_APP_IDS: Record<Browser, string> = {
   chrome: 'com.google.Chrome',
   chromium: 'org.chromium.Chromium',
   edge: 'com.microsoft.Edge',
@@ -22,23 +18,19 @@ export const FLATPAK_APP_IDS = {
 };
 
 /** Snap names of the browsers published as snaps that Parley knows about. */
-/** @type {Partial<Record<Browser, string>>} */
-export const SNAP_NAMES = { chromium: 'chromium', firefox: 'firefox' };
+export const SNAP_NAMES: Partial<Record<Browser, string>> = { chromium: 'chromium', firefox: 'firefox' };
 
 /**
  * Finds Snap and Flatpak builds of the browsers: a snap is installed when
  * /snap/bin/<name> exists; a Flatpak when its app folder exists in the user
  * or system installation, or the app has run (~/.var/app/<id>).
- * @param {{ homeDir: string, exists: (file: string) => boolean }} machine
- * @returns {Packaging[]}
  */
-export function detectPackagings({ homeDir, exists }) {
-  /** @type {Packaging[]} */
-  const found = [];
-  for (const [browser, name] of /** @type {[Browser, string][]} */ (Object.entries(SNAP_NAMES))) {
+export function detectPackagings({ homeDir, exists }: { homeDir: string; exists: (file: string) => boolean }): Packaging[] {
+  const found: Packaging[] = [];
+  for (const [browser, name] of Object.entries(SNAP_NAMES) as [Browser, string][]) {
     if (exists(path.posix.join('/snap/bin', name))) found.push({ browser, kind: 'snap', name });
   }
-  for (const [browser, appId] of /** @type {[Browser, string][]} */ (Object.entries(FLATPAK_APP_IDS))) {
+  for (const [browser, appId] of Object.entries(FLATPAK_APP_IDS) as [Browser, string][]) {
     const places = [
       path.posix.join(homeDir, '.local/share/flatpak/app', appId),
       path.posix.join('/var/lib/flatpak/app', appId),

@@ -1,19 +1,15 @@
-// @ts-check
+import type { Packaging } from './browser-packaging.js';
+import type { Browser } from './install-locations.js';
 
-/** @typedef {import('./browser-packaging.js').Packaging} Packaging */
-
-/** @type {Record<string, string>} */
-const NAMES = { chrome: 'Google Chrome', chromium: 'Chromium', edge: 'Microsoft Edge', brave: 'Brave', firefox: 'Firefox' };
+const NAMES: Record<Browser, string> = { chrome: 'Google Chrome', chromium: 'Chromium', edge: 'Microsoft Edge', brave: 'Brave', firefox: 'Firefox' };
 
 /**
  * What the user must know about a sandboxed browser, printed by the
  * installer (and repeated by the doctor): whether it can work, and the one
  * thing left to do.
- * @param {Packaging} packaging
- * @returns {string}
  */
-export function sandboxNote(packaging) {
-  const name = NAMES[packaging.browser] ?? packaging.browser;
+export function sandboxNote(packaging: Packaging): string {
+  const name = NAMES[packaging.browser];
   if (packaging.kind === 'snap' && packaging.browser === 'firefox') {
     return `${name} from Snap starts native hosts through the desktop's WebExtensions portal: it reads the ` +
       '~/.mozilla/native-messaging-hosts manifest written above and asks once whether Parley may start. ' +

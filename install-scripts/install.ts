@@ -1,24 +1,26 @@
 #!/usr/bin/env node
-// @ts-check
 // Entry of `npm run install-host -- [--browser ...] [--user-data-dir DIR] [--uninstall]`.
+// Runs as dist/install-scripts/install.js, built with the host; the
+// extension identity and the Node version rule come from that same build.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InstallUsageError, parseInstallArgs, USAGE } from './install-args.js';
+import { fileURLToPath } from 'node:url';
+import { nodeSupport } from '../native-host/src/node-support.js';
+import { CHROMIUM_EXTENSION_ID, GECKO_EXTENSION_ID, NATIVE_HOST_NAME } from '../shared/extension-id.js';
 import { detectPackagings } from './browser-packaging.js';
+import { InstallUsageError, parseInstallArgs, USAGE } from './install-args.js';
 import { executePlan } from './install-executor.js';
-import { planInstall, planUninstall } from './install-plan.js';
+import { type InstallAction, type InstallInput, planInstall, planUninstall } from './install-plan.js';
 
 const EXIT_FAILURE = 1;
 const EXIT_USAGE = 2;
 
-const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// This file runs from dist/install-scripts/, two levels below the checkout.
+const repoDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const hostEntry = path.join(repoDir, 'dist', 'native-host', 'src', 'main.js');
-const identityModule = path.join(repoDir, 'dist', 'shared', 'extension-id.js');
-const nodeSupportModule = path.join(repoDir, 'dist', 'native-host', 'src', 'node-support.js');
 
-async function main() {
+function main(): number {
   let args;
   try {
     args = parseInstallArgs(process.argv.slice(2));
@@ -30,17 +32,12 @@ async function main() {
     return 0;
   }
 
-  // The extension identity comes from the build of shared/extension-id.ts, so it is defined once.
-  const needed = args.uninstall ? [identityModule] : [identityModule, nodeSupportModule, hostEntry];
-  const missing = needed.find((file) => !fs.existsSync(file));
-  if (missing) {
-    console.error(`The host is not built (${path.relative(repoDir, missing)} missing): run npm run build:host first.`);
-    return EXIT_FAILURE;
-  }
-  const ids = await import(pathToFileURL(identityModule).href);
   if (!args.uninstall) {
+    if (!fs.existsSync(hostEntry)) {
+      console.error(`The host is not built (${path.relative(repoDir, hostEntry)} missing): run npm run build:host first.`);
+      return EXIT_FAILURE;
+    }
     // The launcher pins the Node that runs this installer: it has to be one the host runs on.
-    const { nodeSupport } = await import(pathToFileURL(nodeSupportModule).href);
     const support = nodeSupport();
     if (support.level === 'unsupported') {
       console.error(`install-host: ${support.message}`);
@@ -49,8 +46,7 @@ async function main() {
     if (support.message) console.error(`install-host: warning: ${support.message}`);
   }
 
-  /** @type {import('./install-plan.js').InstallInput} */
-  const input = {
+  const input: InstallInput = {
     platform: process.platform,
     homeDir: os.homedir(),
     browsers: args.browsers,
@@ -60,13 +56,13 @@ async function main() {
     repoDir,
     env: process.env,
     identity: {
-      hostName: ids.NATIVE_HOST_NAME,
-      chromiumExtensionId: ids.CHROMIUM_EXTENSION_ID,
-      geckoExtensionId: ids.GECKO_EXTENSION_ID,
+      hostName: NATIVE_HOST_NAME,
+      chromiumExtensionId: CHROMIUM_EXTENSION_ID,
+      geckoExtensionId: GECKO_EXTENSION_ID,
     },
     packagings: process.platform === 'linux' ? detectPackagings({ homeDir: os.homedir(), exists: fs.existsSync }) : [],
   };
-  let actions;
+  let actions: InstallAction[];
   try {
     actions = args.uninstall ? planUninstall(input) : planInstall(input);
   } catch (err) {
@@ -87,12 +83,11 @@ async function main() {
   return 0;
 }
 
-/** @param {unknown} err */
-function usageError(err) {
+function usageError(err: unknown): number {
   if (!(err instanceof InstallUsageError)) throw err;
   console.error(`install-host: ${err.message}\n`);
   console.error(USAGE);
   return EXIT_USAGE;
 }
 
-process.exitCode = await main();
+process.exitCode = main();
