@@ -14,6 +14,14 @@ export default defineConfig(
   {
     files: ['**/*.vue'],
     languageOptions: { parser: vueParser, parserOptions: { parser: tseslint.parser } },
+    rules: {
+      // Pure formatting, and against how the templates are written: short
+      // elements keep their attributes and text on one line, and void
+      // elements are written self-closed (`<img ... />`).
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+    },
   },
   {
     rules: {
@@ -24,6 +32,8 @@ export default defineConfig(
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', {
         args: 'all', argsIgnorePattern: '^_', caughtErrors: 'all', caughtErrorsIgnorePattern: '^_',
+        // `const { dropped: _, ...rest } = o` is how a key is left out of a copy.
+        ignoreRestSiblings: true,
       }],
       '@typescript-eslint/no-non-null-assertion': 'error',
     },
