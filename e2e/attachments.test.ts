@@ -180,7 +180,8 @@ function dispatchFiles(page: UiPage, selector: string, kind: 'paste' | 'drop', f
   return page.evaluate(({ selector, kind, files }) => {
     const data = new DataTransfer();
     for (const f of files) data.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
-    const target = document.querySelector(selector)!;
+    const target = document.querySelector(selector);
+    if (!target) throw new Error(`no ${selector}`);
     if (kind === 'paste') {
       // Firefox's ClipboardEvent constructor drops the files of a DataTransfer it is given: the event carries ours as the browser's would.
       const paste = new Event('paste', { bubbles: true, cancelable: true });

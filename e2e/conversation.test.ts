@@ -13,6 +13,7 @@ import {
   attrOf, BUBBLES, countOf, isVisible, panelRead, ROWS, shoot, shootPanel, textOf, tid, waitForAttr, waitForPhase,
   waitForText, waitGone, waitVisible,
 } from './support/ui.js';
+import { defined } from '../shared/defined.js';
 
 const ME = 'alice';
 const FRIEND = 'bob';
@@ -180,7 +181,7 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
     const input = tid('composer-input');
     await panel.type(input, 'Hello Bob', 20);
     // Typing in the composer reaches the friend's host.
-    await friendEvents!.waitFor('typing', (t) => t.username === ME && t.typing);
+    await defined(friendEvents).waitFor('typing', (t) => t.username === ME && t.typing);
     await panel.type(input, ', see you at 6!', 5);
     await panel.press(input, 'Enter');
     total++;
@@ -197,7 +198,7 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
     await snap(panel, 'conversation-08-sent');
 
     // The friend reading it comes back as a read receipt.
-    friendEvents!.send({ event: 'mark_read', data: { peer: ME, msg_id: mineId } });
+    defined(friendEvents).send({ event: 'mark_read', data: { peer: ME, msg_id: mineId } });
     await waitForAttr(panel, tid(`message-${mineId}`), 'data-status', 'read');
     await snap(panel, 'conversation-08b-read');
 
@@ -212,17 +213,17 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
     const indicator = tid('typing-indicator');
     // Typing is relayed over the live peer session; repeat it the way a typing client does.
     await eventually(async () => {
-      friendEvents!.send({ event: 'typing', data: { to: ME, typing: true } });
+      defined(friendEvents).send({ event: 'typing', data: { to: ME, typing: true } });
       return waitVisible(panel, indicator, 1_000).then(() => true, () => false);
     }, 15_000, 'the typing indicator');
     await waitForText(panel, tid('chat-presence'), 'typing…');
     await snap(panel, 'conversation-10-typing');
-    friendEvents!.send({ event: 'typing', data: { to: ME, typing: false } });
+    defined(friendEvents).send({ event: 'typing', data: { to: ME, typing: false } });
     await waitGone(panel, indicator);
   });
 
   it('shows the friend going offline, and a message sent then as stored offline', async () => {
-    friendEvents!.close();
+    defined(friendEvents).close();
     friendEvents = null;
     await friend.stop();
     await waitForAttr(panel, tid(`presence-header-${FRIEND}`), 'data-online', 'false', 20_000);
@@ -272,7 +273,11 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
 
     const firstPos = () => attrOf(panel, ROWS, 'aria-posinset');
     await eventually(async () => {
-      await panel.evaluate((sel) => document.querySelector(sel)!.scrollTo({ top: 0 }), tid('chat-messages'));
+      await panel.evaluate((sel) => {
+        const list = document.querySelector(sel);
+        if (!list) throw new Error(`no ${sel}`);
+        list.scrollTo({ top: 0 });
+      }, tid('chat-messages'));
       return (await firstPos()) === '1';
     }, 20_000, 'the first message of the chat rendered at the top');
     await waitGone(panel, tid('load-older'));
@@ -404,7 +409,7 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
   it('searches messages from the contact list and opens a result in its chat', async () => {
     await backToList();
     await panel.fill(tid('contact-search'), 'catching 7');
-    const target = seeded[6]!;
+    const target = defined(seeded[6]);
     const hit = tid(`search-hit-${target}`);
     await waitVisible(panel, hit, 10_000);
     expect(await countOf(panel, `${tid('search-hits')} li`)).toBe(1);
@@ -423,8 +428,7 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
 
   it('deletes a message for me: from the chat and from the host, the friend keeps it', async () => {
     const mine = tid(`message-${mineId}`);
-    await panel.evaluate((sel) => document.querySelector(sel)!.scrollIntoView({ block: 'center' }), mine);
-    await panel.hover(mine);
+    await hoverOver(panel, mine);
     await snap(panel, 'conversation-28-delete-hover');
     await panel.click(`${mine} ${tid('more-button')}`);
     await panel.click(tid('menu-delete'));
@@ -486,7 +490,11 @@ async function showLatest(page: UiPage): Promise<void> {
 
 /** Scrolls a bubble to the middle of the list and puts the pointer on it, showing its actions. */
 async function hoverOver(page: UiPage, selector: string): Promise<void> {
-  await page.evaluate((sel) => document.querySelector(sel)!.scrollIntoView({ block: 'center' }), selector);
+  await page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) throw new Error(`no ${sel}`);
+    el.scrollIntoView({ block: 'center' });
+  }, selector);
   await page.hover(selector);
 }
 
@@ -495,8 +503,10 @@ function insideList(page: UiPage, selector: string): Promise<boolean> {
   return page.evaluate(({ selector, list }) => {
     const el = document.querySelector(selector);
     if (!el) return false;
+    const listEl = document.querySelector(list);
+    if (!listEl) throw new Error(`no ${list}`);
     const b = el.getBoundingClientRect();
-    const l = document.querySelector(list)!.getBoundingClientRect();
+    const l = listEl.getBoundingClientRect();
     return b.height > 0 && b.top >= l.top && b.bottom <= l.bottom;
   }, { selector, list: tid('chat-messages') });
 }
@@ -533,8 +543,10 @@ function scrolledIntoView(page: UiPage, text: string): Promise<boolean> {
     const bubble = [...document.querySelectorAll(all)].find((el) => el.textContent?.includes(text));
     if (!bubble) return false;
     bubble.scrollIntoView({ block: 'center' });
+    const listEl = document.querySelector(list);
+    if (!listEl) throw new Error(`no ${list}`);
     const b = bubble.getBoundingClientRect();
-    const l = document.querySelector(list)!.getBoundingClientRect();
+    const l = listEl.getBoundingClientRect();
     return b.height > 0 && b.top >= l.top && b.bottom <= l.bottom;
   }, { all: BUBBLES, list: tid('chat-messages'), text });
 }

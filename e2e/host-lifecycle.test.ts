@@ -10,6 +10,7 @@ import { NativeClient } from '../native-host/test/support/native-client.js';
 import { ParleyBrowser } from './support/parley-browser.js';
 import { CALLER_ORIGIN } from './support/paths.js';
 import { shoot, tid, waitForPhase, waitVisible } from './support/ui.js';
+import { defined } from '../shared/defined.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -38,9 +39,9 @@ describe(`the browser starts, shares and stops its host (${BROWSER})`, () => {
   });
 
   it('opening the side panel starts the host through native messaging', async () => {
-    expect(browser.installed!.allowed).toEqual([BROWSER === 'firefox' ? GECKO_EXTENSION_ID : CALLER_ORIGIN]);
+    expect(defined(browser.installed).allowed).toEqual([BROWSER === 'firefox' ? GECKO_EXTENSION_ID : CALLER_ORIGIN]);
     // The installer wrote its launcher into the test's temp dir (XDG_DATA_HOME), not the user's home.
-    expect(browser.installed!.launcherPath.startsWith(net.root)).toBe(true);
+    expect(defined(browser.installed).launcherPath.startsWith(net.root)).toBe(true);
     const page = await browser.driver.open('sidepanel', { width: 400, height: 720 });
     await waitForPhase(page, 'onboarding');
 
@@ -58,8 +59,8 @@ describe(`the browser starts, shares and stops its host (${BROWSER})`, () => {
   });
 
   it('a second browser-launched process bridges to the running host instead of failing', async () => {
-    const info = browser.hostInfo()!;
-    bridge = NativeClient.spawn(browser.installed!.launcherPath, browserLaunchArgs(BROWSER, browser.installed!), browser.env);
+    const info = defined(browser.hostInfo());
+    bridge = NativeClient.spawn(defined(browser.installed).launcherPath, browserLaunchArgs(BROWSER, defined(browser.installed)), browser.env);
     const hello = (await bridge.waitFor((m) => m.type === 'hello')) as Extract<NativeMessage, { type: 'hello' }>;
     expect(hello.bridged).toBe(true);
     expect(hello.api_port).toBe(info.api_port);

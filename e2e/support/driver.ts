@@ -74,7 +74,8 @@ export interface BrowserDriver {
 /** Picks up what a badge read through an extension page returns, in either browser. */
 export function readBadgeInPage(): Promise<string> {
   const g = globalThis as unknown as Record<string, { action?: unknown; browserAction?: unknown } | undefined>;
-  const api = g.browser ?? g.chrome!;
+  const api = g.browser ?? g.chrome;
+  if (!api) throw new Error('no browser or chrome global');
   const button = (api.action ?? api.browserAction) as { getBadgeText(d: object): Promise<string> };
   return button.getBadgeText({});
 }

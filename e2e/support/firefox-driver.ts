@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 import { eventually } from '../../native-host/test/support/testnet.js';
 import { type BrowserDriver, callExpression, type ExtensionPageName, type PanelProbe, readBadgeInPage, type UiPage, type Viewport } from './driver.js';
 import { extensionPageUrl, FIREFOX_EXTENSION_DIR, FIREFOX_EXTENSION_UUID, FIREFOX_PATH } from './paths.js';
@@ -139,7 +139,7 @@ class FirefoxPage implements UiPage {
   async setFiles(selector: string, files: string[]) {
     const input = await this.page.$(selector);
     if (!input) throw new Error(`no ${selector}`);
-    await (input as import('puppeteer-core').ElementHandle<HTMLInputElement>).uploadFile(...files);
+    await (input as ElementHandle<HTMLInputElement>).uploadFile(...files);
   }
 
   movePointer(x: number, y: number) {

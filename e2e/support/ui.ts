@@ -155,7 +155,9 @@ function applyTheme(doc: Document, theme: string | null): Promise<boolean> {
     if (saved) root.dataset.theme = saved;
     else delete root.dataset.theme;
   }
-  const frame = (fn: () => void) => doc.defaultView!.requestAnimationFrame(fn);
+  const view = doc.defaultView;
+  if (!view) throw new Error('the document has no window');
+  const frame = (fn: () => void) => view.requestAnimationFrame(fn);
   return new Promise((resolve) => frame(() => frame(() => resolve(true))));
 }
 

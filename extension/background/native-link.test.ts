@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HostLinkState } from '../services/host-link.js';
 import { FakeNativePort } from '../test-support/fake-native-port.js';
 import { NativeLink } from './native-link.js';
+import { defined } from '../../shared/defined.js';
 
 const hello = { type: 'hello', bridged: false, api_port: 18080, ws_port: 18081, token: 't0k', username: null, version: '0.1.0' };
 
@@ -31,15 +32,15 @@ describe('NativeLink', () => {
     const { link } = makeLink();
     link.start();
     expect(link.state.phase).toBe('connecting');
-    ports[0]!.deliver(hello);
+    defined(ports[0]).deliver(hello);
     expect(link.state).toEqual({
       phase: 'ready',
       bridged: false,
       details: { api_port: 18080, ws_port: 18081, token: 't0k', username: null, version: '0.1.0' },
     });
-    ports[0]!.deliver({ type: 'status', state: 'ready', username: 'alice' });
+    defined(ports[0]).deliver({ type: 'status', state: 'ready', username: 'alice' });
     expect(link.state.phase === 'ready' && link.state.details.username).toBe('alice');
-    ports[0]!.deliver({ type: 'status', state: 'stopping', username: 'alice' });
+    defined(ports[0]).deliver({ type: 'status', state: 'stopping', username: 'alice' });
     expect(link.state.phase).toBe('stopping');
   });
 
@@ -47,18 +48,18 @@ describe('NativeLink', () => {
     const { link } = makeLink();
     link.start();
     const ping = link.request('ping');
-    expect(ports[0]!.posted).toEqual([{ type: 'request', id: 1, method: 'ping' }]);
-    ports[0]!.deliver({ type: 'response', id: 1, ok: true, result: 'pong' });
+    expect(defined(ports[0]).posted).toEqual([{ type: 'request', id: 1, method: 'ping' }]);
+    defined(ports[0]).deliver({ type: 'response', id: 1, ok: true, result: 'pong' });
     await expect(ping).resolves.toBe('pong');
     const details = link.request('details');
-    ports[0]!.drop('Native host has exited.');
+    defined(ports[0]).drop('Native host has exited.');
     await expect(details).rejects.toThrow('Native host has exited.');
   });
 
   it('reports a missing host without retrying, and retries on restart', () => {
     const { link } = makeLink();
     link.start();
-    ports[0]!.drop('Specified native messaging host not found.');
+    defined(ports[0]).drop('Specified native messaging host not found.');
     expect(link.state).toEqual({ phase: 'not-installed', error: 'Specified native messaging host not found.' });
     vi.advanceTimersByTime(60_000);
     expect(ports).toHaveLength(1);
@@ -69,13 +70,13 @@ describe('NativeLink', () => {
   it('reconnects with backoff after the host exits, then gives up', () => {
     const { link, states } = makeLink();
     link.start();
-    ports[0]!.drop('Native host has exited.');
+    defined(ports[0]).drop('Native host has exited.');
     expect(link.state).toEqual({ phase: 'disconnected', error: 'Native host has exited.', retryInMs: 3000 });
     vi.advanceTimersByTime(3000);
     expect(ports).toHaveLength(2);
-    ports[1]!.drop('Native host has exited.');
+    defined(ports[1]).drop('Native host has exited.');
     vi.advanceTimersByTime(4500);
-    ports[2]!.drop('Native host has exited.');
+    defined(ports[2]).drop('Native host has exited.');
     expect(link.state).toMatchObject({ phase: 'disconnected', retryInMs: null });
     vi.advanceTimersByTime(600_000);
     expect(ports).toHaveLength(3);
@@ -85,7 +86,7 @@ describe('NativeLink', () => {
   it('uses lastError when the port carries no error', () => {
     const { link } = makeLink({ lastError: () => 'Specified native messaging host not found.' });
     link.start();
-    ports[0]!.drop();
+    defined(ports[0]).drop();
     expect(link.state.phase).toBe('not-installed');
   });
 });

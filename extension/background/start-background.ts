@@ -12,6 +12,7 @@ import { NativeLink, type NativePortLike } from './native-link.js';
 import { UiHub, type UiPortLike } from './ui-hub.js';
 import { UnreadWatcher } from './unread-watcher.js';
 import { previewText } from '../utils/attachment-status.js';
+import { defined } from '../../shared/defined.js';
 
 const BADGE_COLOR = '#2c6bed';
 const NOTIFICATION_PREFIX = 'parley-msg:';
@@ -60,7 +61,7 @@ export function startBackground(): void {
     const same = watcher && watcher.details.api_port === details.api_port && watcher.details.ws_port === details.ws_port &&
       watcher.details.token === details.token;
     if (same) {
-      if (details.username) void watcher!.unread.prime().catch(() => {});
+      if (details.username) void defined(watcher).unread.prime().catch(() => {});
       return;
     }
     stopWatcher();

@@ -9,6 +9,7 @@ import { errorText } from '../stores/types.js';
 import { STATUS_POLL_MS, useUiStore } from '../stores/ui.js';
 import { wireEvents } from '../stores/wire-events.js';
 import { usePageActivity } from './use-page-activity.js';
+import { defined } from '../../shared/defined.js';
 
 /** Pause before asking a silent background worker again. */
 const STATE_RETRY_MS = 1_500;
@@ -37,7 +38,7 @@ export function useAppBoot(background = new BackgroundClient()) {
     if (state.phase !== 'ready') return;
     if (session.open(state.details)) {
       unwire?.();
-      const stream = session.events!;
+      const stream = defined(session.events);
       ui.events = stream.state;
       stream.onState((s) => (ui.events = s));
       unwire = wireEvents(stream, chat, contacts, changes);

@@ -1,4 +1,5 @@
 import { type Ref, nextTick, onMounted, ref } from 'vue';
+import { defined } from '../../shared/defined.js';
 
 /**
  * Keyboard behaviour of a small popup of buttons (a toolbar or a menu):
@@ -26,7 +27,7 @@ export function useRovingFocus(opts: {
     const moves: Record<string, number> = { [back]: active.value - 1, [forward]: active.value + 1, Home: 0, End: opts.count() - 1 };
     if (e.key in moves) {
       e.preventDefault();
-      focusAt(moves[e.key]!);
+      focusAt(defined(moves[e.key]));
     } else if (e.key === 'Escape') {
       e.preventDefault();
       e.stopPropagation();

@@ -1,6 +1,7 @@
 import { watchEffect } from 'vue';
 import { isTheme, savedTheme } from '../services/stored-items.js';
 import { type Theme, useUiStore } from '../stores/ui.js';
+import { defined } from '../../shared/defined.js';
 
 const ORDER: Theme[] = ['system', 'light', 'dark'];
 
@@ -16,7 +17,7 @@ export function useTheme() {
     else root.dataset.theme = ui.theme;
   });
   function cycle(): void {
-    ui.theme = ORDER[(ORDER.indexOf(ui.theme) + 1) % ORDER.length]!;
+    ui.theme = defined(ORDER[(ORDER.indexOf(ui.theme) + 1) % ORDER.length]);
     void savedTheme.setValue(ui.theme).catch(() => {});
   }
   return { cycle };

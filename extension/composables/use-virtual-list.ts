@@ -1,4 +1,5 @@
 import { type Ref, computed, nextTick, onBeforeUnmount, onMounted, ref, shallowRef, watch } from 'vue';
+import { defined } from '../../shared/defined.js';
 
 /** Rows rendered beyond each edge of the viewport, in pixels, so a fast scroll rarely shows a gap. */
 const OVERSCAN_PX = 800;
@@ -42,7 +43,7 @@ export function useVirtualList(opts: VirtualListOptions) {
   let expectedTop: number | null = null;
   const layout = shallowRef({ offsets: new Float64Array(1), index: new Map<string, number>() });
 
-  const total = computed(() => layout.value.offsets[layout.value.offsets.length - 1]!);
+  const total = computed(() => defined(layout.value.offsets[layout.value.offsets.length - 1]));
 
   /** Index of the row at `y` (list coordinates), clamped to the rows. */
   function rowAt(y: number): number {
@@ -52,7 +53,7 @@ export function useVirtualList(opts: VirtualListOptions) {
     if (hi < 0) return 0;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (offsets[mid]! <= y) lo = mid;
+      if (defined(offsets[mid]) <= y) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -90,7 +91,7 @@ export function useVirtualList(opts: VirtualListOptions) {
     if (offsets.length < 2) return;
     const top = scrollTop.value - listTop();
     const i = rowAt(top);
-    anchor = { key: opts.keyAt(i), delta: offsets[i]! - top };
+    anchor = { key: opts.keyAt(i), delta: defined(offsets[i]) - top };
   }
 
   /** Where the view belongs in the current layout: at the bottom, or with the anchor row where it was; null to leave it. */
@@ -160,7 +161,7 @@ export function useVirtualList(opts: VirtualListOptions) {
     for (let i = 0; i < n; i++) {
       const key = opts.keyAt(i);
       index.set(key, i);
-      offsets[i + 1] = offsets[i]! + (heights.get(key) ?? opts.estimate(i));
+      offsets[i + 1] = defined(offsets[i]) + (heights.get(key) ?? opts.estimate(i));
     }
     layout.value = { offsets, index };
     // Render the rows the view will show once restore() has run, not the
@@ -211,7 +212,7 @@ export function useVirtualList(opts: VirtualListOptions) {
     const offset = offsetOf(key);
     const el = opts.scroller.value;
     if (offset === undefined || !el) return false;
-    const height = heights.get(key) ?? opts.estimate(layout.value.index.get(key)!);
+    const height = heights.get(key) ?? opts.estimate(defined(layout.value.index.get(key)));
     const delta = align === 'center' ? Math.max(margin, (el.clientHeight - height) / 2) : margin;
     anchor = { key, delta };
     setScrollTop(listTop() + offset - delta);

@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { defined } from '../../shared/defined.js';
 
 /**
  * Everything that differs between the Chromium build (MV3) and the Firefox
@@ -53,9 +54,9 @@ export function openPanel(windowId: number | undefined, shell: ShellApi = api())
   const kind = panelKind(shell);
   if (kind === 'side-panel') {
     if (windowId === undefined) return Promise.reject(new Error('no browser window to open the side panel in'));
-    return shell.sidePanel!.open({ windowId });
+    return defined(shell.sidePanel).open({ windowId });
   }
-  if (kind === 'sidebar') return shell.sidebarAction!.open();
+  if (kind === 'sidebar') return defined(shell.sidebarAction).open();
   return Promise.reject(new Error('This browser has no side panel.'));
 }
 

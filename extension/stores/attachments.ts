@@ -4,6 +4,7 @@ import type { Attachment } from '../../shared/contract.js';
 import { imagePreview, releasePreview, saveAs, type ImagePreview } from '../services/image-preview.js';
 import { useSessionStore } from './session.js';
 import { errorText } from './types.js';
+import { defined } from '../../shared/defined.js';
 
 /** Larger files are not fetched just to show a thumbnail: they stay a file to download or open. */
 export const MAX_PREVIEW_BYTES = 25 * 1000 * 1000;
@@ -81,7 +82,7 @@ export const useAttachmentsStore = defineStore('attachments', () => {
     if (old?.state === 'image' && (state.state !== 'image' || state.preview !== old.preview)) releasePreview(old.preview);
     previews.value = { ...previews.value, [id]: state };
     if (!order.includes(id)) order.push(id);
-    while (order.length > MAX_PREVIEWS) forget(order.shift()!);
+    while (order.length > MAX_PREVIEWS) forget(defined(order.shift()));
   }
 
   /** Tries a failed preview again (the file was still arriving). */

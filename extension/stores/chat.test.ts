@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contact, message } from '../test-support/fake-host.js';
 import { setupStores } from '../test-support/setup-stores.js';
 import { TYPING_CLEAR_MS } from '../../shared/typing.js';
+import { defined } from '../../shared/defined.js';
 
 afterEach(() => vi.useRealTimers());
 
@@ -24,9 +25,9 @@ describe('chat store', () => {
     await expect(sending).resolves.toBe(true);
     const msgs = chat.conversation('bob').messages;
     expect(msgs).toHaveLength(1);
-    expect(msgs[0]!.msg_id).toMatch(/^m\d+$/);
+    expect(defined(msgs[0]).msg_id).toMatch(/^m\d+$/);
     expect(msgs[0]).toMatchObject({ status: 'delivered', delivery_method: 'direct' });
-    expect(msgs[0]!.local).toBeUndefined();
+    expect(defined(msgs[0]).local).toBeUndefined();
   });
 
   it('applies a status event that beat the send response, and never doubles the bubble', async () => {
@@ -34,7 +35,7 @@ describe('chat store', () => {
     host.holdSends = true;
     const sending = chat.send('bob', 'hi');
     await vi.waitFor(() => expect(host.history.get('bob')).toHaveLength(1));
-    const id = host.history.get('bob')![0]!.msg_id;
+    const id = defined(defined(host.history.get('bob'))[0]).msg_id;
     ws.emit('message_status', { msg_id: id, peer: 'bob', delivered: true, delivery_method: 'direct', status: 'read' });
     host.releaseSends();
     await sending;
@@ -50,7 +51,7 @@ describe('chat store', () => {
     const { chat, host, ws } = withBob();
     host.sendResult = { status: 'delivered', delivered: true, delivery_method: 'direct' };
     await chat.send('bob', 'hi');
-    const id = chat.conversation('bob').messages[0]!.msg_id;
+    const id = defined(chat.conversation('bob').messages[0]).msg_id;
     ws.emit('message_status', { msg_id: id, peer: 'bob', delivered: false, delivery_method: 'offline', status: 'stored' });
     expect(chat.conversation('bob').messages[0]).toMatchObject({ status: 'delivered', delivery_method: 'direct' });
     ws.emit('message_status', { msg_id: id, peer: 'bob', delivered: true, delivery_method: 'direct', status: 'read' });
@@ -61,12 +62,12 @@ describe('chat store', () => {
     const { chat, host } = withBob();
     host.friends = [];
     await expect(chat.send('bob', 'x')).resolves.toBe(false);
-    const m = chat.conversation('bob').messages[0]!;
+    const m = defined(chat.conversation('bob').messages[0]);
     expect(m.local).toBe('failed');
     expect(m.error).toContain('not found in friends list');
     host.friends = [contact('bob')];
     await expect(chat.retry('bob', m.msg_id)).resolves.toBe(true);
-    expect(chat.conversation('bob').messages[0]!.local).toBeUndefined();
+    expect(defined(chat.conversation('bob').messages[0]).local).toBeUndefined();
   });
 
   it('ignores a duplicate incoming message', () => {
@@ -87,13 +88,13 @@ describe('chat store', () => {
     await vi.waitFor(() => expect(chat.conversation('bob').state).toBe('ready'));
     let c = chat.conversation('bob');
     expect(c.messages).toHaveLength(50);
-    expect(c.messages[0]!.msg_id).toBe(all[70]!.msg_id);
+    expect(defined(c.messages[0]).msg_id).toBe(defined(all[70]).msg_id);
     expect(c.hasMore).toBe(true);
     await expect(chat.loadOlder('bob')).resolves.toBe(50);
     c = chat.conversation('bob');
     expect(c.messages).toHaveLength(100);
-    expect(c.messages[0]!.msg_id).toBe(all[20]!.msg_id);
-    expect(host.requests.at(-1)).toContain(`before=${all[70]!.msg_id}`);
+    expect(defined(c.messages[0]).msg_id).toBe(defined(all[20]).msg_id);
+    expect(host.requests.at(-1)).toContain(`before=${defined(all[70]).msg_id}`);
     await chat.loadOlder('bob');
     c = chat.conversation('bob');
     expect(c.messages.map((m) => m.msg_id)).toEqual(all.map((m) => m.msg_id));

@@ -9,7 +9,8 @@ import { useAttachmentsStore } from './attachments.js';
 import { useContactsStore } from './contacts.js';
 import { useSessionStore } from './session.js';
 import { addNewer, addOlder, emptyConversation, firstUnread, showAround, showLatest } from './history-window.js';
-import { type ChatMessage, type Conversation, errorText } from './types.js';
+import { type Conversation, errorText } from './types.js';
+import { defined } from '../../shared/defined.js';
 
 /** Older pages loaded, at most, to find where unread messages start when a chat opens. */
 const UNREAD_PAGES = 4;
@@ -36,7 +37,7 @@ export const useChatStore = defineStore('chat', () => {
     let c = conversations.value[peer];
     if (!c) {
       conversations.value[peer] = emptyConversation();
-      c = conversations.value[peer]!;
+      c = defined(conversations.value[peer]);
     }
     return c;
   }
@@ -148,7 +149,7 @@ export const useChatStore = defineStore('chat', () => {
       attachment_id: `${localId}-${i}`, name: file.name || 'file', size: file.size, mime: file.type || 'application/octet-stream',
       state: 'sending', received_bytes: 0, hash: '', error: null, mailbox: false,
     }));
-    attachments.forEach((a, i) => files.fromLocal(a.attachment_id, attach[i]!));
+    attachments.forEach((a, i) => files.fromLocal(a.attachment_id, defined(attach[i])));
     if (attach.length > 0) outgoingFiles.set(localId, [...attach]);
     c.messages.push({
       msg_id: localId, from: session.details?.username ?? '', to: peer, text, timestamp: new Date().toISOString(),
@@ -180,7 +181,7 @@ export const useChatStore = defineStore('chat', () => {
       if (!already) c.total += 1;
       if (i >= 0 && already) c.messages.splice(i, 1);
       else if (i >= 0) {
-        const { local: _l, error: _e, ...rest } = c.messages[i]!;
+        const { local: _l, error: _e, ...rest } = defined(c.messages[i]);
         const attachments = uploaded.map((a) => ({ ...a, state: 'sending' as const, received_bytes: 0 }));
         c.messages[i] = { ...rest, msg_id: result.msg_id, delivered: result.delivered, delivery_method: result.delivery_method, status: result.status, attachments };
       }
@@ -228,7 +229,7 @@ export const useChatStore = defineStore('chat', () => {
   function update(m: Message): void {
     const hit = findMessage(m.msg_id);
     if (!hit) return;
-    const old = hit.c.messages[hit.index]!;
+    const old = defined(hit.c.messages[hit.index]);
     const status = maxStatus(old.status, m.status);
     hit.c.messages[hit.index] = { ...old, ...m, status, delivered: status === m.status ? m.delivered : old.delivered };
   }
@@ -247,7 +248,7 @@ export const useChatStore = defineStore('chat', () => {
   function patchAttachment(msgId: string, a: Attachment): void {
     const hit = findMessage(msgId);
     if (!hit) return;
-    const m = hit.c.messages[hit.index]!;
+    const m = defined(hit.c.messages[hit.index]);
     hit.c.messages[hit.index] = { ...m, attachments: m.attachments.map((x) => (x.attachment_id === a.attachment_id ? a : x)) };
   }
 
@@ -272,7 +273,7 @@ export const useChatStore = defineStore('chat', () => {
       earlyStatus.set(ev.msg_id, ev);
       return;
     }
-    const m = hit.c.messages[hit.index]!;
+    const m = defined(hit.c.messages[hit.index]);
     // Events and the send's own answer can cross: a late report never moves a message back.
     if (maxStatus(m.status, ev.status) !== ev.status) return;
     hit.c.messages[hit.index] = { ...m, delivered: ev.delivered, delivery_method: ev.delivery_method, status: ev.status };

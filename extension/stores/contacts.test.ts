@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contact, message } from '../test-support/fake-host.js';
 import { setupStores } from '../test-support/setup-stores.js';
 import { CONTACTS_REFRESH_MS } from './contacts.js';
+import { defined } from '../../shared/defined.js';
 
 afterEach(() => vi.useRealTimers());
 
@@ -38,7 +39,7 @@ describe('contacts store', () => {
     expect(contacts.unread).toEqual({ bob: 2, carol: 1 });
     expect(contacts.totalUnread).toBe(3);
     expect(contacts.lastMessage.carol?.text).toBe('hey there');
-    expect(contacts.sorted[0]!.username).toBe('bob');
+    expect(defined(contacts.sorted[0]).username).toBe('bob');
   });
 
   it('takes every preview and unread count from one summary request, then from events', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { contact, message } from '../test-support/fake-host.js';
 import { setupStores } from '../test-support/setup-stores.js';
 import { SEARCH_DEBOUNCE_MS, SEARCH_PAGE, useSearchStore } from './search.js';
+import { defined } from '../../shared/defined.js';
 
 const pause = () => new Promise((r) => setTimeout(r, SEARCH_DEBOUNCE_MS + 20));
 
@@ -36,7 +37,7 @@ describe('search store', () => {
     expect(search.hits).toHaveLength(SEARCH_PAGE);
     expect(search.hasMore).toBe(true);
     await search.more();
-    expect(host.requests.at(-1)).toBe(`GET /search?q=ping&limit=${SEARCH_PAGE}&before=${search.hits[SEARCH_PAGE - 1]!.msg_id}`);
+    expect(host.requests.at(-1)).toBe(`GET /search?q=ping&limit=${SEARCH_PAGE}&before=${defined(search.hits[SEARCH_PAGE - 1]).msg_id}`);
     expect(search.hits).toHaveLength(SEARCH_PAGE + 5);
     expect(search.hasMore).toBe(false);
     host.failWith = 'disk on fire';

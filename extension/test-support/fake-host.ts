@@ -1,5 +1,6 @@
 import { ApiClient } from '../../shared/api-client.js';
 import type { Attachment, Contact, Introduction, Message, SendResult, StatusResponse } from '../../shared/contract.js';
+import { defined } from '../../shared/defined.js';
 
 /** Builds a contact with defaults for the fields a test does not care about. */
 export function contact(username: string, extra: Partial<Contact> = {}): Contact {
@@ -174,7 +175,7 @@ export class FakeHost {
   find(msgId: string | undefined): { list: Message[]; index: number; m: Message } | null {
     for (const list of this.history.values()) {
       const index = list.findIndex((m) => m.msg_id === msgId);
-      if (index >= 0) return { list, index, m: list[index]! };
+      if (index >= 0) return { list, index, m: defined(list[index]) };
     }
     return null;
   }
@@ -187,8 +188,8 @@ export class FakeHost {
       if (body.reply_to !== undefined && !this.find(body.reply_to)) return json(404, { error: 'Unknown message', code: 'MESSAGE_NOT_FOUND' });
       const reply = { reply_to: body.reply_to ?? null };
       const ids = (body as unknown as { attachments?: string[] }).attachments ?? [];
-      const attachments = ids.map((id) => ({ ...this.attachments.get(id)!.attachment, state: 'sending' as const, received_bytes: 0 }));
-      for (const a of attachments) this.attachments.get(a.attachment_id)!.attachment = a;
+      const attachments = ids.map((id) => ({ ...defined(this.attachments.get(id)).attachment, state: 'sending' as const, received_bytes: 0 }));
+      for (const a of attachments) defined(this.attachments.get(a.attachment_id)).attachment = a;
       const m = message(to, { direction: 'sent', text: body.text ?? '', status: 'queued', delivered: false, delivery_method: 'offline', attachments, ...reply, ...this.sendResult }, this.username ?? 'alice');
       const list = this.history.get(to) ?? [];
       list.push(m);

@@ -1,5 +1,6 @@
 import type { Attachment, Contact, Direction, MessageStatus } from '../../shared/contract.js';
 import { formatBytes } from './file-size.js';
+import { defined } from '../../shared/defined.js';
 
 export type AttachmentPhase = 'uploading' | 'waiting' | 'moving' | 'done' | 'failed';
 
@@ -63,6 +64,6 @@ export function previewText(m: { text: string; attachments?: readonly Pick<Attac
 /** A message's preview line when it has no text: what it carries. */
 export function attachmentsSummary(attachments: readonly Pick<Attachment, 'name'>[]): string {
   if (attachments.length === 0) return '';
-  if (attachments.length === 1) return `📎 ${attachments[0]!.name}`;
+  if (attachments.length === 1) return `📎 ${defined(attachments[0]).name}`;
   return `📎 ${attachments.length} files`;
 }

@@ -1,3 +1,5 @@
+import { defined } from '../../shared/defined.js';
+
 export interface IdleCollectorOptions {
   /** How long the process must have been quiet before it collects, in ms. */
   quietMs: number;
@@ -36,7 +38,7 @@ export function startIdleCollector(options: IdleCollectorOptions): () => void {
   const timer = setInterval(() => {
     readings.push(cpuMicros());
     if (readings.length > TICKS_PER_PERIOD + 1) readings.shift();
-    const usedMicros = readings.at(-1)! - readings[0]!;
+    const usedMicros = defined(readings.at(-1)) - defined(readings[0]);
     const spanMs = (readings.length - 1) * tickMs;
     if (usedMicros > spanMs * 1000 * QUIET_CPU_SHARE) {
       collected = false;

@@ -1,3 +1,5 @@
+import { defined } from '../../shared/defined.js';
+
 /**
  * Decides which repeated refusals get logged: the first for each key, then
  * at most one per `intervalMs`, each saying how many happened since the
@@ -32,7 +34,7 @@ export class LogOnce {
     }
     this.last.delete(key);
     this.last.set(key, { at: now, count: 0 });
-    if (this.last.size > this.maxKeys) this.last.delete(this.last.keys().next().value!);
+    if (this.last.size > this.maxKeys) this.last.delete(defined(this.last.keys().next().value));
     return (seen?.count ?? 0) + 1;
   }
 }

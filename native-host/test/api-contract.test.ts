@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact, Message, MessagesResponse, SendResult, StatusResponse } from '../../shared/contract.js';
 import { call } from './support/host-reads.js';
 import { Testnet, type TestHost } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 /** Every route of the contract over real HTTP against real host processes. */
 describe('REST + WebSocket contract', () => {
@@ -108,7 +109,7 @@ describe('REST + WebSocket contract', () => {
     const last = (await call(alice, 'GET', '/messages?peer=carol&limit=50&offset=100')).body as MessagesResponse;
     expect(last.messages.map((x) => x.text)).toEqual(all.slice(0, 21));
     expect(last.has_more).toBe(false);
-    const keyset = (await call(alice, 'GET', `/messages?peer=carol&limit=50&before=${first.messages[0]!.msg_id}`)).body as MessagesResponse;
+    const keyset = (await call(alice, 'GET', `/messages?peer=carol&limit=50&before=${defined(first.messages[0]).msg_id}`)).body as MessagesResponse;
     expect(keyset.messages.map((x) => x.text)).toEqual(second.messages.map((x) => x.text));
     expect(keyset.has_more).toBe(true);
     const oldest = (await call(alice, 'GET', `/messages?peer=carol&limit=50&before=${sent[20]}`)).body as MessagesResponse;
@@ -136,7 +137,7 @@ describe('REST + WebSocket contract', () => {
     expect((await call(alice, 'DELETE', `/messages/${id}`)).status).toBe(204);
     const after = (await call(alice, 'GET', '/messages?peer=carol&limit=1')).body as MessagesResponse;
     expect(after.total).toBe(before - 1);
-    expect(after.messages[0]!.msg_id).not.toBe(id);
+    expect(defined(after.messages[0]).msg_id).not.toBe(id);
     expect((await call(alice, 'DELETE', `/messages/${id}`)).status).toBe(404);
   });
 

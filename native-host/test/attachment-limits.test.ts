@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api-client.js';
 import { attachmentOn, contentHash, fetchBytes, fileBytes, messageOn, storeFiles, tamperAttachment } from './support/attachments.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 async function refusal(promise: Promise<unknown>): Promise<{ status: number; code: string | undefined }> {
   try {
@@ -166,7 +167,7 @@ describe('cancel and retry', () => {
     await attachmentOn(gina2, 'hank', sent.msg_id, (a) => a.state === 'failed' && a.error === "hank's host refused it: canceled", 20_000);
     // It stays canceled with both online.
     await new Promise((r) => setTimeout(r, 500));
-    expect((await messageOn(hank, 'gina', sent.msg_id))!.attachments[0]!.state).toBe('failed');
+    expect(defined(defined((await messageOn(hank, 'gina', sent.msg_id))).attachments[0]).state).toBe('failed');
 
     const again = await hank.api.retryAttachment(up.attachment_id);
     expect(again.state).toBe('receiving');

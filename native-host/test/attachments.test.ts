@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api-client.js';
 import { attachmentOn, contentHash, fetchBytes, fileBytes, messageOn, PNG_1X1, storeFiles } from './support/attachments.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 async function refusal(promise: Promise<unknown>): Promise<{ status: number; code: string | undefined }> {
   try {
@@ -127,7 +128,7 @@ describe('attachments while the friend is away', () => {
     const up = await carol.api.uploadAttachment('photo.raw', bytes);
     const sent = await carol.api.send('dave', 'for later', { attachments: [up.attachment_id] });
     expect(sent.status).toBe('stored');
-    const mine = (await messageOn(carol, 'dave', sent.msg_id))!.attachments[0]!;
+    const mine = defined(defined((await messageOn(carol, 'dave', sent.msg_id))).attachments[0]);
     expect(mine).toMatchObject({ state: 'sending', mailbox: true });
     // Every part is sealed into the mailbox before carol goes: 13 items of at most 16 KiB.
     await eventually(() => mailboxCount(net, 'dave') >= 1 + Math.ceil(bytes.length / 16384), 15_000, 'every part in the mailbox');

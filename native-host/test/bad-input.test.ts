@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Testnet, type TestHost } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 /** Hostile and broken requests: each a 4xx with {"error"}, and the host keeps serving. */
 describe('bad input', () => {
@@ -86,7 +87,7 @@ describe('bad input', () => {
   it('still serves, and the data is intact', async () => {
     const result = await host.api.send('pal', 'still here');
     expect(result.msg_id).toBeTruthy();
-    expect((await host.api.messages('pal')).messages.at(-1)!.text).toBe('still here');
+    expect(defined((await host.api.messages('pal')).messages.at(-1)).text).toBe('still here');
     expect(host.child.exitCode).toBeNull();
   });
 });

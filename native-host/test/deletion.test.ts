@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mailFor, replayMail } from './support/host-reads.js';
 import { PeerClient } from './support/peer-client.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 const history = async (host: TestHost, peer: string) => (await host.api.messages(peer, { limit: 500 })).messages;
 
@@ -49,7 +50,7 @@ describe('deleting a message', () => {
     await gail.api.deleteMessage(sent.msg_id);
     const events = await gail.events();
 
-    replayMail(net.directoryPath, [copy!], 'replay');
+    replayMail(net.directoryPath, [defined(copy)], 'replay');
     await eventually(() => mailFor(net.directoryPath, 'gail').length === 0, 10_000, 'the replay taken and dropped');
     expect((await history(gail, 'frank')).some((m) => m.msg_id === sent.msg_id)).toBe(false);
     expect(events.of('new_message')).toHaveLength(0);

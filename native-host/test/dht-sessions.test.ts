@@ -4,6 +4,7 @@ import createTestnet from 'hyperdht/testnet.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedPresence } from '../src/directory/directory.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 /**
  * Friends whose advertised TCP address does not work reach each other over
@@ -29,7 +30,7 @@ describe('sessions over the HyperDHT', () => {
 
   beforeAll(async () => {
     dht = await createTestnet(4, { host: '127.0.0.1', port: [0, 1] });
-    bootstrap = `127.0.0.1:${dht.bootstrap[0]!.port}`;
+    bootstrap = `127.0.0.1:${defined(dht.bootstrap[0]).port}`;
   });
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const HOST = path.join(repo, 'dist', 'native-host', 'src', 'main.js');
@@ -29,7 +30,7 @@ afterEach(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-const home = () => env.HOME!;
+const home = () => defined(env.HOME);
 const dataDir = () => path.join(home(), '.local', 'share', 'parley');
 const launcher = () => path.join(dataDir(), 'native-host', 'parley-host-launcher.sh');
 
@@ -135,7 +136,7 @@ describe.skipIf(process.platform !== 'linux')('parley-host doctor', () => {
     }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
     const other = spawn(process.execPath, ['-e', listener], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(other);
-    const port = await new Promise<number>((resolve) => other.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    const port = await new Promise<number>((resolve) => defined(other.stdout).once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
     const token = 'the-token-that-must-not-leak-0123456789';
     fs.writeFileSync(path.join(dataDir(), 'api-token'), token, { mode: 0o600 });
     fs.writeFileSync(

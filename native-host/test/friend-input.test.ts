@@ -7,6 +7,7 @@ import type { PeerMessage } from '../src/peer/peer-protocol.js';
 import { queryDb } from './support/host-reads.js';
 import { PeerClient } from './support/peer-client.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 type Item = Extract<PeerMessage, { type: 'item' }>;
 const item = (text: string, timestamp = new Date().toISOString()): Item => ({
@@ -24,11 +25,11 @@ async function mail(directoryPath: string, from: TestHost, fromName: string, to:
   const directory = new LocalDirectory({ path: directoryPath });
   try {
     const [entry] = await directory.lookup([to]);
-    const prekey = entry!.prekeys[0]!;
+    const prekey = defined(defined(entry).prekeys[0]);
     const identity = PeerClient.identityOf(from.dataDir);
     const envelope = sealEnvelope({
       sender: { username: fromName, identity: { publicKey: identity.publicKey, privateKey: identity.privateKey } },
-      recipient: { username: to, identityKey: fromBase64(entry!.publicKey), prekey: { id: prekey.id, publicKey: fromBase64(prekey.publicKey) } },
+      recipient: { username: to, identityKey: fromBase64(defined(entry).publicKey), prekey: { id: prekey.id, publicKey: fromBase64(prekey.publicKey) } },
       id: frame.id,
       payload: new TextEncoder().encode(JSON.stringify(frame)),
     });
@@ -37,7 +38,7 @@ async function mail(directoryPath: string, from: TestHost, fromName: string, to:
       const rows = queryDb<{ drop_cap: string }>(from, `SELECT drop_cap FROM grants_received WHERE peer = '${to}'`);
       return rows.length > 0 ? rows : null;
     }, 15_000, `a drop capability from ${to}`);
-    await directory.mailboxPut(to, toBase64(envelope), grant!.drop_cap);
+    await directory.mailboxPut(to, toBase64(envelope), defined(grant).drop_cap);
   } finally {
     await directory.close();
   }
@@ -80,12 +81,12 @@ describe('input from a friend', () => {
     const byId = new Map((await shown()).map((m) => [m.msg_id, m]));
     for (const refused of [live.blank, live.long, mailed.blank]) expect(byId.has(refused.id), JSON.stringify(refused.body).slice(0, 40)).toBe(false);
     for (const future of [live.ahead, mailed.ahead]) {
-      const at = Date.parse(byId.get(future.id)!.timestamp);
+      const at = Date.parse(defined(byId.get(future.id)).timestamp);
       expect(at).toBeGreaterThanOrEqual(before - 1000);
       expect(at).toBeLessThanOrEqual(after + 1000);
     }
-    expect(byId.get(live.offset.id)!.timestamp).toBe('2026-06-15T10:00:00.000Z');
-    expect(byId.get(live.ok.id)!.timestamp).toBe(live.ok.body.timestamp);
+    expect(defined(byId.get(live.offset.id)).timestamp).toBe('2026-06-15T10:00:00.000Z');
+    expect(defined(byId.get(live.ok.id)).timestamp).toBe(live.ok.body.timestamp);
     expect(bob.stderr).toMatch(/a friend dated a message outside what their clock can be/);
   });
 });

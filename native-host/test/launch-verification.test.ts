@@ -10,6 +10,7 @@ import { CHROMIUM_EXTENSION_ORIGIN } from '../../shared/extension-id.js';
 import type { NativeMessage } from '../../shared/native-protocol.js';
 import { NativeClient } from './support/native-client.js';
 import { HOST_ENTRY, spawnHost, Testnet, waitForHostInfo } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 type Hello = Extract<NativeMessage, { type: 'hello' }>;
 
@@ -130,8 +131,8 @@ describe('the browser-launched host and the host it finds running', () => {
     for (const request of impostor.requests) {
       expect(request.headers.authorization).toBeUndefined();
       const seen = JSON.stringify(request);
-      expect(seen).not.toContain(oldToken!);
-      expect(seen).not.toContain(got.token!);
+      expect(seen).not.toContain(defined(oldToken));
+      expect(seen).not.toContain(defined(got.token));
       expect(request.url).toMatch(/^\/proof\?nonce=[0-9a-f]{64}$/);
     }
     expect(client.stderr).toMatch(/is no Parley host for it \(something else answers/);

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MessagesResponse } from '../../shared/contract.js';
 import { HOST_ENTRY, spawnHost, Testnet } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 describe('host lifecycle', () => {
   const net = new Testnet();
@@ -47,13 +48,13 @@ describe('host lifecycle', () => {
   it('keeps serving, without spinning, and stops cleanly when its stderr has gone away', async () => {
     const host = await net.start({ username: 'lena', args: ['--log-level', 'debug'] });
     // The reader of stderr goes away (a terminal closed, a parent killed): writes now fail with EPIPE.
-    host.child.stderr!.destroy();
+    defined(host.child.stderr).destroy();
     for (let i = 0; i < 20; i++) await host.api.messages('nobody').catch(() => undefined);
     expect((await host.api.status()).username).toBe('lena');
-    const before = cpuTicks(host.child.pid!);
+    const before = cpuTicks(defined(host.child.pid));
     await new Promise((r) => setTimeout(r, 1000));
     // An idle host uses a few ticks a second at most; a write/error loop uses them all.
-    expect(cpuTicks(host.child.pid!) - before).toBeLessThan(20);
+    expect(cpuTicks(defined(host.child.pid)) - before).toBeLessThan(20);
     expect(await host.stop()).toBe(0);
   });
 
@@ -91,6 +92,6 @@ describe('host lifecycle', () => {
 
 /** User + system CPU time of a process so far, in clock ticks (/proc/<pid>/stat). */
 function cpuTicks(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const fields = defined(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }

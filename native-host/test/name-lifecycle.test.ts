@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../shared/api-client.js';
+import type { ApiError } from '../../shared/api-client.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
 
 const contactOf = async (host: TestHost, username: string) => (await host.api.friends()).find((f) => f.username === username);

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fromBase64 } from '../src/crypto/identity.js';
-import { signKeyRecord } from '../src/directory/records.js';
 import { mailFor, replayMail } from './support/host-reads.js';
 import { rewriteUser, swapKeyRecord } from './support/swap-record.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 const texts = async (host: TestHost, peer: string) => (await host.api.messages(peer, { limit: 500 })).messages;
 
@@ -30,7 +30,7 @@ describe('offline delivery through the mailbox', () => {
     expect(copies).toHaveLength(1);
     expect(copies[0]).toMatchObject({ text: 'while you were away', delivery_method: 'offline', direction: 'received', from: 'alice' });
     await aliceEvents.waitFor('message_status', (s) => s.msg_id === result.msg_id && s.delivered, 15_000);
-    const mine = (await texts(alice, 'bob')).find((m) => m.msg_id === result.msg_id)!;
+    const mine = defined((await texts(alice, 'bob')).find((m) => m.msg_id === result.msg_id));
     expect(mine).toMatchObject({ delivered: true, status: 'delivered', delivery_method: 'offline' });
     // A later poll must not show it again.
     await new Promise((r) => setTimeout(r, 1200));
@@ -94,7 +94,7 @@ describe('an untrusted directory', () => {
     const bob = await net.start({ username: 'bob' });
     const mallory = await net.start({ username: 'mallory' });
     await net.befriend(erin, bob);
-    const pinned = (await erin.api.friends())[0]!;
+    const pinned = defined((await erin.api.friends())[0]);
     await bob.stop();
     const events = await erin.events();
 
@@ -112,14 +112,14 @@ describe('an untrusted directory', () => {
       { addresses: JSON.stringify([`127.0.0.1:${mallory.info.peer_port}`]) },
     );
     await events.waitFor('key_changed', (d) => d.username === 'bob', 10_000);
-    const contact = (await erin.api.friends())[0]!;
+    const contact = defined((await erin.api.friends())[0]);
     expect(contact).toMatchObject({ key_changed: true, public_key: pinned.public_key, signing_key: pinned.signing_key });
     expect((await erin.api.verification('bob')).key_changed).toBe(true);
 
     const held = await erin.api.send('bob', 'for bob only');
     expect(held).toMatchObject({ delivered: false, status: 'queued' });
     await new Promise((r) => setTimeout(r, 2000));
-    expect((await texts(erin, 'bob')).find((m) => m.msg_id === held.msg_id)!.status).toBe('queued');
+    expect(defined((await texts(erin, 'bob')).find((m) => m.msg_id === held.msg_id)).status).toBe('queued');
     expect(mallory.stderr).not.toMatch(/session (up|established)/);
     expect((await mallory.api.status()).peer_count).toBe(0);
     events.close();

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnHost, Testnet, waitForHostInfo } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 /** Whether a TCP connection to host:port opens. */
 function reachable(host: string, port: number): Promise<boolean> {
@@ -71,7 +72,7 @@ describe('the peer listener', () => {
     // A handshake message can never be larger than a Noise message; the session's 1 MiB applies only after it.
     const over = await closedWithin(port, header(65_536), 3000);
     expect(over).not.toBeNull();
-    expect(over!).toBeLessThan(1000);
+    expect(defined(over)).toBeLessThan(1000);
     // At the limit the host waits for the body (until its stall or handshake timeout).
     expect(await closedWithin(port, header(65_535), 1500)).toBeNull();
     expect(await closedWithin(port, header(1024 * 1024), 3000)).not.toBeNull();

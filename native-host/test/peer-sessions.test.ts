@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 /** Direct delivery over Noise sessions between real hosts on loopback. */
 describe('peer sessions', () => {
@@ -31,7 +32,7 @@ describe('peer sessions', () => {
       expect(status.peer_count).toBe(1);
       expect(status.friends_online).toBe(1);
     }
-    expect((await alice.api.friends())[0]!.online).toBe(true);
+    expect(defined((await alice.api.friends())[0]).online).toBe(true);
   });
 
   it('relays typing both ways and clears it', async () => {

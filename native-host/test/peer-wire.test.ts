@@ -2,6 +2,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TcpProxy } from './support/tcp-proxy.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 /**
  * What crosses the wire between two hosts, recorded by a proxy that bob
@@ -78,10 +79,10 @@ describe('peer wire security', () => {
     await eventually(async () => (await bob.api.messages('alice', { limit: 500 })).messages.some((m) => m.msg_id === result.msg_id), 20_000, 'redelivery');
     const copies = (await bob.api.messages('alice', { limit: 500 })).messages.filter((m) => m.msg_id === result.msg_id);
     expect(copies).toHaveLength(1);
-    expect(copies[0]!.text).toBe(text);
+    expect(defined(copies[0]).text).toBe(text);
     const shown = events.of('new_message').filter((m) => m.msg_id === result.msg_id);
     expect(shown).toHaveLength(1);
-    expect(shown[0]!.text).toBe(text);
+    expect(defined(shown[0]).text).toBe(text);
     expect(bob.stderr).toMatch(/bad frame/);
     events.close();
   });

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyOf as copy, mailFor, queryDb as query, replayMail } from './support/host-reads.js';
 import { TcpProxy } from './support/tcp-proxy.js';
-import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { eventually, Testnet } from './support/testnet.js';
 
 /**
  * Edits, reactions and deletions that arrive more than once or out of

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchHit, SearchResponse } from '../../shared/contract.js';
 import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 /** GET /search and the keyset history pages over real HTTP, on real hosts with a live session. */
 describe('search and jumping into history', () => {
@@ -49,7 +50,7 @@ describe('search and jumping into history', () => {
     const all = await search(alice, 'q=lunch&limit=2');
     expect(all.messages.map((m) => m.text)).toEqual(['lunch with carol', 'lunch tomorrow then']);
     expect(all.has_more).toBe(true);
-    const next = await search(alice, `q=lunch&limit=2&before=${all.messages[1]!.msg_id}`);
+    const next = await search(alice, `q=lunch&limit=2&before=${defined(all.messages[1]).msg_id}`);
     expect(next.messages.map((m) => m.text)).toEqual(['Lunch at the Café?']);
     expect(next.has_more).toBe(false);
     const one = await search(alice, 'q=lunch&peer=carol');
@@ -91,16 +92,16 @@ describe('search and jumping into history', () => {
   it('forgets a deleted message', async () => {
     const before = await search(bob, 'q=party');
     expect(before.messages).toHaveLength(1);
-    await bob.api.deleteMessage(before.messages[0]!.msg_id);
+    await bob.api.deleteMessage(defined(before.messages[0]).msg_id);
     expect((await search(bob, 'q=party')).messages).toEqual([]);
     expect((await search(alice, 'q=party')).messages).toHaveLength(1);
   });
 
   it('opens history around a message and pages newer with after=', async () => {
-    const around = await alice.api.messages('bob', { around: sent['我们明天去北京']!, limit: 3 });
+    const around = await alice.api.messages('bob', { around: defined(sent['我们明天去北京']), limit: 3 });
     expect(around.messages.map((m) => m.text)).toEqual(['the café on Rue Cler', '我们明天去北京', 'party 🎉 tonight']);
     expect(around).toMatchObject({ total: 6, has_more: true, newer: 2 });
-    const after = await alice.api.messages('bob', { after: around.messages[2]!.msg_id, limit: 5 });
+    const after = await alice.api.messages('bob', { after: defined(around.messages[2]).msg_id, limit: 5 });
     expect(after.messages.map((m) => m.text)).toEqual(['ok', 'lunch tomorrow then']);
     expect(after).toMatchObject({ has_more: true, newer: 0 });
     expect((await alice.api.messages('bob', { limit: 2 })).newer).toBe(0);
@@ -122,9 +123,9 @@ describe('search and jumping into history', () => {
       ['carol', 1, 0, 'lunch with carol'],
     ]);
     const events = await bob.events();
-    const newest = list[0]!.last_message as { msg_id: string };
+    const newest = defined(list[0]).last_message as { msg_id: string };
     events.send({ event: 'mark_read', data: { peer: 'alice', msg_id: newest.msg_id } });
-    await eventually(async () => (await bob.api.conversations())[0]!.unread === 0, 5_000, 'read');
+    await eventually(async () => defined((await bob.api.conversations())[0]).unread === 0, 5_000, 'read');
     events.close();
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { swapKeyRecord } from './support/swap-record.js';
 import { Testnet, type TestHost } from './support/testnet.js';
+import { defined } from '../../shared/defined.js';
 
 /**
  * Marking a friend verified pins the keys behind the safety number the user
@@ -29,7 +30,7 @@ describe('verification is bound to the safety number shown', () => {
     expect(await verify(alice, 'bob', {})).toMatchObject({ status: 400, body: { code: 'BAD_REQUEST' } });
     expect(await verify(alice, 'bob', { safety_number: 42 })).toMatchObject({ status: 400 });
     expect(await verify(alice, 'bob', { safety_number: '1'.repeat(60) })).toMatchObject({ status: 409, body: { code: 'SAFETY_NUMBER_CHANGED' } });
-    expect((await alice.api.friends())[0]!.verified).toBe(false);
+    expect(defined((await alice.api.friends())[0]).verified).toBe(false);
 
     const unspaced = shown.replace(/\s+/g, '');
     expect(await verify(alice, 'bob', { safety_number: unspaced })).toMatchObject({ status: 200, body: { username: 'bob', verified: true } });
@@ -40,7 +41,7 @@ describe('verification is bound to the safety number shown', () => {
     const dave = await net.start({ username: 'dave' });
     await net.befriend(carol, dave);
     const events = await carol.events();
-    const pinned = (await carol.api.friends())[0]!;
+    const pinned = defined((await carol.api.friends())[0]);
     const shown = (await carol.api.verification('dave')).safety_number;
 
     // While the user compares `shown`, the directory starts serving other keys for dave.

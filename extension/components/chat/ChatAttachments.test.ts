@@ -4,6 +4,7 @@ import type { Attachment } from '../../../shared/contract.js';
 import { contact, message } from '../../test-support/fake-host.js';
 import { setupStores } from '../../test-support/setup-stores.js';
 import ChatView from './ChatView.vue';
+import { defined } from '../../../shared/defined.js';
 
 async function render(online = true) {
   const s = setupStores();
@@ -46,7 +47,7 @@ describe('attachments in the chat', () => {
     await flushPromises();
     expect(host.requests.filter((r) => r.startsWith('POST'))).toEqual(['POST /attachments?name=plan.pdf', 'POST /messages']);
     expect(wrapper.find('[data-testid="composer-files"]').exists()).toBe(false);
-    const sent = host.history.get('bob')!.at(-1)!;
+    const sent = defined(defined(host.history.get('bob')).at(-1));
     expect(sent.attachments.map((a) => a.name)).toEqual(['plan.pdf']);
     const bubble = wrapper.get(`[data-testid="message-${sent.msg_id}"]`);
     expect(bubble.get('[data-testid="attachment-name"]').text()).toBe('plan.pdf');
@@ -101,7 +102,7 @@ describe('attachments in the chat', () => {
     expect(row().get('[data-testid="attachment-status"]').text()).toBe('Receiving · 500 KB of 2.0 MB');
     expect(row().get('[data-testid="attachment-progress"]').attributes('aria-valuenow')).toBe('25');
 
-    host.attachments.get('in-1')!.attachment = attachment({ state: 'available', received_bytes: 2_000_000 });
+    defined(host.attachments.get('in-1')).attachment = attachment({ state: 'available', received_bytes: 2_000_000 });
     ws.emit('message_updated', { ...incoming, attachments: [attachment({ state: 'available', received_bytes: 2_000_000 })] });
     await flushPromises();
     expect(row().find('[data-testid="attachment-progress"]').exists()).toBe(false);

@@ -4,6 +4,7 @@ import type { Message } from '../../../shared/contract.js';
 import { contact, message } from '../../test-support/fake-host.js';
 import { setupStores } from '../../test-support/setup-stores.js';
 import ChatView from './ChatView.vue';
+import { defined } from '../../../shared/defined.js';
 
 /** bob's chat open on `history` (oldest first), mounted in the document so focus moves for real. */
 async function render(history: Message[]) {
@@ -38,7 +39,7 @@ describe('replies, reactions, edits and deletion in the chat', () => {
     await box.trigger('keydown', { key: 'Enter' });
     await flushPromises();
     expect(wrapper.find('[data-testid="composer-reply"]').exists()).toBe(false);
-    const reply = host.history.get('bob')!.at(-1)!;
+    const reply = defined(defined(host.history.get('bob')).at(-1));
     expect(reply).toMatchObject({ text: 'The 8:15', reply_to: original.msg_id });
     const quote = bubble(reply.msg_id).get('[data-testid="reply-quote"]');
     expect(quote.text()).toContain('bob');
@@ -47,25 +48,25 @@ describe('replies, reactions, edits and deletion in the chat', () => {
     await flushPromises();
     // Loaded already: the view brings it into sight and highlights it.
     expect(wrapper.get(`[data-key="${original.msg_id}"]`).classes()).toContain('row--flash');
-    expect(chat.conversations.bob!.focus).toBeNull();
+    expect(defined(chat.conversations.bob).focus).toBeNull();
   });
 
   it('asks the host once for a quote far up the chat, and says when the original is gone', async () => {
     const old = Array.from({ length: 80 }, (_, i) => message('bob', { text: `old ${i}`, status: 'read', read: true }));
     const replies = [
-      message('bob', { text: 'about that', reply_to: old[3]!.msg_id }),
-      message('bob', { text: 'and that again', reply_to: old[3]!.msg_id }),
+      message('bob', { text: 'about that', reply_to: defined(old[3]).msg_id }),
+      message('bob', { text: 'and that again', reply_to: defined(old[3]).msg_id }),
       message('bob', { text: 'about nothing', reply_to: 'deleted-here' }),
     ];
     const { bubble, requests, chat } = await render([...old, ...replies]);
-    expect(requests('GET /messages').filter((r) => r.includes('around='))).toEqual([`GET /messages?peer=bob&limit=1&around=${old[3]!.msg_id}`, 'GET /messages?peer=bob&limit=1&around=deleted-here']);
-    expect(bubble(replies[0]!.msg_id).get('[data-testid="reply-quote"]').text()).toContain('old 3');
-    expect(bubble(replies[2]!.msg_id).get('[data-testid="reply-quote"]').text()).toBe('Original message deleted');
+    expect(requests('GET /messages').filter((r) => r.includes('around='))).toEqual([`GET /messages?peer=bob&limit=1&around=${defined(old[3]).msg_id}`, 'GET /messages?peer=bob&limit=1&around=deleted-here']);
+    expect(bubble(defined(replies[0]).msg_id).get('[data-testid="reply-quote"]').text()).toContain('old 3');
+    expect(bubble(defined(replies[2]).msg_id).get('[data-testid="reply-quote"]').text()).toBe('Original message deleted');
     // A quote outside the loaded part opens the chat around it.
-    await bubble(replies[1]!.msg_id).get('[data-testid="reply-quote"]').trigger('click');
+    await bubble(defined(replies[1]).msg_id).get('[data-testid="reply-quote"]').trigger('click');
     await flushPromises();
-    expect(requests('GET /messages').at(-1)).toBe(`GET /messages?peer=bob&limit=50&around=${old[3]!.msg_id}`);
-    expect(chat.conversations.bob!.messages.some((m) => m.msg_id === old[3]!.msg_id)).toBe(true);
+    expect(requests('GET /messages').at(-1)).toBe(`GET /messages?peer=bob&limit=50&around=${defined(old[3]).msg_id}`);
+    expect(defined(chat.conversations.bob).messages.some((m) => m.msg_id === defined(old[3]).msg_id)).toBe(true);
   });
 
   it('shows a message’s actions only while it is pointed at or focused', async () => {
@@ -98,12 +99,12 @@ describe('replies, reactions, edits and deletion in the chat', () => {
     await flushPromises();
     const options = wrapper.findAll('[data-testid="reaction-option"]');
     expect(wrapper.get('[data-testid="reaction-picker"]').attributes('role')).toBe('toolbar');
-    expect(document.activeElement).toBe(options[0]!.element);
-    await options[0]!.trigger('keydown', { key: 'ArrowRight' });
-    expect(document.activeElement).toBe(options[1]!.element);
-    await options[1]!.trigger('keydown', { key: 'End' });
-    expect(document.activeElement).toBe(options.at(-1)!.element);
-    await options.at(-1)!.trigger('keydown', { key: 'Escape' });
+    expect(document.activeElement).toBe(defined(options[0]).element);
+    await defined(options[0]).trigger('keydown', { key: 'ArrowRight' });
+    expect(document.activeElement).toBe(defined(options[1]).element);
+    await defined(options[1]).trigger('keydown', { key: 'End' });
+    expect(document.activeElement).toBe(defined(options.at(-1)).element);
+    await defined(options.at(-1)).trigger('keydown', { key: 'Escape' });
     await flushPromises();
     expect(wrapper.find('[data-testid="reaction-picker"]').exists()).toBe(false);
     expect(document.activeElement).toBe(react.element);

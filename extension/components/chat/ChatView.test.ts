@@ -5,6 +5,7 @@ import { setupStores } from '../../test-support/setup-stores.js';
 import { useDraftsStore } from '../../stores/drafts.js';
 import { useSearchStore } from '../../stores/search.js';
 import ChatView from './ChatView.vue';
+import { defined } from '../../../shared/defined.js';
 
 afterEach(() => vi.useRealTimers());
 
@@ -22,9 +23,9 @@ async function render(history = 3) {
 describe('ChatView', () => {
   it('renders bubbles with direction, status and a day separator', async () => {
     const { wrapper, host } = await render(3);
-    const [a, b] = host.history.get('bob')!;
-    expect(wrapper.get(`[data-testid="message-${a!.msg_id}"]`).attributes('data-direction')).toBe('received');
-    const sent = wrapper.get(`[data-testid="message-${b!.msg_id}"]`);
+    const [a, b] = defined(host.history.get('bob'));
+    expect(wrapper.get(`[data-testid="message-${defined(a).msg_id}"]`).attributes('data-direction')).toBe('received');
+    const sent = wrapper.get(`[data-testid="message-${defined(b).msg_id}"]`);
     expect(sent.attributes('data-status')).toBe('read');
     expect(sent.get('[data-testid="delivery-state"]').text()).toContain('Read · direct');
     expect(wrapper.findAll('.day')).toHaveLength(1);
@@ -45,7 +46,7 @@ describe('ChatView', () => {
     const optimistic = wrapper.find('[data-status="sending"]');
     expect(optimistic.exists()).toBe(true);
     await flushPromises();
-    const id = host.history.get('bob')![0]!.msg_id;
+    const id = defined(defined(host.history.get('bob'))[0]).msg_id;
     const bubble = wrapper.get(`[data-testid="message-${id}"]`);
     expect(bubble.attributes('data-status')).toBe('stored');
     expect(bubble.text()).toContain('line one\nline two');
@@ -98,22 +99,22 @@ describe('ChatView', () => {
     const rows = wrapper.findAll('[role="listitem"]');
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.length).toBeLessThan(50);
-    const last = rows.at(-1)!;
+    const last = defined(rows.at(-1));
     expect(last.attributes('aria-setsize')).toBe('2000');
     expect(last.attributes('aria-posinset')).toBe('2000');
-    expect(rows[0]!.attributes('aria-posinset')).toBe(String(2001 - rows.length));
-    expect(last.find(`[data-testid="message-${host.history.get('bob')!.at(-1)!.msg_id}"]`).exists()).toBe(true);
+    expect(defined(rows[0]).attributes('aria-posinset')).toBe(String(2001 - rows.length));
+    expect(last.find(`[data-testid="message-${defined(defined(host.history.get('bob')).at(-1)).msg_id}"]`).exists()).toBe(true);
     expect(wrapper.get('[data-testid="chat-messages"] [role="list"]').attributes('aria-label')).toBe('2000 messages');
   });
 
   it('loads older pages and deletes a message, keeping the row count honest', async () => {
     const { wrapper, host, chat, pinia } = await render(75);
-    expect(chat.conversations.bob!.messages).toHaveLength(50);
+    expect(defined(chat.conversations.bob).messages).toHaveLength(50);
     await wrapper.get('[data-testid="load-older"] button').trigger('click');
     await flushPromises();
-    expect(chat.conversations.bob!.messages).toHaveLength(75);
+    expect(defined(chat.conversations.bob).messages).toHaveLength(75);
     expect(wrapper.find('[data-testid="load-older"]').exists()).toBe(false);
-    const last = host.history.get('bob')!.at(-1)!;
+    const last = defined(defined(host.history.get('bob')).at(-1));
     const search = useSearchStore(pinia);
     search.hits = [{ ...last, highlights: [] }];
     await wrapper.get(`[data-testid="message-${last.msg_id}"]`).trigger('mouseenter');
@@ -122,7 +123,7 @@ describe('ChatView', () => {
     await wrapper.get('[data-testid="delete-for-me"]').trigger('click');
     await flushPromises();
     expect(wrapper.find(`[data-testid="message-${last.msg_id}"]`).exists()).toBe(false);
-    expect(wrapper.findAll('[role="listitem"]').at(-1)!.attributes('aria-setsize')).toBe('74');
+    expect(defined(wrapper.findAll('[role="listitem"]').at(-1)).attributes('aria-setsize')).toBe('74');
     // Gone from search results too.
     expect(search.hits).toEqual([]);
   });
@@ -138,7 +139,7 @@ describe('ChatView', () => {
     await flushPromises();
     const divider = wrapper.get('[data-testid="unread-divider"]');
     expect(divider.text()).toBe('New messages');
-    expect(wrapper.get(`[data-key="${history[4]!.msg_id}"]`).find('[data-testid="unread-divider"]').exists()).toBe(true);
+    expect(wrapper.get(`[data-key="${defined(history[4]).msg_id}"]`).find('[data-testid="unread-divider"]').exists()).toBe(true);
     s.ws.emit('new_message', message('bob', { text: 'are you there?' }));
     await flushPromises();
     expect(wrapper.get('[data-testid="chat-announcer"]').text()).toBe('bob: are you there?');
@@ -148,24 +149,24 @@ describe('ChatView', () => {
 
   it('opens at a search result in an older part of the chat and jumps back to the latest', async () => {
     const { wrapper, host, chat } = await render(300);
-    const all = host.history.get('bob')!;
-    const target = all[40]!;
+    const all = defined(host.history.get('bob'));
+    const target = defined(all[40]);
     await chat.openAt('bob', target.msg_id);
     await flushPromises();
-    const c = chat.conversations.bob!;
+    const c = defined(chat.conversations.bob);
     expect(c.newer).toBeGreaterThan(0);
     expect(host.requests.at(-1)).toBe(`GET /messages?peer=bob&limit=50&around=${target.msg_id}`);
     expect(c.messages.some((m) => m.msg_id === target.msg_id)).toBe(true);
     expect(c.focus).toBeNull();
-    expect(wrapper.get('[data-testid="load-newer"]').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="load-newer"]').exists()).toBe(true);
     // Newer than anything loaded: the jump has to fetch the newest page again.
-    host.history.get('bob')!.push(message('bob', { text: 'late news' }));
+    defined(host.history.get('bob')).push(message('bob', { text: 'late news' }));
     const jump = wrapper.get('[data-testid="jump-latest"]');
     expect(jump.attributes('aria-label')).toBe('Jump to latest messages');
     await jump.trigger('click');
     await flushPromises();
     expect(c.newer).toBe(0);
-    expect(c.messages.at(-1)!.text).toBe('late news');
+    expect(defined(c.messages.at(-1)).text).toBe('late news');
   });
 
   it('keeps a draft per chat across a remount and clears it on send', async () => {
@@ -178,7 +179,7 @@ describe('ChatView', () => {
     expect((box.element as HTMLTextAreaElement).value).toBe('half a thought');
     await box.trigger('keydown', { key: 'Enter' });
     await flushPromises();
-    expect(host.history.get('bob')!.at(-1)!.text).toBe('half a thought');
+    expect(defined(defined(host.history.get('bob')).at(-1)).text).toBe('half a thought');
     expect((box.element as HTMLTextAreaElement).value).toBe('');
     expect(useDraftsStore(pinia).get('bob')).toBe('');
   });
@@ -216,8 +217,8 @@ describe('ChatView', () => {
     await s.contacts.refresh();
     s.chat.open('bob');
     await flushPromises();
-    const c = s.chat.conversations.bob!;
-    expect(c.unreadFrom).toBe(history[30]!.msg_id);
+    const c = defined(s.chat.conversations.bob);
+    expect(c.unreadFrom).toBe(defined(history[30]).msg_id);
     // The newest page was all unread; one older page reached the first unread.
     expect(c.messages).toHaveLength(100);
     expect(s.host.requests.filter((r) => r.startsWith('GET /messages'))).toHaveLength(2);

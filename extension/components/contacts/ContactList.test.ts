@@ -4,6 +4,7 @@ import { SEARCH_DEBOUNCE_MS } from '../../stores/search.js';
 import { contact, message } from '../../test-support/fake-host.js';
 import { setupStores } from '../../test-support/setup-stores.js';
 import ContactList from './ContactList.vue';
+import { defined } from '../../../shared/defined.js';
 
 /** Past the search debounce, and the fake host's answer. */
 async function settle() {
@@ -39,7 +40,7 @@ describe('ContactList', () => {
     await settle();
     expect((wrapper.get('[data-testid="contact-list"]').element.parentElement as HTMLElement).style.display).toBe('none');
     expect(wrapper.find('[data-testid="search-contacts"]').exists()).toBe(false);
-    const hit = host.history.get('amy')![0]!;
+    const hit = defined(defined(host.history.get('amy'))[0]);
     const row = wrapper.get(`[data-testid="search-hit-${hit.msg_id}"]`);
     expect(row.get('mark').text()).toBe('tomorrow');
     expect(row.text()).toContain('amy');
@@ -66,9 +67,9 @@ describe('ContactList', () => {
     const rows = wrapper.findAll('[data-testid="contact-list"] > li');
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.length).toBeLessThan(100);
-    expect(rows[0]!.attributes('aria-setsize')).toBe('2000');
-    expect(rows[0]!.attributes('aria-posinset')).toBe('1');
-    expect(rows[0]!.attributes('data-key')).toBe('pal0000');
+    expect(defined(rows[0]).attributes('aria-setsize')).toBe('2000');
+    expect(defined(rows[0]).attributes('aria-posinset')).toBe('1');
+    expect(defined(rows[0]).attributes('data-key')).toBe('pal0000');
   });
 
   it('emits select on click and updates live from events', async () => {
@@ -76,13 +77,13 @@ describe('ContactList', () => {
     await wrapper.get('[data-testid="contact-carol"]').trigger('click');
     expect(wrapper.emitted('select')).toEqual([['carol']]);
     // The host's list agrees with its event: the store fetches it again on presence changes.
-    host.friends.find((f) => f.username === 'carol')!.online = true;
+    defined(host.friends.find((f) => f.username === 'carol')).online = true;
     ws.emit('friend_online', { username: 'carol' });
     ws.emit('new_message', message('carol', { text: 'ping' }));
     await flushPromises();
     expect(wrapper.get('[data-testid="presence-carol"]').attributes('data-online')).toBe('true');
     expect(wrapper.get('[data-testid="unread-carol"]').text()).toBe('1');
-    const first = wrapper.findAll('button[data-testid^="contact-"]')[0]!;
+    const first = defined(wrapper.findAll('button[data-testid^="contact-"]')[0]);
     expect(first.attributes('data-testid')).toBe('contact-carol');
   });
 

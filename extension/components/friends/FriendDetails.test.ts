@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { contact } from '../../test-support/fake-host.js';
 import { setupStores } from '../../test-support/setup-stores.js';
 import FriendDetails from './FriendDetails.vue';
+import { defined } from '../../../shared/defined.js';
 
 async function render(extra: Parameters<typeof contact>[1]) {
   const s = setupStores();
@@ -26,7 +27,7 @@ describe('FriendDetails', () => {
     expect(wrapper.get('[data-testid="friend-path"]').attributes('data-path')).toBe('relay');
     expect(wrapper.get('[data-testid="friend-path"]').text()).toContain('Through a relay');
 
-    host.friends[0]!.path = 'holepunch';
+    defined(host.friends[0]).path = 'holepunch';
     vi.advanceTimersByTime(5000);
     await flushPromises();
     expect(wrapper.get('[data-testid="friend-path"]').text()).toContain('Direct connection through NAT');
@@ -57,7 +58,7 @@ describe('FriendDetails', () => {
     const { wrapper, host, ws } = await render({});
     const before = shownNumber(wrapper);
     host.safetyNumber = '99999 88888 77777 66666 55555 44444 33333 22222 11111 00000 99999 88888';
-    host.friends[0]!.key_changed = true;
+    defined(host.friends[0]).key_changed = true;
     ws.emit('key_changed', { username: 'bob' });
     await flushPromises();
     expect(shownNumber(wrapper)).not.toBe(before);
@@ -74,7 +75,7 @@ describe('FriendDetails', () => {
     await wrapper.get('[data-testid="mark-verified"]').trigger('click');
     await flushPromises();
     expect(host.verifiedWith).toEqual([before]);
-    expect(host.friends[0]!.verified).toBe(false);
+    expect(defined(host.friends[0]).verified).toBe(false);
     expect(wrapper.get('[data-testid="verify-refused"]').text()).toContain('changed');
     expect(shownNumber(wrapper)).toBe(host.safetyNumber);
     expect(wrapper.find('[data-testid="verified-state"]').exists()).toBe(false);

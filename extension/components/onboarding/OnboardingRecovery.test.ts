@@ -1,5 +1,6 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
+import { defined } from '../../../shared/defined.js';
 import { useAppBoot } from '../../composables/use-app-boot.js';
 import { setupStores } from '../../test-support/setup-stores.js';
 import OnboardingRecover from './OnboardingRecover.vue';
@@ -28,9 +29,15 @@ describe('onboarding: the recovery code', () => {
     s.ui.hostLink = { phase: 'ready', bridged: false, details: { api_port: 1, ws_port: 1, token: 't', username: null, version: '0' } };
     s.ui.setStatus(s.host.status());
     expect(s.ui.phase).toBe('onboarding');
-    const Harness = { setup: () => useAppBoot({ onState: () => () => {}, start() {}, stop() {}, state: async () => {}, reportFocus() {}, reportUnread() {}, reconnect: async () => {} } as never), render: () => null };
-    const boot = mount(Harness, { global: { plugins: [s.pinia] } }).vm.$.setupState as unknown as ReturnType<typeof useAppBoot>;
-    await boot.setup('alice');
+    let boot: ReturnType<typeof useAppBoot> | undefined;
+    const Harness = {
+      setup: () => {
+        boot = useAppBoot({ onState: () => () => {}, start() {}, stop() {}, state: async () => {}, reportFocus() {}, reportUnread() {}, reconnect: async () => {} } as never);
+        return () => null;
+      },
+    };
+    mount(Harness, { global: { plugins: [s.pinia] } });
+    await defined(boot).setup('alice');
     expect(s.ui.phase).toBe('recovery-code');
     expect(s.ui.recoveryCode).toBe(s.host.recoveryCode);
     s.ui.recoveryCode = null;

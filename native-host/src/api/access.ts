@@ -49,11 +49,11 @@ export class AccessPolicy {
     if (presented === undefined && allowQuery) {
       presented = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token') ?? undefined;
     }
-    if (presented === undefined || !this.matches(presented)) throw errors.unauthorized();
+    if (presented === undefined || !matches(presented, this.token)) throw errors.unauthorized();
   }
+}
 
-  private matches(presented: string): boolean {
-    const candidate = Buffer.from(presented);
-    return candidate.length === this.token!.length && timingSafeEqual(candidate, this.token!);
-  }
+function matches(presented: string, token: Buffer): boolean {
+  const candidate = Buffer.from(presented);
+  return candidate.length === token.length && timingSafeEqual(candidate, token);
 }

@@ -3,6 +3,7 @@ import type { Conversations } from '../chat/conversations.js';
 import type { MessageSearch } from '../chat/search.js';
 import { fileHeaders } from './file-response.js';
 import { parse, type Schemas } from './schemas.js';
+import { defined } from '../../../shared/defined.js';
 
 /** A request body read as it streams in (uploads), never whole. */
 export interface BodyStream {
@@ -134,7 +135,7 @@ export function buildRoutes(messenger: Messenger, readers: HistoryReaders, schem
       stream: true,
       handle: async ({ query, stream }) => {
         const { name } = parse(schemas.uploadQuery, Object.fromEntries(query), 'query');
-        return ok(await messenger.uploadAttachment({ name: name ?? '', type: stream!.type, length: stream!.length, body: stream!.chunks }), 201);
+        return ok(await messenger.uploadAttachment({ name: name ?? '', type: defined(stream).type, length: defined(stream).length, body: defined(stream).chunks }), 201);
       },
     },
     {
@@ -208,10 +209,10 @@ function matchPath(pattern: string, segments: string[]): Record<string, string> 
   if (parts.length !== segments.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
+    const part = defined(parts[i]);
     let segment: string;
     try {
-      segment = decodeURIComponent(segments[i]!);
+      segment = decodeURIComponent(defined(segments[i]));
     } catch {
       return null;
     }

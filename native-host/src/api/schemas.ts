@@ -6,6 +6,7 @@ import type { Limits } from '../config/limits.js';
 import { NONCE_PATTERN } from '../host-proof.js';
 import { MAX_MSG_ID_LENGTH } from '../peer/peer-protocol.js';
 import { ParleyError, type ErrorCode } from '../errors.js';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * One schema per route input. Validation happens here, where requests enter;
@@ -74,14 +75,14 @@ export function buildSchemas(limits: Limits) {
       })
       .transform(({ peer, limit, offset, ...keyset }) => {
         const side = (['before', 'after', 'around'] as const).find((s) => keyset[s] !== undefined);
-        return side ? { peer, limit, anchor: keyset[side]!, side } : { peer, limit, offset: offset ?? 0 };
+        return side ? { peer, limit, anchor: defined(keyset[side]), side } : { peer, limit, offset: offset ?? 0 };
       }),
     searchQuery: z.object({
       q: z
         .string()
         .optional()
         .refine((q) => q !== undefined && q.trim().length > 0, { message: 'Search query is empty', params: { code: 'QUERY_EMPTY' } })
-        .transform((q) => q!),
+        .transform((q) => defined(q)),
       peer: username.optional(),
       limit: count(1, limits.maxPageSize).default(DEFAULT_PAGE_SIZE),
       before: msgId.optional(),
@@ -98,7 +99,7 @@ export type Schemas = ReturnType<typeof buildSchemas>;
 export function parse<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  const issue = defined(result.error.issues[0]);
   const code = ((issue as { params?: { code?: ErrorCode } }).params?.code ?? 'BAD_REQUEST') as ErrorCode;
   const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   throw new ParleyError(code, `Invalid ${what}: ${where}${issue.message}`);

@@ -4,6 +4,7 @@ import type { ItemFrame } from '../peer/peer-protocol.js';
 import { parseSearchQuery } from '../store/search-query.js';
 import { receiver } from './test-receiver.js';
 import { fastLimits, nextTick } from './test-support.js';
+import { defined } from '../../../shared/defined.js';
 
 /** bob's receive pipeline (test-receiver.ts) with helpers to send him frames and read what he shows. */
 function rig(limits = fastLimits()) {
@@ -19,7 +20,7 @@ function rig(limits = fastLimits()) {
   };
   const message = (id: string, text: string, extra: Record<string, unknown> = {}) =>
     frame('message', { timestamp: new Date().toISOString(), text, ...extra }, id);
-  const shown = (msgId: string): Message => views.one(store.messages.get(msgId)!);
+  const shown = (msgId: string): Message => views.one(defined(store.messages.get(msgId)));
   const updates = () => events.flatMap((e) => (e.event === 'message_updated' ? [e.data] : []));
   const found = (q: string) => store.search.search(parseSearchQuery(q, { maxLength: 100, maxTerms: 5 }), { limit: 5 }).rows.map((m) => m.msg_id);
   return { store, log, transport, frame, receive, message, shown, updates, events, found };
@@ -118,7 +119,7 @@ describe('edits, deletions and reactions from a friend', () => {
     // carol cannot claim what alice's message will say.
     await r.receive('carol', r.frame('edit', { msg_id: 'late', text: 'carol was here', version: 9, edited_at: at }));
     await r.receive('alice', r.message('late', 'original'));
-    const arrived = r.events.find((e) => e.event === 'new_message')!.data as Message;
+    const arrived = defined(r.events.find((e) => e.event === 'new_message')).data as Message;
     expect(arrived).toMatchObject({ msg_id: 'late', text: 'second thoughts', edited_at: at, reactions: [{ emoji: '🙏', from: 'alice' }] });
     expect(r.shown('late')).toEqual(arrived);
     expect(r.store.earlyChanges.count('alice')).toBe(0);

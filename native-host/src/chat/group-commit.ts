@@ -1,4 +1,5 @@
 import { TickBatch } from './tick-batch.js';
+import { defined } from '../../../shared/defined.js';
 
 type Job = { write: () => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void };
 
@@ -23,7 +24,7 @@ export class GroupCommit {
     try {
       values = this.transaction(() => jobs.map((job) => job.write()));
     } catch (err) {
-      if (jobs.length === 1) jobs[0]!.reject(err);
+      if (jobs.length === 1) defined(jobs[0]).reject(err);
       else for (const job of jobs) this.alone(job);
       return;
     }

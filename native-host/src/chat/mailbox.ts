@@ -15,6 +15,7 @@ import type { Registration } from './registration.js';
 import { repeat } from './repeat.js';
 import { sealedContent } from './sealed-frame.js';
 import type { PeerTransport } from './transport.js';
+import { defined } from '../../../shared/defined.js';
 
 /** One envelope, opened: an item or receipts from a friend, or mail from a friend's name under other keys. */
 type Opened =
@@ -92,7 +93,7 @@ export class Mailbox {
         const rechecked = [...new Set(opened.flatMap((o) => (o?.kind === 'other-keys' ? [o.from] : [])))];
         if (rechecked.length > 0) {
           await this.deps.recheck(rechecked);
-          opened = opened.map((o, i) => (o?.kind === 'other-keys' ? this.open(username, taken[i]!.envelope, true) : o));
+          opened = opened.map((o, i) => (o?.kind === 'other-keys' ? this.open(username, defined(taken[i]).envelope, true) : o));
         }
         const arrivals = opened.flatMap((o) => (o?.kind === 'item' ? [o.arrival] : []));
         const committed = this.deps.incoming.commit(arrivals);

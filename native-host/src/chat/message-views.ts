@@ -5,6 +5,7 @@ import type { MessageRow, MessagesRepo } from '../store/messages-repo.js';
 import type { EventBus } from './event-bus.js';
 import { withAttachments } from './attachments/attachment-view.js';
 import { toMessage } from './message-view.js';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * Stored messages in the contract's shape, reactions and attachments
@@ -25,7 +26,7 @@ export class MessageViews {
   ) {}
 
   one(row: MessageRow): Message {
-    return this.many([row])[0]!;
+    return defined(this.many([row])[0]);
   }
 
   many(rows: readonly MessageRow[]): Message[] {

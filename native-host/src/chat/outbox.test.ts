@@ -8,6 +8,7 @@ import { GroupCommit } from './group-commit.js';
 import { MessageSender } from './message-sender.js';
 import { Outbox } from './outbox.js';
 import { countingTransaction, FakeMailbox, FakeTransport, fastLimits, friendRow, memoryStore, nextTick, NO_UPLOADS } from './test-support.js';
+import { defined } from '../../../shared/defined.js';
 
 const limits = fastLimits();
 const outboxes: Outbox[] = [];
@@ -40,7 +41,7 @@ function rig(store = memoryStore()) {
   const sender = new MessageSender({
     messages: store.messages,
     outbox,
-    contacts: { require: () => store.friends.get('bob')! },
+    contacts: { require: () => defined(store.friends.get('bob')) },
     attachments: NO_UPLOADS,
     commit: (write) => commits.run(write),
     self: () => 'alice',
@@ -62,8 +63,8 @@ describe('outbox', () => {
     const ids = r.itemIds();
     expect(r.transport.framesOf('item').map((f) => f.body.text)).toEqual(['one', 'two', 'three']);
     const before = r.tx.count();
-    r.outbox.confirm('bob', [ids[0]!], 'direct');
-    r.outbox.confirm('bob', [ids[1]!, ids[2]!], 'direct');
+    r.outbox.confirm('bob', [defined(ids[0])], 'direct');
+    r.outbox.confirm('bob', [defined(ids[1]), defined(ids[2])], 'direct');
     const results = await Promise.all(sends);
     expect(r.tx.count() - before).toBe(1);
     expect(results.map((x) => [x.msg_id, x.status, x.delivery_method, x.delivered])).toEqual(ids.map((id) => [id, 'delivered', 'direct', true]));
@@ -81,7 +82,7 @@ describe('outbox', () => {
     for (const text of ['first', 'second']) {
       const sending = r.send(text);
       await nextTick();
-      const frame = r.transport.framesOf('item').at(-1)!;
+      const frame = defined(r.transport.framesOf('item').at(-1));
       expect(frame.body.text).toBe(text);
       r.outbox.confirm('bob', [frame.id], 'direct');
       await expect(sending).resolves.toMatchObject({ status: 'delivered', delivery_method: 'direct' });
@@ -120,7 +121,7 @@ describe('outbox', () => {
     expect([second.status, third.status]).toEqual(['queued', 'queued']);
     expect(r.mailbox.stored).toEqual([first.msg_id]);
     expect(r.mailbox.offered.slice(1)).toEqual([[second.msg_id], [second.msg_id, third.msg_id]]);
-    expect(r.store.outbox.get(second.msg_id)!.attempts).toBe(2);
+    expect(defined(r.store.outbox.get(second.msg_id)).attempts).toBe(2);
     r.mailbox.refuse = null;
     await expect.poll(() => r.mailbox.stored.length, { timeout: 2000, interval: 10 }).toBe(3);
     expect(r.mailbox.stored).toEqual([first.msg_id, second.msg_id, third.msg_id]);
@@ -151,7 +152,7 @@ describe('outbox', () => {
     await nextTick();
     expect(r.mailbox.offered).toEqual([]);
     const [frame] = r.transport.framesOf('item');
-    r.outbox.confirm('bob', [frame!.id], 'direct');
+    r.outbox.confirm('bob', [defined(frame).id], 'direct');
     await expect(sending).resolves.toMatchObject({ status: 'delivered', delivery_method: 'direct' });
     expect(r.mailbox.offered).toEqual([]);
   });

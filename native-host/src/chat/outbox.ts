@@ -10,6 +10,7 @@ import { OutboxOutcomes, type Confirmation } from './outbox-outcomes.js';
 import { TickBatch } from './tick-batch.js';
 import type { PeerTransport } from './transport.js';
 import type { Settled } from './waiters.js';
+import { defined } from '../../../shared/defined.js';
 
 const BATCH = 200;
 
@@ -219,10 +220,10 @@ export class Outbox {
     for (;;) {
       const items = this.deps.repo.after(peer, q.sentUpTo, BATCH);
       let sent = 0;
-      while (sent < items.length && this.deps.transport.send(peer, frameOf(items[sent]!))) sent += 1;
+      while (sent < items.length && this.deps.transport.send(peer, frameOf(defined(items[sent])))) sent += 1;
       if (sent === 0) return;
-      const first = items[0]!;
-      q.sentUpTo = items[sent - 1]!.seq;
+      const first = defined(items[0]);
+      q.sentUpTo = defined(items[sent - 1]).seq;
       // Items queued before this session are overdue already: they get a full ack window from now.
       if (items.slice(0, sent).some((item) => !item.stored && item.next_attempt_at < ackDue)) {
         this.deps.repo.ackDueAt(peer, first.seq, q.sentUpTo, ackDue);
@@ -255,7 +256,7 @@ export class Outbox {
     const stored = new Set(storedIds);
     const left = items.filter((item) => !stored.has(item.id));
     if (left.length > 0) {
-      const at = Date.now() + backoff(left[0]!.attempts + 1, this.deps.limits);
+      const at = Date.now() + backoff(defined(left[0]).attempts + 1, this.deps.limits);
       this.deps.repo.retryLater(peer, upTo, at);
       for (const item of left) this.waiters.settle(item.id, { state: 'pending' });
       this.timer.at(at);

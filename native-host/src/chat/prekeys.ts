@@ -5,6 +5,7 @@ import type { Directory } from '../directory/directory.js';
 import { signPrekey } from '../directory/records.js';
 import type { PrekeysRepo } from '../store/prekeys-repo.js';
 import type { Registration } from './registration.js';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * Our signed X25519 prekeys, which friends seal mail for: created, published,
@@ -52,7 +53,7 @@ export class Prekeys {
         created_at: signed.createdAt,
         signature: signed.signature,
       });
-      newest = prekeys.newest()!;
+      newest = defined(prekeys.newest());
     }
     if (!newest.published) {
       await this.deps.directory.publishPrekey(username, this.deps.registration.secret(), {

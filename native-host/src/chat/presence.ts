@@ -23,7 +23,7 @@ export class Presence {
   isOnline(username: string, row: Pick<FriendRow, 'last_seen'> | undefined = this.deps.friends.get(username)): boolean {
     if (this.sessions.has(username)) return true;
     const lastSeen = row?.last_seen;
-    return lastSeen != null && Date.now() - Date.parse(lastSeen) <= this.deps.presenceTimeoutMs;
+    return typeof lastSeen === 'string' && Date.now() - Date.parse(lastSeen) <= this.deps.presenceTimeoutMs;
   }
 
   onlineCount(): number {

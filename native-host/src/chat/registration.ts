@@ -6,6 +6,7 @@ import { signKeyRecord } from '../directory/records.js';
 import { errors, isParleyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { MetaRepo } from '../store/meta-repo.js';
+import { defined } from '../../../shared/defined.js';
 
 /** Our keys as the key record needs them; read on every call (a rotation changes them). */
 export interface RecordKeys {
@@ -59,7 +60,7 @@ export class Registration {
   async claim(username: string): Promise<string> {
     if (this.name) throw errors.alreadySetUp(this.name);
     const code = newRecoveryCode();
-    const hash = recoveryHash(normalizeRecoveryCode(code)!);
+    const hash = recoveryHash(defined(normalizeRecoveryCode(code)));
     await this.claimWithWork(username, hash);
     this.settle(username, hash);
     return code;
@@ -75,7 +76,7 @@ export class Registration {
     const normalized = normalizeRecoveryCode(code);
     if (!normalized) throw errors.badRequest('A recovery code is 32 letters and digits (dashes and spaces are ignored)');
     const next = newRecoveryCode();
-    const hash = recoveryHash(normalizeRecoveryCode(next)!);
+    const hash = recoveryHash(defined(normalizeRecoveryCode(next)));
     await this.deps.directory.recover(this.record(username), normalized, this.secret(), hash);
     this.settle(username, hash);
     return next;
@@ -94,7 +95,7 @@ export class Registration {
     } catch (err) {
       if (isParleyError(err, 'PROOF_REQUIRED')) {
         // A profile from before recovery codes has none: the name can then only be claimed, not recovered.
-        const hash = this.deps.meta.get('recovery_hash') ?? recoveryHash(normalizeRecoveryCode(newRecoveryCode())!);
+        const hash = this.deps.meta.get('recovery_hash') ?? recoveryHash(defined(normalizeRecoveryCode(newRecoveryCode())));
         await this.claimWithWork(username, hash);
       } else if (isParleyError(err, 'USERNAME_TAKEN')) {
         this.deps.log.error('the directory gives our username to other keys', { username });

@@ -5,6 +5,7 @@ import { CHROMIUM_EXTENSION_ORIGIN } from '../../../shared/extension-id.js';
 import { LOG_LEVELS, type LogLevel } from '../logger.js';
 import { applyLimitOverrides, DEFAULT_LIMITS, type Limits } from './limits.js';
 import { OPTIONS } from './options.js';
+import { defined } from '../../../shared/defined.js';
 
 export interface HostConfig {
   dataDir: string;
@@ -65,7 +66,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   const values = new Map<string, string[]>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = defined(argv[i]);
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
     if (arg === '--version') return { kind: 'version' };
     if (!arg.startsWith('--')) {
@@ -193,7 +194,7 @@ function advertise(raw: string | undefined): HostConfig['advertise'] {
   if (!match) throw new ConfigError(`invalid --advertise '${raw}' (HOST[:PORT])`);
   const portNumber = match[2] === undefined ? null : Number(match[2]);
   if (portNumber !== null && (portNumber < 1 || portNumber > 65535)) throw new ConfigError(`invalid --advertise port in '${raw}'`);
-  return { host: match[1]!, port: portNumber };
+  return { host: defined(match[1]), port: portNumber };
 }
 
 function dhtConfig(raw: string | undefined, directory: DirectoryKind, bootstrap: string[] | undefined, relays: string[]): DhtConfig {

@@ -1,6 +1,7 @@
 import { USERNAME_PATTERN } from '../../../shared/contract.js';
 import { errors, isParleyError } from '../errors.js';
 import { concatBytes } from './bytes.js';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * Byte layout of an offline envelope (see envelope.ts for the crypto):
@@ -84,7 +85,7 @@ class Reader {
     return this.bytes.slice(this.#offset - length, this.#offset);
   }
 
-  text(length = this.take(1)[0]!): string {
+  text(length = defined(this.take(1)[0])): string {
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(this.take(length));
     } catch (err) {
@@ -109,7 +110,7 @@ export function encodeHeader(prekeyId: number, ephemeralKey: Uint8Array, nonce: 
 
 export function decodeHeader(bytes: Uint8Array): EnvelopeHeader {
   const reader = new Reader(bytes);
-  const version = reader.take(1)[0]!;
+  const version = defined(reader.take(1)[0]);
   if (!OPENED_ENVELOPE_VERSIONS.includes(version)) throw errors.envelopeInvalid(`unknown version ${version}`);
   const prekeyId = new DataView(reader.take(4).buffer).getUint32(0);
   const ephemeralKey = reader.take(KEY_BYTES);

@@ -13,6 +13,7 @@ import {
   type SealEnvelopeInput,
 } from './envelope.js';
 import { loadSodium } from './sodium.js';
+import { defined } from '../../../shared/defined.js';
 
 const sodium = await loadSodium();
 const NOW = Date.parse('2026-06-15T10:31:00.000Z');
@@ -123,7 +124,7 @@ describe('offline envelope', () => {
     for (let position = 0; position < envelope.length; position++) {
       for (const bit of [0x01, 0x80]) {
         const tampered = envelope.slice();
-        tampered[position]! ^= bit;
+        tampered[position] = defined(tampered[position]) ^ bit;
         expect(() => openEnvelope(tampered, bobInbox), `byte ${position}`).toThrow(/Envelope rejected/);
       }
     }

@@ -1,5 +1,6 @@
 import { concatBytes, publicKeyBytes, type PublicKeyInput } from './bytes.js';
 import { loadSodium } from './sodium.js';
+import { defined } from '../../../shared/defined.js';
 
 const sodium = await loadSodium();
 
@@ -18,5 +19,5 @@ export function keyFingerprint(publicKeyB64: PublicKeyInput, signingKeyB64: Publ
     concatBytes(FINGERPRINT_CONTEXT, publicKeyBytes(publicKeyB64), publicKeyBytes(signingKeyB64)),
     null,
   );
-  return Buffer.from(digest).toString('hex').match(/.{4}/g)!.join(' ');
+  return defined(Buffer.from(digest).toString('hex').match(/.{4}/g)).join(' ');
 }

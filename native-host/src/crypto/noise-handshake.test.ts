@@ -4,6 +4,7 @@ import { isParleyError } from '../errors.js';
 import { HandshakeState, type TransportPair } from './noise-handshake.js';
 import type { PatternName } from './noise-patterns.js';
 import { keyPairFromPrivate } from './noise-primitives.js';
+import { defined } from '../../../shared/defined.js';
 
 interface Vector {
   protocol_name: string;
@@ -119,13 +120,13 @@ describe('Noise cacophony vectors', () => {
   }
 
   it('learns the remote static key', () => {
-    const xx = supported.find((v) => v.protocol_name.includes('_XX_'))!;
+    const xx = defined(supported.find((v) => v.protocol_name.includes('_XX_')));
     const { initiator, responder } = parties(xx);
     responder.readMessage(initiator.writeMessage(new Uint8Array(0)));
     initiator.readMessage(responder.writeMessage(new Uint8Array(0)));
-    expect(hex(initiator.remoteStatic()!)).toBe(hex(keyPairFromPrivate(unhex(xx.resp_static!)).publicKey));
+    expect(hex(defined(initiator.remoteStatic()))).toBe(hex(keyPairFromPrivate(unhex(defined(xx.resp_static))).publicKey));
     responder.readMessage(initiator.writeMessage(new Uint8Array(0)));
-    expect(hex(responder.remoteStatic()!)).toBe(hex(keyPairFromPrivate(unhex(xx.init_static!)).publicKey));
+    expect(hex(defined(responder.remoteStatic()))).toBe(hex(keyPairFromPrivate(unhex(defined(xx.init_static))).publicKey));
   });
 });
 
@@ -154,14 +155,14 @@ describe('HandshakeState failures', () => {
       const { initiator, responder } = handshake();
       responder.readMessage(initiator.writeMessage(new Uint8Array(0)));
       const message = responder.writeMessage(new Uint8Array(4));
-      message[position]! ^= 0x01;
+      message[position] = defined(message[position]) ^ 0x01;
       expectCode(() => initiator.readMessage(message), 'HANDSHAKE_FAILED');
     }
     const { initiator, responder } = handshake();
     responder.readMessage(initiator.writeMessage(new Uint8Array(0)));
     initiator.readMessage(responder.writeMessage(new Uint8Array(0)));
     const third = initiator.writeMessage(new Uint8Array(0));
-    third[third.length - 1]! ^= 0x80;
+    third[third.length - 1] = defined(third[third.length - 1]) ^ 0x80;
     expectCode(() => responder.readMessage(third), 'HANDSHAKE_FAILED');
   });
 
@@ -207,7 +208,7 @@ describe('transport CipherStates', () => {
     const { a, b } = complete();
     const ciphertext = a.send.encryptWithAd(ad, text('hello'));
     const forged = ciphertext.slice();
-    forged[2]! ^= 0x04;
+    forged[2] = defined(forged[2]) ^ 0x04;
     expectCode(() => b.receive.decryptWithAd(ad, forged), 'DECRYPT_FAILED');
     expect(b.receive.nonce).toBe(0n);
     expect(new TextDecoder().decode(b.receive.decryptWithAd(ad, ciphertext))).toBe('hello');

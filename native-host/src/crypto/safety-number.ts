@@ -1,5 +1,6 @@
 import { concatBytes, publicKeyBytes, type PublicKeyInput } from './bytes.js';
 import { loadSodium } from './sodium.js';
+import { defined } from '../../../shared/defined.js';
 
 const sodium = await loadSodium();
 
@@ -26,7 +27,7 @@ function half(party: SafetyNumberParty, iterations: number): string {
   let digits = '';
   for (let offset = 0; offset < 30; offset += 5) {
     let chunk = 0;
-    for (let i = 0; i < 5; i++) chunk = chunk * 256 + hash[offset + i]!;
+    for (let i = 0; i < 5; i++) chunk = chunk * 256 + defined(hash[offset + i]);
     digits += String(chunk % 100_000).padStart(5, '0');
   }
   return digits;
@@ -43,5 +44,5 @@ export function safetyNumber(
   iterations = SAFETY_NUMBER_ITERATIONS,
 ): string {
   const halves = [half(local, iterations), half(remote, iterations)].sort();
-  return halves.join('').match(/.{5}/g)!.join(' ');
+  return defined(halves.join('').match(/.{5}/g)).join(' ');
 }

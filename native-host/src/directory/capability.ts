@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * Capabilities: random tokens a user gives one friend each. A *drop*
@@ -54,7 +55,7 @@ export function newRecoveryCode(): string {
       bits -= 5;
     }
   }
-  return digits.match(/.{4}/g)!.join('-');
+  return defined(digits.match(/.{4}/g)).join('-');
 }
 
 /** What the user typed, as the directory hashes it: upper case, no separators, O→0 and I/L→1. Null when it cannot be a code. */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * The local directory file's schema, versioned with PRAGMA user_version.
@@ -97,7 +98,7 @@ export function migrate(db: Database.Database, now = Date.now(), target = SCHEMA
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) throw new Error(`directory file schema ${version} is newer than this host`);
-    for (let v = version; v < target; v++) db.exec(STEPS[v]!(now));
+    for (let v = version; v < target; v++) db.exec(defined(STEPS[v])(now));
     db.pragma(`user_version = ${target}`);
   }).immediate();
 }

@@ -58,9 +58,9 @@ export function checkWork(
 ): WorkVerdict {
   if (typeof proof !== 'object' || proof === null) return 'malformed';
   const { minute, nonce } = proof as Partial<WorkProof>;
-  if (!Number.isSafeInteger(minute) || typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce)) return 'malformed';
-  if (Math.abs(minuteOf(nowMs) - minute!) > windowMinutes) return 'stale';
-  const hash = createHash('sha256').update(workStamp(purpose, subject, minute!, nonce), 'utf8').digest();
+  if (typeof minute !== 'number' || !Number.isSafeInteger(minute) || typeof nonce !== 'string' || !NONCE_PATTERN.test(nonce)) return 'malformed';
+  if (Math.abs(minuteOf(nowMs) - minute) > windowMinutes) return 'stale';
+  const hash = createHash('sha256').update(workStamp(purpose, subject, minute, nonce), 'utf8').digest();
   return hasLeadingZeroBits(hash, bits) ? 'ok' : 'weak';
 }
 

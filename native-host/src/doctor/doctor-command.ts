@@ -27,8 +27,8 @@ export async function runDoctor(argv: readonly string[], out: (text: string) => 
   let userDataDir: string | null = null;
   const at = rest.findIndex((a) => a === '--user-data-dir' || a.startsWith('--user-data-dir='));
   if (at !== -1) {
-    const [flag] = rest.splice(at, 1);
-    const value = flag!.includes('=') ? flag!.slice(flag!.indexOf('=') + 1) : rest.splice(at, 1)[0];
+    const [flag = ''] = rest.splice(at, 1);
+    const value = flag.includes('=') ? flag.slice(flag.indexOf('=') + 1) : rest.splice(at, 1)[0];
     if (!value) return usage(out, '--user-data-dir needs a directory');
     userDataDir = path.resolve(value);
   }

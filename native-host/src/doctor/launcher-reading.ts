@@ -1,3 +1,5 @@
+import { defined } from '../../../shared/defined.js';
+
 /** What a launcher written by the installer runs, read back from its text. */
 export type LauncherTarget =
   | { kind: 'node'; nodePath: string; hostEntry: string }
@@ -13,12 +15,12 @@ export type LauncherTarget =
 export function readLauncher(text: string): LauncherTarget {
   if (/\bflatpak-spawn --host\b/.test(text)) {
     const set = /^set -- (.+) "\$@"$/m.exec(text);
-    const words = set ? shellWords(set[1]!) : [];
+    const words = set ? shellWords(defined(set[1])) : [];
     return words[0] ? { kind: 'flatpak', hostLauncher: words[0] } : { kind: 'unknown' };
   }
   const exec = /^(?:.*\s)?exec (.+) "\$@"\s*$/m.exec(text);
   const cmd = /^"([^"]+)"(.*)%\*\s*$/m.exec(text);
-  const words = exec ? shellWords(exec[1]!) : cmd ? [cmd[1]!, ...[...cmd[2]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!)] : [];
+  const words = exec ? shellWords(defined(exec[1])) : cmd ? [defined(cmd[1]), ...[...defined(cmd[2]).matchAll(/"([^"]+)"/g)].map((m) => defined(m[1]))] : [];
   const entry = [...words].reverse().find((w) => /\.[cm]?js$/.test(w));
   if (!words[0] || !entry || entry === words[0]) return { kind: 'unknown' };
   return { kind: 'node', nodePath: words[0].replaceAll('%%', '%'), hostEntry: entry.replaceAll('%%', '%') };
@@ -29,7 +31,7 @@ function shellWords(line: string): string[] {
   const words: string[] = [];
   let current: string | null = null;
   for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
+    const c = defined(line[i]);
     if (c === "'") {
       const end = line.indexOf("'", i + 1);
       if (end === -1) return [];

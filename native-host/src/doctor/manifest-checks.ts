@@ -7,6 +7,7 @@ import { CHROMIUM_EXTENSION_ORIGIN, GECKO_EXTENSION_ID, NATIVE_HOST_NAME } from 
 import { nodeSupport, supportedRange } from '../node-support.js';
 import type { Finding } from './finding.js';
 import { readLauncher } from './launcher-reading.js';
+import { defined } from '../../../shared/defined.js';
 
 /** Where the doctor looks; the same inputs the installer plans with. */
 export interface MachineView {
@@ -86,7 +87,7 @@ function checkLauncher(launcher: string, site: ManifestSite, view: MachineView, 
   if (target.kind === 'unknown') return [{ status: 'warn', subject, detail: `${launcher} was not written by the installer; cannot tell what it runs`, fix }];
   if (target.kind === 'flatpak') {
     const findings: Finding[] = [{ status: 'ok', subject, detail: `${launcher} runs ${target.hostLauncher} outside the sandbox` }];
-    findings.push(flatpakPermission(site.flatpak!, view));
+    findings.push(flatpakPermission(defined(site.flatpak), view));
     return [...findings, ...checkLauncher(target.hostLauncher, { ...site, subject: `${site.subject.split(' ')[0]} host manifest` }, view, fix)];
   }
   const findings: Finding[] = [{ status: 'ok', subject, detail: `${launcher} runs ${target.nodePath} ${target.hostEntry}` }];

@@ -1,5 +1,6 @@
 import { errors } from '../errors.js';
 import { decodeJsonBytes } from '../json-bytes.js';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * The plaintext of a session frame is either a JSON text or, for bulk file
@@ -42,7 +43,7 @@ export function isDataFrame(plaintext: Uint8Array): boolean {
 /** A data frame's header (parsed JSON, unchecked) and its bytes; FRAME_INVALID when malformed. */
 export function decodeDataFrame(plaintext: Uint8Array): DataFramePlaintext {
   if (!isDataFrame(plaintext) || plaintext.length < 3) throw errors.frameInvalid('not a data frame');
-  const length = (plaintext[1]! << 8) | plaintext[2]!;
+  const length = (defined(plaintext[1]) << 8) | defined(plaintext[2]);
   if (length > MAX_DATA_HEADER_BYTES || 3 + length > plaintext.length) throw errors.frameInvalid('data frame header out of bounds');
   const header = decodeJsonBytes(plaintext.subarray(3, 3 + length));
   return { header, data: plaintext.subarray(3 + length) };

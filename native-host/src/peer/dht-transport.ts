@@ -5,6 +5,7 @@ import { LogOnce } from '../log-once.js';
 import type { Logger } from '../logger.js';
 import { DhtLink } from './dht-link.js';
 import { RelayProbe, type UsableRelay } from './relay-probe.js';
+import { defined } from '../../../shared/defined.js';
 
 export interface DhtTransportOptions {
   /** Seeds this host's DHT key pair, which is not its identity key. */
@@ -136,7 +137,7 @@ export class DhtTransport {
   private async listen(): Promise<void> {
     if (this.closed) return;
     try {
-      await this.server!.listen(this.keyPair);
+      await defined(this.server).listen(this.keyPair);
       this.options.log.debug('dht server listening');
     } catch (err) {
       if (this.closed) return;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isParleyError } from '../errors.js';
 import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from './framing.js';
+import { defined } from '../../../shared/defined.js';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 const hex = (frames: Uint8Array[]) => frames.map((f) => Buffer.from(f).toString('hex'));
@@ -52,7 +53,7 @@ describe('FrameDecoder', () => {
     const chunk = STREAM.slice();
     const [first] = new FrameDecoder().push(chunk);
     chunk[4] = 0;
-    expect(Buffer.from(first!).toString()).toBe('abc');
+    expect(Buffer.from(defined(first)).toString()).toBe('abc');
   });
 
   it('round-trips encodeFrame output', () => {
@@ -61,7 +62,7 @@ describe('FrameDecoder', () => {
     const stream = encodeFrame(body);
     const out = [...decoder.push(stream.subarray(0, 65_536)), ...decoder.push(stream.subarray(65_536))];
     expect(out).toHaveLength(1);
-    expect(Buffer.from(out[0]!).equals(body)).toBe(true);
+    expect(Buffer.from(defined(out[0])).equals(body)).toBe(true);
   });
 
   it('rejects an over-limit length as soon as the header arrives', () => {

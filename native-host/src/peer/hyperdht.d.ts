@@ -92,7 +92,7 @@ declare module 'hyperdht' {
 }
 
 declare module 'hyperdht/testnet.js' {
-  import HyperDHT from 'hyperdht';
+  import type HyperDHT from 'hyperdht';
 
   /** A small DHT network on one machine, for tests. */
   interface Testnet {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InboundSlots } from './inbound-slots.js';
+import { defined } from '../../../shared/defined.js';
 
 describe('InboundSlots', () => {
   it('makes room from the same address first, oldest first, once it holds its share', () => {
@@ -14,7 +15,7 @@ describe('InboundSlots', () => {
 
   it('when every slot is taken, closes the oldest of the address holding the most', () => {
     const slots = new InboundSlots<string>({ total: 5, perAddress: 4 });
-    for (const id of ['b1', 'a1', 'a2', 'a3', 'c1']) expect(slots.admit(id[0]!, id)).toEqual([]);
+    for (const id of ['b1', 'a1', 'a2', 'a3', 'c1']) expect(slots.admit(defined(id[0]), id)).toEqual([]);
     expect(slots.admit('d', 'd1')).toEqual(['a1']);
     expect(slots.admit('e', 'e1')).toEqual(['a2']);
     expect(slots.size).toBe(5);

@@ -1,3 +1,5 @@
+import { defined } from '../../../shared/defined.js';
+
 /**
  * The peer listener's slots for inbound connections still handshaking, by
  * remote address group (ip-address.ts). Every newcomer gets a slot: when its
@@ -51,7 +53,7 @@ export class InboundSlots<T> {
     if (group === undefined) return;
     this.groupOf.delete(item);
     this.active.delete(item);
-    const list = this.groups.get(group)!;
+    const list = defined(this.groups.get(group));
     list.splice(list.indexOf(item), 1);
     if (list.length === 0) this.groups.delete(group);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressGroup, ipBytes, isLocalOnly } from './ip-address.js';
+import { defined } from '../../../shared/defined.js';
 
 describe('isLocalOnly', () => {
   it('flags loopback, unspecified, link-local, multicast and broadcast, in every spelling', () => {
@@ -21,9 +22,9 @@ describe('isLocalOnly', () => {
 
 describe('ipBytes', () => {
   it('maps IPv4 into IPv6 and expands :: compression', () => {
-    expect(Buffer.from(ipBytes('1.2.3.4')!).toString('hex')).toBe('00000000000000000000ffff01020304');
-    expect(Buffer.from(ipBytes('2001:db8::1')!).toString('hex')).toBe('20010db8000000000000000000000001');
-    expect(Buffer.from(ipBytes('::ffff:1.2.3.4')!).toString('hex')).toBe('00000000000000000000ffff01020304');
+    expect(Buffer.from(defined(ipBytes('1.2.3.4'))).toString('hex')).toBe('00000000000000000000ffff01020304');
+    expect(Buffer.from(defined(ipBytes('2001:db8::1'))).toString('hex')).toBe('20010db8000000000000000000000001');
+    expect(Buffer.from(defined(ipBytes('::ffff:1.2.3.4'))).toString('hex')).toBe('00000000000000000000ffff01020304');
     expect(ipBytes('nope')).toBeNull();
   });
 });

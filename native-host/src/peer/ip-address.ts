@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * IP addresses as the peer layer judges them: which ones only make sense on
@@ -47,12 +48,12 @@ export function isLocalOnly(ip: string): boolean {
   const b = ipBytes(ip);
   if (!b) return false;
   if (isMappedV4(b)) {
-    const [a, second] = [b[12]!, b[13]!];
+    const [a, second] = [defined(b[12]), defined(b[13])];
     return a === 127 || a === 0 || (a === 169 && second === 254) || a >= 224;
   }
   const zero = (from: number, to: number) => b.subarray(from, to).every((x) => x === 0);
   if (zero(0, 15) && (b[15] === 0 || b[15] === 1)) return true; // :: and ::1
-  if (b[0] === 0xfe && (b[1]! & 0xc0) === 0x80) return true; // fe80::/10
+  if (b[0] === 0xfe && (defined(b[1]) & 0xc0) === 0x80) return true; // fe80::/10
   return b[0] === 0xff; // multicast
 }
 
@@ -66,5 +67,5 @@ export function addressGroup(ip: string): string {
   if (!b) return ip;
   if (isMappedV4(b)) return Array.from(b.subarray(12)).join('.');
   const hex = Array.from(b.subarray(0, 8), (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.match(/.{4}/g)!.join(':')}::/64`;
+  return `${defined(hex.match(/.{4}/g)).join(':')}::/64`;
 }

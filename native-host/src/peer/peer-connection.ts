@@ -10,6 +10,7 @@ import type { PeerHandshake, PeerHandshakeResult } from './peer-handshake.js';
 import type { PeerLink, PeerPath } from './peer-link.js';
 import { fileDataHeaderSchema, type PeerFrame, type PeerMessage, type PeerMessageSchema } from './peer-protocol.js';
 import type { TransportCipher } from './transport-cipher.js';
+import { defined } from '../../../shared/defined.js';
 
 /** The start of the close reason of a connection whose handshake failed. */
 export const HANDSHAKE_FAILED = 'handshake failed';
@@ -103,7 +104,7 @@ export class PeerConnection extends EventEmitter {
 
   private seal(message: PeerMessage): boolean {
     try {
-      this.write(this.transport!.seal(message));
+      this.write(defined(this.transport).seal(message));
       return true;
     } catch (err) {
       this.close(`send failed: ${(err as Error).message}`);
@@ -115,7 +116,7 @@ export class PeerConnection extends EventEmitter {
   private sealData(frame: BulkFrame): boolean {
     if (!this.isOpen) return false;
     try {
-      return this.write(this.transport!.sealBytes(encodeDataFrame({ type: 'file_data', id: frame.id, offset: frame.offset }, frame.data)));
+      return this.write(defined(this.transport).sealBytes(encodeDataFrame({ type: 'file_data', id: frame.id, offset: frame.offset }, frame.data)));
     } catch (err) {
       this.close(`send failed: ${(err as Error).message}`);
       return false;
@@ -245,7 +246,7 @@ export class PeerConnection extends EventEmitter {
   private receive(frame: Uint8Array): void {
     let message: PeerFrame;
     try {
-      message = this.parse(this.transport!.openBytes(frame));
+      message = this.parse(defined(this.transport).openBytes(frame));
       // Only authenticated frames count as signs of life.
       this.lastReceived = Date.now();
     } catch (err) {

@@ -13,6 +13,7 @@ import {
 } from './peer-handshake.js';
 import { createIdentityProof } from './peer-identity-proof.js';
 import { HandshakeState } from '../crypto/noise-handshake.js';
+import { defined } from '../../../shared/defined.js';
 
 const sodium = await loadSodium();
 
@@ -36,11 +37,11 @@ function run(
   responder: PeerHandshake,
   tamper: (index: number, message: Uint8Array) => Uint8Array = (_i, m) => m,
 ): { a: PeerHandshakeResult; b: PeerHandshakeResult } {
-  const m1 = initiator.next(null).send!;
-  const m2 = responder.next(tamper(0, m1)).send!;
+  const m1 = defined(initiator.next(null).send);
+  const m2 = defined(responder.next(tamper(0, m1)).send);
   const step3 = initiator.next(tamper(1, m2));
-  const stepB = responder.next(tamper(2, step3.send!));
-  return { a: step3.done!, b: stepB.done! };
+  const stepB = responder.next(tamper(2, defined(step3.send)));
+  return { a: defined(step3.done), b: defined(stepB.done) };
 }
 
 function failureOf(fn: () => unknown): { code: string; message: string } {
@@ -91,7 +92,7 @@ describe('peer handshake', () => {
   it('refuses a peer presenting another username than the one dialled', () => {
     const initiator = createInitiator(options('alice', alice, { expectedRemoteUsername: 'carol' }));
     const responder = createResponder(options('bob', bob));
-    const m2 = responder.next(initiator.next(null).send!).send!;
+    const m2 = defined(responder.next(defined(initiator.next(null).send)).send);
     const failure = failureOf(() => initiator.next(m2));
     expect(failure.code).toBe('HANDSHAKE_FAILED');
     expect(failure.message).toContain("peer is 'bob'");
@@ -106,7 +107,7 @@ describe('peer handshake', () => {
       signingKeys: { publicKey: bob.signingPublicKey, privateKey: mallory.privateKey },
     });
     const initiator = createInitiator(options('alice', alice));
-    const m2 = forger.next(initiator.next(null).send!).send!;
+    const m2 = defined(forger.next(defined(initiator.next(null).send)).send);
     expect(failureOf(() => initiator.next(m2))).toEqual({
       code: 'HANDSHAKE_FAILED',
       message: 'Handshake failed: identity proof signature invalid',
@@ -122,7 +123,7 @@ describe('peer handshake', () => {
       prologue: new TextEncoder().encode(PEER_PROLOGUE),
       s: staticKeys,
     });
-    raw.readMessage(initiator.next(null).send!);
+    raw.readMessage(defined(initiator.next(null).send));
     const m2 = raw.writeMessage(payloadFor(staticKeys.publicKey));
     return () => initiator.next(m2);
   }
@@ -184,7 +185,7 @@ describe('peer handshake', () => {
         });
         return seen;
       })();
-      const full = lengths[index]!;
+      const full = defined(lengths[index]);
       const edits: ((m: Uint8Array) => Uint8Array)[] = [
         (m) => m.slice(0, 0),
         (m) => m.slice(0, 31),
@@ -194,7 +195,7 @@ describe('peer handshake', () => {
       for (const position of [0, 5, 31, 32, 40, full - 17, full - 1].filter((p) => p < full)) {
         edits.push((m) => {
           const copy = m.slice();
-          copy[position]! ^= 0x20;
+          copy[position] = defined(copy[position]) ^ 0x20;
           return copy;
         });
       }

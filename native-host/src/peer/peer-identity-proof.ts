@@ -2,6 +2,7 @@ import { USERNAME_PATTERN } from '../../../shared/contract.js';
 import { errors } from '../errors.js';
 import { concatBytes, type KeyPair } from '../crypto/bytes.js';
 import { loadSodium } from '../crypto/sodium.js';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * The identity proof in Parley's Noise handshake payloads (messages 2 and 3):
@@ -46,7 +47,7 @@ export function createIdentityProof(username: string, staticPublicKey: Uint8Arra
  */
 export function verifyIdentityProof(payload: Uint8Array, remoteStatic: Uint8Array): VerifiedIdentity {
   if (payload.length < 2 || payload[0] !== IDENTITY_PROOF_VERSION) throw errors.handshakeFailed('unknown identity proof');
-  const nameLength = payload[1]!;
+  const nameLength = defined(payload[1]);
   if (payload.length !== 2 + nameLength + SIGNING_KEY_BYTES + SIGNATURE_BYTES) {
     throw errors.handshakeFailed('malformed identity proof');
   }

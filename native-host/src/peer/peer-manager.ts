@@ -19,6 +19,7 @@ import { RelayUpgrades } from './relay-upgrades.js';
 import { keepIncoming } from './session-choice.js';
 import type { TcpLink } from './tcp-link.js';
 import type { TcpTransport } from './tcp-transport.js';
+import { defined } from '../../../shared/defined.js';
 
 
 /**
@@ -275,8 +276,8 @@ export class PeerManager {
     const existing = this.sessions.get(username);
     if (existing && existing.isOpen) {
       const incomingWins = keepIncoming(
-        { path: existing.path, initiatorKey: existing.initiatorKey! },
-        { path: conn.path, initiatorKey: conn.initiatorKey! },
+        { path: existing.path, initiatorKey: defined(existing.initiatorKey) },
+        { path: conn.path, initiatorKey: defined(conn.initiatorKey) },
       );
       const [winner, loser] = incomingWins ? [conn, existing] : [existing, conn];
       this.sessions.set(username, winner);

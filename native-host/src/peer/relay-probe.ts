@@ -1,5 +1,6 @@
 import type HyperDHT from 'hyperdht';
 import type { Logger } from '../logger.js';
+import { defined } from '../../../shared/defined.js';
 
 /** A relay that answered: its key, and the address its streams come from. */
 export interface UsableRelay {
@@ -51,7 +52,7 @@ export class RelayProbe {
   pick(): UsableRelay | null {
     const usable = this.keys.filter((key) => this.addresses.get(key.toString('hex')));
     const key = usable[Math.floor(Math.random() * usable.length)];
-    return key ? { key, address: this.addresses.get(key.toString('hex'))! } : null;
+    return key ? { key, address: defined(this.addresses.get(key.toString('hex'))) } : null;
   }
 
   private probe(key: Buffer): Promise<void> {

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../logger.js';
 import { TcpTransport } from './tcp-transport.js';
+import { defined } from '../../../shared/defined.js';
 
 /** A real listener on 127.0.0.1 that counts the connections it gets. */
 async function trap(): Promise<{ port: number; count: () => number; close: () => void }> {
@@ -37,7 +38,7 @@ describe('TcpTransport.dial', () => {
     const local = new TcpTransport(memoryLogger(), { dialLocal: true });
     const link = await local.dial(`localhost:${listener.port}`, 2000, signal);
     expect(link).not.toBeNull();
-    link!.destroy();
+    defined(link).destroy();
     await new Promise((r) => setTimeout(r, 50));
     expect(listener.count()).toBe(1);
   });

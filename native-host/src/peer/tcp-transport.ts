@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { isLocalOnly } from './ip-address.js';
 import { parseAddress } from './peer-address.js';
 import { TcpLink } from './tcp-link.js';
+import { defined } from '../../../shared/defined.js';
 
 export interface TcpTransportOptions {
   /**
@@ -80,7 +81,7 @@ export class TcpTransport {
         const done = callback as (...args: unknown[]) => void;
         if (usable.length === 0) return done(failure);
         if (options.all) return done(null, usable);
-        done(null, usable[0]!.address, usable[0]!.family);
+        done(null, defined(usable[0]).address, defined(usable[0]).family);
       });
     };
   }

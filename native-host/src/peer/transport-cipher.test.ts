@@ -8,6 +8,7 @@ import {
   TransportCipher,
   type TransportCipherOptions,
 } from './transport-cipher.js';
+import { defined } from '../../../shared/defined.js';
 
 /** Two ends of a session keyed like a Noise split, without a handshake. */
 function pair(options: TransportCipherOptions = {}, optionsB: TransportCipherOptions = options) {
@@ -58,7 +59,7 @@ describe('TransportCipher', () => {
     const two = a.seal({ n: 2 });
     expect(codeOf(() => b.open(two))).toBe('DECRYPT_FAILED');
     const flipped = one.slice();
-    flipped[0]! ^= 1;
+    flipped[0] = defined(flipped[0]) ^ 1;
     expect(codeOf(() => b.open(flipped))).toBe('DECRYPT_FAILED');
     expect(codeOf(() => b.open(new Uint8Array(0)))).toBe('DECRYPT_FAILED');
     expect(b.open(one)).toEqual({ n: 1 });

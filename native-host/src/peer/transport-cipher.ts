@@ -3,6 +3,7 @@ import { decodeJsonBytes } from '../json-bytes.js';
 import type { CipherState } from '../crypto/noise-cipher-state.js';
 import { NOISE_MAX_MESSAGE_BYTES, TAGLEN } from '../crypto/noise-primitives.js';
 import { MAX_FRAME_BYTES } from './framing.js';
+import { defined } from '../../../shared/defined.js';
 
 /** Each direction rekeys (Noise REKEY) after this many frames, on both sides alike. */
 export const REKEY_INTERVAL = 2 ** 16;
@@ -105,6 +106,6 @@ export class TransportCipher {
     }
     this.#received += 1;
     if (this.#received % this.#rekeyInterval === 0) this.#receive.rekey();
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    return parts.length === 1 ? defined(parts[0]) : Buffer.concat(parts);
   }
 }

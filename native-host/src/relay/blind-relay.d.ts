@@ -1,7 +1,7 @@
 // The part of blind-relay that parley-relay uses (it ships no types).
 
 declare module 'blind-relay' {
-  import { EventEmitter } from 'node:events';
+  import type { EventEmitter } from 'node:events';
 
   interface RelaySession extends EventEmitter {
     on(event: 'error', listener: (err: Error) => void): this;

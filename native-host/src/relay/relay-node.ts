@@ -3,6 +3,7 @@ import { Server as BlindRelayServer } from 'blind-relay';
 import HyperDHT from 'hyperdht';
 import type { Logger } from '../logger.js';
 import type { RelayOptions } from './relay-options.js';
+import { defined } from '../../../shared/defined.js';
 
 export interface RunningRelay {
   /** The relay's public key, hex: what hosts pass to --relay. */
@@ -25,7 +26,7 @@ export async function startRelay(options: RelayOptions, seed: Buffer, log: Logge
   const port = options.port === 0 ? await freeUdpPort(options.host ?? '0.0.0.0') : options.port;
   const node =
     options.bootstrap.length === 0
-      ? HyperDHT.bootstrapper(port, options.host!, { host: options.host! })
+      ? HyperDHT.bootstrapper(port, defined(options.host), { host: defined(options.host) })
       : new HyperDHT({
           bootstrap: options.bootstrap,
           port,
@@ -46,7 +47,7 @@ export async function startRelay(options: RelayOptions, seed: Buffer, log: Logge
     await server.listen(HyperDHT.keyPair(seed));
     const address = { host: options.host ?? node.host ?? '0.0.0.0', port };
     return {
-      key: server.publicKey!.toString('hex'),
+      key: defined(server.publicKey).toString('hex'),
       address,
       close: async () => {
         await relay.close().catch(() => undefined);

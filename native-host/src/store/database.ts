@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { DEFAULT_LIMITS } from '../config/limits.js';
 import { MIGRATIONS } from './migrations.js';
 import { registerSearchFunctions } from './search-text.js';
+import { defined } from '../../../shared/defined.js';
 
 export type Db = Database.Database;
 
@@ -83,7 +84,7 @@ export function migrate(db: Db): void {
   }
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
+      db.exec(defined(MIGRATIONS[version]));
       db.pragma(`user_version = ${version + 1}`);
     })();
   }

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from './search-query.js';
 import { Store } from './store.js';
+import { defined } from '../../../shared/defined.js';
 
 describe('deleted messages', () => {
   const dirs: string[] = [];
@@ -61,7 +62,7 @@ describe('deleted messages', () => {
     const separatorsIn = (db: Database.Database) =>
       (db.prepare(`SELECT term FROM message_search_idx`).all() as { term: Buffer }[]).map((r) => Buffer.from(r.term).toString('latin1').slice(1));
     const owners = (prefix: string) => [...texts].filter(([, text]) => text.split(' ').some((w) => w.startsWith(prefix)));
-    const separator = separatorsIn(store.db).find((s) => s.length >= 3 && owners(s).length === 1)!;
+    const separator = defined(separatorsIn(store.db).find((s) => s.length >= 3 && owners(s).length === 1));
     const [[victimId, victimText]] = owners(separator) as [[string, string]];
     store.messages.delete(victimId);
     texts.delete(victimId);
@@ -82,9 +83,9 @@ describe('deleted messages', () => {
     // Search still finds everything else.
     const reopened = new Store(file);
     reopened.friends.insert({ username: 'bob', public_key: 'pk', signing_key: 'sk', addresses: [], last_seen: null, last_ip: null, added_at: new Date().toISOString() });
-    const other = [...texts.values()][0]!.split(' ')[0]!;
+    const other = defined(defined([...texts.values()][0]).split(' ')[0]);
     expect(reopened.search.search(parseSearchQuery(other, { maxLength: 256, maxTerms: 16 }), { limit: 5 }).rows).toHaveLength(1);
-    expect(reopened.search.search(parseSearchQuery(words[0]!, { maxLength: 256, maxTerms: 16 }), { limit: 5 }).rows).toHaveLength(0);
+    expect(reopened.search.search(parseSearchQuery(defined(words[0]), { maxLength: 256, maxTerms: 16 }), { limit: 5 }).rows).toHaveLength(0);
     reopened.close();
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from './database.js';
 import { FriendsRepo } from './friends-repo.js';
 import { MIGRATIONS } from './migrations.js';
+import { defined } from '../../../shared/defined.js';
 
 const row = { username: 'bob', public_key: 'pk', signing_key: 'sk', addresses: [] as string[], last_seen: null, last_ip: null, added_at: '2026-12-01T00:00:00.000Z' };
 const record = (issuedAt: string, address: string) => ({ addresses: [address], dhtKey: 'a2V5', issuedAt });
@@ -26,7 +27,7 @@ describe('friends: reachability from presence records', () => {
 
   it('drops addresses learnt unsigned when a profile from before presence records is opened', () => {
     const db = new Database(':memory:');
-    db.exec(MIGRATIONS[0]!);
+    db.exec(defined(MIGRATIONS[0]));
     db.pragma('user_version = 1');
     db.prepare(`INSERT INTO friends (username, public_key, signing_key, addresses, added_at) VALUES ('bob', 'pk', 'sk', '["10.0.0.9:9100"]', '2026-01-01')`).run();
     migrate(db);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from './store.js';
+import { defined } from '../../../shared/defined.js';
 
 describe('history paging', () => {
   const dirs: string[] = [];
@@ -25,7 +26,7 @@ describe('history paging', () => {
       ids.push(msgId);
       repo.insertSent({ msg_id: msgId, peer: i % 3 === 0 ? 'other' : 'bob', text: `t${i}`, timestamp: new Date(i * 1000).toISOString() });
     }
-    for (const i of [1, 2, 4, 50, 51, 52, 53, 100, 200, 298, 299]) repo.delete(ids[i]!);
+    for (const i of [1, 2, 4, 50, 51, 52, 53, 100, 200, 298, 299]) repo.delete(defined(ids[i]));
     const naive = store.db.prepare(`SELECT msg_id FROM messages WHERE peer = 'bob' ORDER BY seq DESC LIMIT ? OFFSET ?`);
     const total = (store.db.prepare(`SELECT count(*) AS n FROM messages WHERE peer = 'bob'`).get() as { n: number }).n;
     for (const limit of [1, 7, 50]) {
@@ -55,7 +56,7 @@ describe('history paging', () => {
     const store = openStore();
     for (let i = 0; i < 10; i++) store.messages.insertSent({ msg_id: `k${i}`, peer: 'bob', text: `${i}`, timestamp: new Date().toISOString() });
     store.messages.delete('k3');
-    const anchor = store.messages.get('k6')!;
+    const anchor = defined(store.messages.get('k6'));
     const page = store.messages.pageBefore('bob', 3, anchor);
     expect(page.rows.map((r) => r.msg_id)).toEqual(['k2', 'k4', 'k5']);
     expect(page.hasMore).toBe(true);
@@ -67,22 +68,22 @@ describe('history paging', () => {
     for (let i = 0; i < 12; i++) repo.insertSent({ msg_id: `a${i}`, peer: 'bob', text: `${i}`, timestamp: new Date().toISOString() });
     repo.delete('a8');
     const ids = (p: { rows: { msg_id: string }[] }) => p.rows.map((r) => r.msg_id);
-    const after = repo.pageAfter('bob', 3, repo.get('a5')!);
+    const after = repo.pageAfter('bob', 3, defined(repo.get('a5')));
     expect(ids(after)).toEqual(['a6', 'a7', 'a9']);
     expect(after).toMatchObject({ hasMore: true, newer: 2, total: 11 });
-    const end = repo.pageAfter('bob', 3, repo.get('a11')!);
+    const end = repo.pageAfter('bob', 3, defined(repo.get('a11')));
     expect(end).toMatchObject({ rows: [], hasMore: true, newer: 0 });
-    const around = repo.pageAround('bob', 5, repo.get('a6')!);
+    const around = repo.pageAround('bob', 5, defined(repo.get('a6')));
     expect(ids(around)).toEqual(['a4', 'a5', 'a6', 'a7', 'a9']);
     expect(around).toMatchObject({ hasMore: true, newer: 2 });
     // Near the start the newer side fills the page, near the end the older side.
-    expect(ids(repo.pageAround('bob', 5, repo.get('a0')!))).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
-    const late = repo.pageAround('bob', 5, repo.get('a11')!);
+    expect(ids(repo.pageAround('bob', 5, defined(repo.get('a0'))))).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+    const late = repo.pageAround('bob', 5, defined(repo.get('a11')));
     expect(ids(late)).toEqual(['a6', 'a7', 'a9', 'a10', 'a11']);
     expect(late.newer).toBe(0);
-    expect(repo.pageBefore('bob', 2, repo.get('a9')!)).toMatchObject({ newer: 3 });
+    expect(repo.pageBefore('bob', 2, defined(repo.get('a9')))).toMatchObject({ newer: 3 });
     expect(repo.pageByOffset('bob', 2, 4)).toMatchObject({ newer: 4 });
-    expect(repo.pageBefore('bob', 2, repo.get('a0')!)).toMatchObject({ rows: [], hasMore: false, newer: 11 });
+    expect(repo.pageBefore('bob', 2, defined(repo.get('a0')))).toMatchObject({ rows: [], hasMore: false, newer: 11 });
     store.close();
   });
 });
@@ -105,12 +106,12 @@ describe('delivery state', () => {
     // Late reports change nothing.
     expect(repo.advance('bob', ['a', 'b'], 'stored', 'offline')).toEqual([]);
     expect(repo.advance('bob', ['a', 'b'], 'delivered', 'direct')).toEqual([]);
-    expect(repo.markSentRead('bob', repo.get('b')!).map((c) => [c.msg_id, c.status])).toEqual([
+    expect(repo.markSentRead('bob', defined(repo.get('b'))).map((c) => [c.msg_id, c.status])).toEqual([
       ['a', 'read'],
       ['b', 'read'],
     ]);
     expect(repo.advance('bob', ['b'], 'delivered', 'direct')).toEqual([]);
-    expect([repo.get('c')!.status, repo.get('x')!.status, repo.get('r')!.read]).toEqual(['queued', 'queued', false]);
+    expect([defined(repo.get('c')).status, defined(repo.get('x')).status, defined(repo.get('r')).read]).toEqual(['queued', 'queued', false]);
     store.close();
   });
 });

@@ -1,6 +1,7 @@
 import type { DeliveryMethod, Direction, MessageStatus } from '../../../shared/contract.js';
 import { MESSAGE_STATUSES, statusesBefore } from '../../../shared/message-status.js';
 import type { Db, SqliteRow } from './database.js';
+import { defined } from '../../../shared/defined.js';
 
 export interface MessageRow {
   id: number;
@@ -178,7 +179,7 @@ export class MessagesRepo {
     let older = this.older(peer, anchor.seq, Math.floor((limit - 1) / 2));
     const newer = (this.stmt.pageAfter.all(peer, anchor.seq, limit - 1 - older.length) as SqliteRow<MessageRow>[]).map(toRow);
     const room = limit - 1 - older.length - newer.length;
-    if (room > 0 && older.length > 0) older = [...this.older(peer, older[0]!.seq, room), ...older];
+    if (room > 0 && older.length > 0) older = [...this.older(peer, defined(older[0]).seq, room), ...older];
     return this.page(peer, [...older, anchor, ...newer], anchor.seq);
   }
 

@@ -4,12 +4,13 @@ import { migrate } from './database.js';
 import { MIGRATIONS } from './migrations.js';
 import { OutboxRepo } from './outbox-repo.js';
 import { registerSearchFunctions } from './search-text.js';
+import { defined } from '../../../shared/defined.js';
 
 describe('migrations', () => {
   it('carries unconfirmed messages from the message outbox into the item outbox, in order and with their state', () => {
     const db = new Database(':memory:');
     db.pragma('foreign_keys = ON');
-    db.exec(MIGRATIONS[0]!);
+    db.exec(defined(MIGRATIONS[0]));
     db.pragma('user_version = 1');
     const insert = db.prepare(
       `INSERT INTO messages (msg_id, peer, seq, direction, text, timestamp, status, delivery_method) VALUES (?, 'bob', ?, 'sent', ?, ?, ?, 'offline')`,

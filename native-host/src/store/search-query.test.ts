@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isParleyError } from '../errors.js';
 import { matchExpression, matchRanges, parseSearchQuery } from './search-query.js';
 import { indexText, mappedTokens, searchTokens } from './search-text.js';
+import { defined } from '../../../shared/defined.js';
 
 const LIMITS = { maxLength: 256, maxTerms: 16 };
 const parse = (q: string) => parseSearchQuery(q, LIMITS);
@@ -21,7 +22,7 @@ describe('search tokens', () => {
     expect(indexText('Cafe\u0301')).toBe('cafe');
     const text = 'x Cafe\u0301!';
     const [, cafe] = searchTokens(text);
-    expect(text.slice(cafe!.start, cafe!.end)).toBe('Cafe\u0301');
+    expect(text.slice(defined(cafe).start, defined(cafe).end)).toBe('Cafe\u0301');
     expect(indexText('ＦＵＬＬ ｗｉｄｔｈ ﬁle')).toBe('full width file');
   });
 

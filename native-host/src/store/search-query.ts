@@ -1,5 +1,6 @@
 import { errors } from '../errors.js';
 import { searchTokens, type SearchToken } from './search-text.js';
+import { defined } from '../../../shared/defined.js';
 
 /** One thing the user looks for: consecutive tokens, the last maybe a prefix. */
 export interface SearchTerm {
@@ -24,7 +25,7 @@ export function parseSearchQuery(input: string, limits: { maxLength: number; max
   let last = 0;
   for (const match of input.matchAll(quoted)) {
     addWords(terms, input.slice(last, match.index));
-    addTerm(terms, searchTokens(match[1]!), false);
+    addTerm(terms, searchTokens(defined(match[1])), false);
     last = match.index + match[0].length;
   }
   addWords(terms, input.slice(last));
@@ -64,11 +65,11 @@ export function matchRanges(text: string, terms: SearchTerm[]): Array<[number, n
     for (let i = 0; i + n <= tokens.length; i++) {
       let hit = true;
       for (let k = 0; k < n && hit; k++) {
-        const want = term.tokens[k]!;
-        const have = tokens[i + k]!.text;
+        const want = defined(term.tokens[k]);
+        const have = defined(tokens[i + k]).text;
         hit = k === n - 1 && term.prefix ? have.startsWith(want) : have === want;
       }
-      if (hit) ranges.push([tokens[i]!.start, tokens[i + n - 1]!.end]);
+      if (hit) ranges.push([defined(tokens[i]).start, defined(tokens[i + n - 1]).end]);
     }
   }
   ranges.sort((a, b) => a[0] - b[0]);

@@ -8,6 +8,7 @@ import { isParleyError } from '../errors.js';
 import { MIGRATIONS } from './migrations.js';
 import { parseSearchQuery } from './search-query.js';
 import { Store } from './store.js';
+import { defined } from '../../../shared/defined.js';
 
 const LIMITS = { maxLength: 256, maxTerms: 16 };
 
@@ -57,7 +58,7 @@ describe('message search index', () => {
     const first = store.search.search(parseSearchQuery('ping', LIMITS), { limit: 3 });
     expect(first.rows.map((r) => r.text)).toEqual(['ping 6', 'ping 5', 'ping 4']);
     expect(first.hasMore).toBe(true);
-    const last = store.search.search(parseSearchQuery('ping', LIMITS), { limit: 3, beforeId: rows[1]!.id });
+    const last = store.search.search(parseSearchQuery('ping', LIMITS), { limit: 3, beforeId: defined(rows[1]).id });
     expect(last.rows.map((r) => r.text)).toEqual(['ping 0']);
     expect(last.hasMore).toBe(false);
     store.close();
@@ -98,7 +99,7 @@ describe('message search index', () => {
   it('indexes the history of a database made before the index existed', () => {
     const file = tempFile();
     const old = new Database(file);
-    old.exec(MIGRATIONS[0]!);
+    old.exec(defined(MIGRATIONS[0]));
     old.pragma('user_version = 1');
     const insert = old.prepare(
       `INSERT INTO messages (msg_id, peer, seq, direction, text, timestamp, status, delivery_method) VALUES (?, 'bob', ?, 'sent', ?, ?, 'delivered', 'direct')`,

@@ -5,6 +5,7 @@ import type { Directory } from '../../src/directory/directory.js';
 import { hasLeadingZeroBits, introSubject, minuteOf, solveWork, workStamp, type WorkPurpose } from '../../src/directory/proof-of-work.js';
 import { directoryOpener, rejectsWith, type MakeDirectory } from './directory-contract.js';
 import { claim, envelope, giveCapability, introduce, makePrekey, makePresence, makeUser, sleep, type TestUser } from './directory-fixtures.js';
+import { defined } from '../../../shared/defined.js';
 
 // Client addresses used only as header values (documentation ranges).
 const ADDRESS = '198.18.0.7';
@@ -21,7 +22,7 @@ function weakProof(purpose: WorkPurpose, subject: string, bits: number) {
 }
 
 async function claimWith(dir: Directory, user: TestUser, work: { minute: number; nonce: string }): Promise<void> {
-  const hash = recoveryHash(normalizeRecoveryCode(newRecoveryCode())!);
+  const hash = recoveryHash(defined(normalizeRecoveryCode(newRecoveryCode())));
   await dir.register(user.record, user.secret, { recoveryHash: hash, work });
 }
 

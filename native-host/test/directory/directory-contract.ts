@@ -5,6 +5,7 @@ import type { DirectorySettings } from '../../src/directory/settings.js';
 import { runAbuseContract } from './directory-abuse.js';
 import { claim, envelope, giveCapability, makePrekey, makePresence, makeUser, randomKey, sleep, TEST_SETTINGS } from './directory-fixtures.js';
 import { runLifecycleContract } from './directory-lifecycle.js';
+import { defined } from '../../../shared/defined.js';
 
 /** A fresh, empty directory, and the same directory as seen from other client addresses. */
 export interface OpenedDirectory {
@@ -185,10 +186,10 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
       await claim(dir, bob);
       const prekeys = [1, 2, 3].map((id) => makePrekey(bob, id));
       for (const prekey of prekeys) await dir.publishPrekey('bob', bob.secret, prekey);
-      await dir.publishPrekey('bob', bob.secret, prekeys[2]!);
+      await dir.publishPrekey('bob', bob.secret, defined(prekeys[2]));
       const [entry] = await dir.lookup(['bob']);
       expect(entry?.prekeys).toEqual([prekeys[2], prekeys[1]]);
-      for (const prekey of entry?.prekeys ?? []) expect(verifyPrekey('bob', entry!.signingKey, prekey)).toBe(true);
+      for (const prekey of entry?.prekeys ?? []) expect(verifyPrekey('bob', defined(entry).signingKey, prekey)).toBe(true);
 
       await rejectsWith(dir.publishPrekey('bob', 'wrong-secret-0123456789', makePrekey(bob, 4)), 'DIRECTORY_REJECTED');
       await rejectsWith(dir.publishPrekey('bob', bob.secret, { ...makePrekey(bob, 5), createdAt: 'yesterday' }), 'DIRECTORY_REJECTED');
@@ -266,7 +267,7 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
       for (let i = 0; i < 3; i++) ids.push(await dir.mailboxPut('bob', envelope(8), drop));
       await rejectsWith(dir.mailboxPut('bob', envelope(8), drop), 'DIRECTORY_LIMIT');
       await dir.mailboxPut('alice', envelope(8), await giveCapability(dir, alice, 'drop'));
-      await dir.mailboxAck('bob', bob.secret, [ids[0]!]);
+      await dir.mailboxAck('bob', bob.secret, [defined(ids[0])]);
       await dir.mailboxPut('bob', envelope(8), drop);
     });
 
@@ -283,7 +284,7 @@ export function runDirectoryContract(name: string, makeDirectory: MakeDirectory)
       const rivals = Array.from({ length: 6 }, () => makeUser('carol'));
       const claims = await Promise.allSettled(rivals.map((r) => claim(dir, r)));
       expect(claims.filter((c) => c.status === 'fulfilled')).toHaveLength(1);
-      const winner = rivals[claims.findIndex((c) => c.status === 'fulfilled')]!;
+      const winner = defined(rivals[claims.findIndex((c) => c.status === 'fulfilled')]);
       expect((await dir.lookup(['carol']))[0]?.publicKey).toBe(winner.record.publicKey);
     });
 

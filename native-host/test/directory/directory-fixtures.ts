@@ -11,6 +11,7 @@ import type { Directory, KeyRecord, PresenceFields, SignedPrekey, SignedPresence
 import { introSubject, solveWork } from '../../src/directory/proof-of-work.js';
 import { signKeyRecord, signPrekey, signPresence } from '../../src/directory/records.js';
 import type { DirectorySettings } from '../../src/directory/settings.js';
+import { defined } from '../../../shared/defined.js';
 
 const sodium = await loadSodium();
 const b64 = (bytes: Uint8Array) => sodium.to_base64(bytes, sodium.base64_variants.ORIGINAL);
@@ -70,7 +71,7 @@ export async function claim(dir: Directory, user: TestUser): Promise<string> {
   const policy = await dir.policy();
   const code = newRecoveryCode();
   const work = await solveWork('register', user.record.username, policy.powRegisterBits);
-  await dir.register(user.record, user.secret, { recoveryHash: recoveryHash(normalizeRecoveryCode(code)!), work });
+  await dir.register(user.record, user.secret, { recoveryHash: recoveryHash(defined(normalizeRecoveryCode(code))), work });
   return code;
 }
 

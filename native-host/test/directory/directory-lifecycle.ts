@@ -4,6 +4,7 @@ import type { Directory } from '../../src/directory/directory.js';
 import { signRotation, verifyRotationChain } from '../../src/directory/rotation.js';
 import { directoryOpener, rejectsWith, type MakeDirectory } from './directory-contract.js';
 import { claim, envelope, giveCapability, makePrekey, makePresence, makeUser, sleep, type TestUser } from './directory-fixtures.js';
+import { defined } from '../../../shared/defined.js';
 
 /** `user` with new keys, and the rotation their old signing key signs for it. */
 function rotated(user: TestUser): { next: TestUser; rotation: ReturnType<typeof signRotation> } {
@@ -26,7 +27,7 @@ const keysOf = (user: TestUser) => ({ publicKey: user.record.publicKey, signingK
 
 async function recoverWith(dir: Directory, user: TestUser, code: string): Promise<string> {
   const next = newRecoveryCode();
-  await dir.recover(user.record, normalizeRecoveryCode(code) ?? code, user.secret, recoveryHash(normalizeRecoveryCode(next)!));
+  await dir.recover(user.record, normalizeRecoveryCode(code) ?? code, user.secret, recoveryHash(defined(normalizeRecoveryCode(next))));
   return next;
 }
 

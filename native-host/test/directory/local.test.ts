@@ -11,6 +11,7 @@ import { solveWork } from '../../src/directory/proof-of-work.js';
 import { bundleScript } from '../support/bundle-script.js';
 import { runDirectoryContract } from './directory-contract.js';
 import { claim, envelope, giveCapability, makePresence, makeUser } from './directory-fixtures.js';
+import { defined } from '../../../shared/defined.js';
 
 /** Many sign-ups and puts on one file, which counts every host on the machine as one caller. */
 const BUSY = { powRegisterBits: 2, rateRegisterPerHour: 100_000, rateDropPerMinute: 100_000 };
@@ -64,14 +65,14 @@ describe('local directory file', () => {
     dirs.push(dir);
     const writers = [open(file), open(file), open(file)];
     const bob = makeUser('bob');
-    await claim(writers[0]!, bob);
-    const drop = await giveCapability(writers[0]!, bob, 'drop');
+    await claim(defined(writers[0]), bob);
+    const drop = await giveCapability(defined(writers[0]), bob, 'drop');
     const users = Array.from({ length: 30 }, (_, i) => makeUser(`user${i}`));
     await Promise.all(
-      users.flatMap((user, i) => [claim(writers[i % 3]!, user), writers[(i + 1) % 3]!.mailboxPut('bob', envelope(32), drop)]),
+      users.flatMap((user, i) => [claim(defined(writers[i % 3]), user), defined(writers[(i + 1) % 3]).mailboxPut('bob', envelope(32), drop)]),
     );
-    expect(await writers[2]!.lookup(users.map((u) => u.record.username))).toHaveLength(30);
-    expect(await writers[1]!.mailboxTake('bob', bob.secret, 100)).toHaveLength(30);
+    expect(await defined(writers[2]).lookup(users.map((u) => u.record.username))).toHaveLength(30);
+    expect(await defined(writers[1]).mailboxTake('bob', bob.secret, 100)).toHaveLength(30);
   });
 
   it('several processes writing at once lose nothing', async () => {

@@ -6,6 +6,7 @@ import { runDirectoryContract } from './directory-contract.js';
 import { startSqlDirectory, type SqlDirectoryFixture } from './sql-directory-fixture.js';
 import { runSqlSecurityChecks } from './sql-security-checks.js';
 import { runSqlUpgradeChecks } from './sql-upgrade-checks.js';
+import { defined } from '../../../shared/defined.js';
 
 // Real PostgreSQL (CI: scripts/start-postgres.sh, then `npm run test:pg`).
 // The URL's database is only used to create and drop a fresh one per run.
@@ -19,7 +20,7 @@ describe.skipIf(!baseUrl)('directory on PostgreSQL', () => {
   beforeAll(async () => {
     admin = new pg.Pool({ connectionString: baseUrl, max: 1 });
     await admin.query(`create database ${database}`);
-    const url = new URL(baseUrl!);
+    const url = new URL(defined(baseUrl));
     url.pathname = `/${database}`;
     fixture = await startSqlDirectory(pgEngine(new pg.Pool({ connectionString: url.toString(), max: 8 })));
   });
@@ -35,7 +36,7 @@ describe.skipIf(!baseUrl)('directory on PostgreSQL', () => {
   runSqlUpgradeChecks('PostgreSQL', async () => {
     const name = `${database}_upgrade`;
     await admin.query(`create database ${name}`);
-    const url = new URL(baseUrl!);
+    const url = new URL(defined(baseUrl));
     url.pathname = `/${name}`;
     const engine = pgEngine(new pg.Pool({ connectionString: url.toString(), max: 4 }));
     return {

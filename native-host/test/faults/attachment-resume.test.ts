@@ -6,6 +6,7 @@ import type { EventClient } from '../support/event-client.js';
 import { contentHash, fileBytes, storeFiles } from '../support/attachments.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { eventually, Testnet, type TestHost } from '../support/testnet.js';
+import { defined } from '../../../shared/defined.js';
 
 const SIZE = 50 * 1024 * 1024;
 /** A 12 MB/s link each way: the 50 MB file takes seconds, so the cut and the kill land where they should. */
@@ -32,7 +33,7 @@ async function chatWhile(from: TestHost, to: string, inbox: EventClient, tag: st
 
 function p50(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? NaN : sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return sorted.length === 0 ? NaN : defined(sorted[Math.floor((sorted.length - 1) / 2)]);
 }
 
 /** Where each run of the receiver started and how many bytes it wrote, from its log (a killed run writes no line). */
@@ -96,7 +97,7 @@ describe('a large attachment survives a cut and a receiver crash', () => {
     const progress = (client: EventClient) =>
       client.socket.on('message', (raw) => {
         const frame = JSON.parse(raw.toString()) as { event: string; data: { msg_id: string; attachments: Attachment[] } };
-        if (frame.event === 'message_updated' && frame.data.msg_id === sent.msg_id) received = Math.max(received, frame.data.attachments[0]!.received_bytes);
+        if (frame.event === 'message_updated' && frame.data.msg_id === sent.msg_id) received = Math.max(received, defined(frame.data.attachments[0]).received_bytes);
       });
     progress(bobEvents);
 
@@ -145,14 +146,14 @@ describe('a large attachment survives a cut and a receiver crash', () => {
     const after = runsOf(bob.stderr, up.attachment_id);
     expect(before.map((r) => r.outcome)).toEqual(["stopped"]);
     expect(after.map((r) => r.outcome)).toEqual(['complete']);
-    const resumedAfterCut = before[0]!.from + before[0]!.taken;
-    const resumedAfterKill = after[0]!.from;
+    const resumedAfterCut = defined(before[0]).from + defined(before[0]).taken;
+    const resumedAfterKill = defined(after[0]).from;
     // Written twice: only what the killed run wrote after its last checkpoint.
     const rewritten = partialAtKill - resumedAfterKill;
     expect(resumedAfterKill).toBeGreaterThan(resumedAfterCut);
     expect(rewritten).toBeGreaterThanOrEqual(0);
     expect(rewritten).toBeLessThanOrEqual(4 * 1024 * 1024 + 1024 * 1024);
-    expect(resumedAfterKill + after[0]!.taken).toBe(SIZE);
+    expect(resumedAfterKill + defined(after[0]).taken).toBe(SIZE);
     const onWire = toAlice.carried.up + toAlice.carried.down + toBob.carried.up + toBob.carried.down;
     console.log(
       `faults[attachment-resume]: size=${SIZE} seconds=${seconds.toFixed(1)} cut_at=${((atCut / SIZE) * 100).toFixed(0)}% ` +

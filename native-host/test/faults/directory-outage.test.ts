@@ -9,6 +9,7 @@ import { eventually, Testnet, type HostOptions } from '../support/testnet.js';
 import { burst } from './support/burst.js';
 import { allDelivered, announced, friends, takeDirectoryAway } from './support/pair.js';
 import { fullHistory, report, tally } from './support/tally.js';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * The directory goes away in the middle of a burst to an offline friend and
@@ -108,7 +109,7 @@ describe.skipIf(!baseUrl)('directory outage during a burst (PostgreSQL stopped)'
     admin = new pg.Pool({ connectionString: baseUrl, max: 1 });
     admin.on('error', () => undefined);
     await admin.query(`create database ${database}`);
-    const url = new URL(baseUrl!);
+    const url = new URL(defined(baseUrl));
     url.pathname = `/${database}`;
     engine = pgEngine(new pg.Pool({ connectionString: url.toString(), max: 4 }));
     await applyMigration(engine);

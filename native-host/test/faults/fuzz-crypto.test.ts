@@ -7,6 +7,7 @@ import { HandshakeState } from '../../src/crypto/noise-handshake.js';
 import { generateKeyPair } from '../../src/crypto/noise-primitives.js';
 import { createIdentityProof, verifyIdentityProof } from '../../src/peer/peer-identity-proof.js';
 import { fuzz, fuzzTotal, type FuzzStats } from './support/fuzz.js';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * Property-based fuzzing of what a stranger or a hostile directory controls:
@@ -37,7 +38,7 @@ function applyEdit(bytes: Uint8Array, e: Edit): Uint8Array {
   if (e.kind === 'cut') return bytes.subarray(0, at);
   if (e.kind === 'grow') return new Uint8Array([...bytes, e.bit]);
   const out = bytes.slice();
-  out[at] = out[at]! ^ (1 << e.bit);
+  out[at] = defined(out[at]) ^ (1 << e.bit);
   return out;
 }
 
@@ -75,10 +76,10 @@ describe('Noise_XX handshake messages', () => {
       fuzz('noise/tamper', [fc.integer({ min: 0, max: 2 }), edit], (r, step, e) => {
         const parties = [xx(true), xx(false)];
         for (let i = 0; i < 3; i++) {
-          const [writer, reader] = i % 2 === 0 ? parties : [parties[1]!, parties[0]!];
-          let message = writer!.writeMessage(new Uint8Array(0));
+          const [writer, reader] = i % 2 === 0 ? parties : [defined(parties[1]), defined(parties[0])];
+          let message = defined(writer).writeMessage(new Uint8Array(0));
           if (i === step) message = applyEdit(message, e);
-          if (r.run(() => reader!.readMessage(message)) === undefined) return;
+          if (r.run(() => defined(reader).readMessage(message)) === undefined) return;
         }
         throw new Error(`a handshake completed with message ${step + 1} tampered (${e.kind})`);
       }),

@@ -11,6 +11,7 @@ import { messageItem } from '../../src/chat/message-item.js';
 import { memoryLogger } from '../../src/logger.js';
 import { peerMessageSchema } from '../../src/peer/peer-protocol.js';
 import { fuzz, fuzzTotal, type FuzzStats } from './support/fuzz.js';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * Property-based fuzzing of every REST (and peer message) validator: any
@@ -128,7 +129,7 @@ describe('REST validators', () => {
   for (const [name, schema] of Object.entries(schemas)) {
     it(`${name} accepts trustworthy values or refuses with ParleyError`, () => {
       stats.push(
-        fuzz(`rest/${name}`, [fc.oneof({ arbitrary: plausible[name]!, weight: 3 }, { arbitrary: input, weight: 1 })], (r, value) => {
+        fuzz(`rest/${name}`, [fc.oneof({ arbitrary: defined(plausible[name]), weight: 3 }, { arbitrary: input, weight: 1 })], (r, value) => {
           const out = r.run(() => parse(schema, value, name)) as Record<string, unknown> | undefined;
           if (out === undefined) return;
           for (const key of ['username', 'to', 'peer'] as const) {

@@ -8,6 +8,7 @@ import { introSubject, solveWork } from '../../src/directory/proof-of-work.js';
 import type { Accepted } from './support/burst.js';
 import { eventually, Testnet } from '../support/testnet.js';
 import { fullHistory, report, tally } from './support/tally.js';
+import { defined } from '../../../shared/defined.js';
 
 const FLOOD = 400;
 const MESSAGES = 60;
@@ -30,7 +31,7 @@ describe('a flood of introductions', () => {
     await net.befriend(alice, bob);
     const directory = new LocalDirectory({ path: net.directoryPath });
     const [entry] = await directory.lookup(['bob']);
-    const prekey = entry!.prekeys[0]!;
+    const prekey = defined(defined(entry).prekeys[0]);
     await bob.stop();
 
     const { powIntroBits } = await directory.policy();
@@ -42,7 +43,7 @@ describe('a flood of introductions', () => {
         const envelope = toBase64(
           sealEnvelope({
             sender: { username: `stranger${i}`, identity: me },
-            recipient: { username: 'bob', identityKey: fromBase64(entry!.publicKey), prekey: { id: prekey.id, publicKey: fromBase64(prekey.publicKey) } },
+            recipient: { username: 'bob', identityKey: fromBase64(defined(entry).publicKey), prekey: { id: prekey.id, publicKey: fromBase64(prekey.publicKey) } },
             id: frame.id,
             payload: new TextEncoder().encode(JSON.stringify(frame)),
           }),

@@ -3,6 +3,7 @@ import { eventually, Testnet } from '../support/testnet.js';
 import { friends } from './support/pair.js';
 import { stranger, type StrangerKind, type StrangerOutcome } from './support/stranger.js';
 import { fullHistory, report, tally } from './support/tally.js';
+import { defined } from '../../../shared/defined.js';
 
 const ATTEMPTS = 1000;
 const AT_ONCE = 100;
@@ -10,7 +11,7 @@ const AT_ONCE = 100;
 const MESSAGE_EVERY_MS = 100;
 const KINDS: StrangerKind[] = ['handshake', 'garbage', 'silent', 'hangup'];
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
+const percentile = (values: number[], p: number) => defined([...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]);
 
 /**
  * 1,000 connection attempts from strangers on a host's peer port while two
@@ -45,7 +46,7 @@ describe('a flood of strangers on the peer port', () => {
     const flood = (async () => {
       for (let start = 0; start < ATTEMPTS; start += AT_ONCE) {
         const wave = Array.from({ length: Math.min(AT_ONCE, ATTEMPTS - start) }, (_, k) =>
-          stranger(bob.info.peer_port, KINDS[(start + k) % KINDS.length]!, 10_000),
+          stranger(bob.info.peer_port, defined(KINDS[(start + k) % KINDS.length]), 10_000),
         );
         for (const { outcome, gotReply } of await Promise.all(wave)) {
           outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);

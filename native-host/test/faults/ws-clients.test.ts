@@ -4,6 +4,7 @@ import { eventually, Testnet } from '../support/testnet.js';
 import { burst } from './support/burst.js';
 import { friends } from './support/pair.js';
 import { StalledWsClient } from './support/raw-ws.js';
+import { defined } from '../../../shared/defined.js';
 
 /** The event stream under load: many clients at once, and one that stops reading. */
 describe('WebSocket clients under abuse', () => {
@@ -46,7 +47,7 @@ describe('WebSocket clients under abuse', () => {
     for (const c of clients) {
       c.socket.on('message', (data) => {
         const e = JSON.parse(data.toString()) as { event: string; data: { msg_id?: string } };
-        if (e.event === 'new_message') seenAt.set(e.data.msg_id!, [...(seenAt.get(e.data.msg_id!) ?? []), Date.now()]);
+        if (e.event === 'new_message') seenAt.set(defined(e.data.msg_id), [...(seenAt.get(defined(e.data.msg_id)) ?? []), Date.now()]);
       });
     }
     const answeredAt = new Map<string, number>();
@@ -60,8 +61,8 @@ describe('WebSocket clients under abuse', () => {
     expect(out.unanswered).toEqual([]);
     await eventually(() => [...out.accepted.keys()].every((id) => seenAt.get(id)?.length === clients.length), 60_000, 'every fast client has every message');
     // How long after the sender's 201 the last fast client saw each message (negative: before it).
-    const lags = [...out.accepted.keys()].map((id) => Math.max(...seenAt.get(id)!) - answeredAt.get(id)!).sort((a, b) => a - b);
-    const p99 = lags[Math.floor(lags.length * 0.99)]!;
+    const lags = [...out.accepted.keys()].map((id) => Math.max(...defined(seenAt.get(id))) - defined(answeredAt.get(id))).sort((a, b) => a - b);
+    const p99 = defined(lags[Math.floor(lags.length * 0.99)]);
     const dropped = await slow.drain();
     console.log(`abuse[ws-slow]: messages=${out.accepted.size} fast_clients=${clients.length} bytes_per_client~${out.accepted.size * 6100} p99_lag_ms=${p99} max_lag_ms=${lags.at(-1)} slow_client_dropped=${dropped}`);
     expect(p99).toBeLessThan(5000);

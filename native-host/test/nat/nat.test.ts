@@ -9,6 +9,7 @@ import { labUnavailable, NatLab, PUBLIC_NODES } from './support/nat-lab.js';
 import { NsHost } from './support/ns-host.js';
 import { formatTable, writeReport, type NatReport } from './support/report.js';
 import { SCENARIOS } from './support/scenarios.js';
+import { defined } from '../../../shared/defined.js';
 
 const REPORT_FILE = path.resolve(fileURLToPath(import.meta.url), '../../../../bench/results/nat.json');
 const RELAY_PORT = 49737;
@@ -54,7 +55,7 @@ describe.skipIf(unavailable !== null)('reaching friends behind NAT (network name
   const hostArgs = (username: string, address: string, dht = true) => [
     ...['--username', username, '--api-port', '0', '--ws-port', '0', '--peer-port', '0', '--peer-host', '0.0.0.0'],
     ...['--advertise', address, '--directory', 'local', '--directory-path', directoryPath, '--log-level', 'debug'],
-    ...['--heartbeat-ms', SETTINGS.heartbeatMs!, '--presence-timeout-ms', SETTINGS.presenceTimeoutMs!],
+    ...['--heartbeat-ms', defined(SETTINGS.heartbeatMs), '--presence-timeout-ms', defined(SETTINGS.presenceTimeoutMs)],
     ...Object.entries(SETTINGS)
       .filter(([name]) => name.endsWith('Ms') && !['heartbeatMs', 'presenceTimeoutMs'].includes(name))
       .flatMap(([name, value]) => ['--limit', `${name}=${value}`]),
@@ -87,7 +88,7 @@ describe.skipIf(unavailable !== null)('reaching friends behind NAT (network name
   beforeAll(async () => {
     lab.up();
     const prefix = ['ip', 'netns', 'exec', lab.publicNs];
-    relays.push(await startRelayProcess(['--host', PUBLIC_NODES[0]!, '--port', String(RELAY_PORT)], prefix));
+    relays.push(await startRelayProcess(['--host', defined(PUBLIC_NODES[0]), '--port', String(RELAY_PORT)], prefix));
     const bootstrap = `${PUBLIC_NODES[0]}:${RELAY_PORT}`;
     for (const host of PUBLIC_NODES.slice(1)) {
       relays.push(await startRelayProcess(['--host', host, '--port', String(RELAY_PORT), '--bootstrap', bootstrap], prefix));

@@ -2,6 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Message } from '../../../shared/contract.js';
 import type { TestHost } from './testnet.js';
+import { defined } from '../../../shared/defined.js';
 
 /** A raw call to a host's REST API with its token: the status, the parsed body and the headers. */
 export async function call(host: TestHost, method: string, route: string, body?: unknown) {
@@ -45,7 +46,7 @@ export function replayMail(directoryPath: string, rows: ReadonlyArray<Record<str
   if (rows.length === 0) return;
   const db = new Database(directoryPath);
   try {
-    const columns = Object.keys(rows[0]!).filter((c) => c !== 'seq');
+    const columns = Object.keys(defined(rows[0])).filter((c) => c !== 'seq');
     const insert = db.prepare(`INSERT INTO mailbox (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`);
     for (const row of rows) insert.run({ ...row, id: `${row.id}-${tag}` });
   } finally {

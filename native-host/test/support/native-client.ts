@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { NativeMessage, NativeRequest } from '../../../shared/native-protocol.js';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * Talks to a native host the way Chromium does: spawns it with the caller
@@ -14,8 +15,8 @@ export class NativeClient {
   private readonly exit: Promise<number | null>;
 
   private constructor(readonly child: ChildProcess) {
-    child.stdout!.on('data', (chunk: Buffer) => this.onData(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    defined(child.stdout).on('data', (chunk: Buffer) => this.onData(chunk));
+    defined(child.stderr).on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
@@ -28,7 +29,7 @@ export class NativeClient {
     const body = Buffer.from(JSON.stringify(request), 'utf8');
     const header = Buffer.alloc(4);
     header.writeUInt32LE(body.length, 0);
-    this.child.stdin!.write(Buffer.concat([header, body]));
+    defined(this.child.stdin).write(Buffer.concat([header, body]));
   }
 
   /** The first received message (old or new) that matches, within the time limit. */
@@ -53,7 +54,7 @@ export class NativeClient {
 
   /** Closes stdin, as the browser does when the extension drops the port. */
   closeInput(): void {
-    this.child.stdin!.end();
+    defined(this.child.stdin).end();
   }
 
   exited(): Promise<number | null> {

@@ -6,6 +6,7 @@ import type { PeerMessage } from '../../src/peer/peer-protocol.js';
 import type { TransportCipher } from '../../src/peer/transport-cipher.js';
 import { IdentityFile } from '../../src/store/identity-file.js';
 import { eventually } from './testnet.js';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * A hand-driven peer session: dials a host's peer port as `username` with
@@ -44,7 +45,7 @@ export class PeerClient {
       };
       socket.on('error', fail);
       socket.on('close', () => (client ? undefined : fail(new Error('the host closed the connection'))));
-      socket.once('connect', () => socket.write(encodeFrame(handshake.next(null).send!)));
+      socket.once('connect', () => socket.write(encodeFrame(defined(handshake.next(null).send))));
       socket.on('data', (chunk: Buffer) => {
         try {
           for (const frame of decoder.frames(chunk)) {

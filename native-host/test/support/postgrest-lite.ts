@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorBody, statusForSqlState, type PostgrestErrorBody } from './postgrest-errors.js';
 import type { Row, SqlEngine, SqlSession } from './sql-engine.js';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * A minimal PostgREST stand-in for tests: just `POST /rest/v1/rpc/<fn>`,
@@ -94,7 +95,7 @@ async function handle(req: http.IncomingMessage, engine: SqlEngine, role: string
   if (raw === null) return { status: 413, body: pgrstError('PGRST000', 'Request body too large') };
   if (!match) return { status: 404, body: pgrstError('PGRST125', `Invalid path ${url.pathname}`) };
   if (req.method !== 'POST') return { status: 405, body: pgrstError('PGRST117', `Unsupported HTTP method ${req.method}`) };
-  const fn = match[1]!;
+  const fn = defined(match[1]);
 
   let args: unknown;
   try {

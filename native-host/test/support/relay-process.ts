@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defined } from '../../../shared/defined.js';
 
 /** The built parley-relay entry. */
 export const RELAY_ENTRY = path.resolve(fileURLToPath(import.meta.url), '../../../../dist/native-host/src/relay/relay-main.js');
@@ -16,8 +17,8 @@ export class RelayProcess {
   private readonly exit: Promise<number | null>;
 
   constructor(readonly child: ChildProcess) {
-    child.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => {
+    defined(child.stdout).on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
+    defined(child.stderr).on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString();
       if (process.env.PARLEY_TEST_LOGS) process.stderr.write(chunk);
     });
@@ -41,7 +42,7 @@ export class RelayProcess {
  */
 export async function startRelayProcess(args: string[], prefix: string[] = [], timeoutMs = 20_000): Promise<RelayProcess> {
   const command = [...prefix, process.execPath, RELAY_ENTRY, ...args];
-  const relay = new RelayProcess(spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const relay = new RelayProcess(spawn(defined(command[0]), command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] }));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const key = /^relay ([0-9a-f]{64})$/m.exec(relay.stdout)?.[1];

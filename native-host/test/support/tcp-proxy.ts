@@ -1,4 +1,5 @@
 import net, { type AddressInfo } from 'node:net';
+import { defined } from '../../../shared/defined.js';
 
 export type Direction = 'up' | 'down';
 
@@ -84,8 +85,8 @@ export class TcpProxy {
       const flush = () => {
         timer = null;
         const now = Date.now();
-        while (queue.length > 0 && queue[0]!.at <= now) queue.shift()!.forward();
-        if (queue.length > 0) timer = setTimeout(flush, queue[0]!.at - now);
+        while (queue.length > 0 && defined(queue[0]).at <= now) defined(queue.shift()).forward();
+        if (queue.length > 0) timer = setTimeout(flush, defined(queue[0]).at - now);
       };
       from.on('data', (chunk: Buffer) => {
         const bytes = Buffer.from(chunk);
@@ -94,14 +95,14 @@ export class TcpProxy {
         const flip = this.faults.flipNext;
         if (flip && flip.direction === direction && bytes.length >= flip.minBytes) {
           const at = bytes.length - 20;
-          bytes[at] = bytes[at]! ^ 0x01;
+          bytes[at] = defined(bytes[at]) ^ 0x01;
           this.faults.flipNext = null;
           this.flips++;
         }
         if (direction === 'up') upBytes += bytes.length;
         const cut = this.faults.cutAfterBytes;
         const forward = () => {
-          if (cut != null && direction === 'up' && upBytes > cut) {
+          if (typeof cut === 'number' && direction === 'up' && upBytes > cut) {
             to.write(bytes.subarray(0, Math.max(0, bytes.length - (upBytes - cut))));
             from.destroy();
             to.destroy();

@@ -8,6 +8,7 @@ import type { HostInfo } from '../../../shared/contract.js';
 import { configureLocalDirectory } from '../../src/directory/local-settings.js';
 import { MANY_HOSTS_SETTINGS, type DirectorySettings } from '../../src/directory/settings.js';
 import { EventClient } from './event-client.js';
+import { defined } from '../../../shared/defined.js';
 
 /**
  * Starts real Parley hosts (the built dist/ entry) on 127.0.0.1 with port 0,
@@ -34,7 +35,7 @@ export class TestHost {
     readonly dataDir: string,
     readonly child: ChildProcess,
   ) {
-    child.stderr!.on('data', (chunk: Buffer) => {
+    defined(child.stderr).on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString();
       if (process.env.PARLEY_TEST_LOGS) process.stderr.write(chunk);
     });
@@ -114,9 +115,9 @@ export class Testnet {
 
   /** Makes two hosts friends both ways and waits for their session. */
   async befriend(a: TestHost, b: TestHost): Promise<void> {
-    const [nameA, nameB] = await Promise.all([a.api.status(), b.api.status()]).then((s) => s.map((x) => x.username!));
-    await a.api.addFriend(nameB!);
-    await b.api.addFriend(nameA!);
+    const [nameA, nameB] = await Promise.all([a.api.status(), b.api.status()]).then((s) => s.map((x) => defined(x.username)));
+    await a.api.addFriend(defined(nameB));
+    await b.api.addFriend(defined(nameA));
     await eventually(async () => (await a.api.status()).peer_count > 0 && (await b.api.status()).peer_count > 0, 10_000, 'a session');
   }
 

@@ -1,5 +1,6 @@
 import type { Attachment, Message } from '../../../../shared/contract.js';
 import type { AttachmentRow, AttachmentsRepo } from '../../store/attachments-repo.js';
+import { defined } from '../../../../shared/defined.js';
 
 /**
  * Why an attachment failed, as stored. A sent attachment the friend's host
@@ -51,9 +52,9 @@ export function withAttachments<M extends Message>(messages: M[], repo: Pick<Att
   if (rows.length === 0) return messages;
   const byMessage = new Map<string, Attachment[]>();
   for (const row of rows) {
-    const list = byMessage.get(row.msg_id!) ?? [];
+    const list = byMessage.get(defined(row.msg_id)) ?? [];
     list.push(toAttachment(row));
-    byMessage.set(row.msg_id!, list);
+    byMessage.set(defined(row.msg_id), list);
   }
-  return messages.map((m) => (byMessage.has(m.msg_id) ? { ...m, attachments: byMessage.get(m.msg_id)! } : m));
+  return messages.map((m) => (byMessage.has(m.msg_id) ? { ...m, attachments: defined(byMessage.get(m.msg_id)) } : m));
 }

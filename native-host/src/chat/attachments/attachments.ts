@@ -23,6 +23,7 @@ import { Quota } from './quota.js';
 import { attachmentStatusItem } from './status-item.js';
 import { StatusNotices, type StatusBody } from './status-notices.js';
 import { Uploads, type UploadInput } from './uploads.js';
+import { defined } from '../../../../shared/defined.js';
 
 /** How often uploads never sent are cleared, and the store swept of files nothing needs. */
 const UPKEEP_MS = 3600_000;
@@ -244,7 +245,7 @@ export class Attachments {
 
   /** Records a change and, in the same transaction, the status that tells the friend; then its event. */
   private change(before: AttachmentRow, after: AttachmentRow, status: StatusBody | null, also?: () => void): void {
-    const peer = before.peer!;
+    const peer = defined(before.peer);
     const notice = this.deps.transaction(() => {
       this.deps.repo.update(after);
       also?.();
@@ -278,7 +279,7 @@ export class Attachments {
       this.sentAt.delete(id);
     }
     if (after.direction === 'received' && before.state === 'receiving' && after.state !== 'receiving') void this.downloads.discard(id);
-    if (after.direction === 'received' && after.state === 'receiving') this.downloads.wake(after.peer!);
+    if (after.direction === 'received' && after.state === 'receiving') this.downloads.wake(defined(after.peer));
     this.events.changed(after.msg_id, 'state');
   }
 

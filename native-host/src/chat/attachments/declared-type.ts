@@ -1,3 +1,5 @@
+import { defined } from '../../../../shared/defined.js';
+
 /** What an upload or an offer may declare as its type; anything else becomes this. */
 export const UNKNOWN_TYPE = 'application/octet-stream';
 
@@ -9,6 +11,6 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}\/[a-z0-9][a-z0-9!#$&^_.+-]{
  * shown as is decided from its bytes (shared/image-type.ts).
  */
 export function declaredType(input: string | undefined | null): string {
-  const type = (input ?? '').split(';', 1)[0]!.trim().toLowerCase();
+  const type = defined((input ?? '').split(';', 1)[0]).trim().toLowerCase();
   return MEDIA_TYPE.test(type) ? type : UNKNOWN_TYPE;
 }

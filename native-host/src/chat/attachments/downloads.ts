@@ -7,6 +7,7 @@ import type { PeerTransport } from '../transport.js';
 import type { FailureCode } from './attachment-view.js';
 import { FileFetch, type FetchEnd } from './file-fetch.js';
 import type { StatusNotices } from './status-notices.js';
+import { defined } from '../../../../shared/defined.js';
 
 /** What a sender's `file_error` means for our copy. */
 const SENDER_ERROR: Record<'unknown' | 'canceled' | 'range', FailureCode> = {
@@ -100,7 +101,7 @@ export class Downloads {
   private begin(row: AttachmentRow): void {
     const fetch = new FileFetch(row, {
       path: this.deps.files.partialPath(row.attachment_id),
-      ask: (offset, length) => this.deps.transport.send(row.peer!, { type: 'file_get', id: row.attachment_id, offset, length }),
+      ask: (offset, length) => this.deps.transport.send(defined(row.peer), { type: 'file_get', id: row.attachment_id, offset, length }),
       checkpoint: (bytes) => {
         this.deps.repo.progress(row.attachment_id, bytes);
         this.deps.changed(row, 'progress');
@@ -138,7 +139,7 @@ export class Downloads {
     this.deps.files.adoptPartial(row.attachment_id, row.hash);
     const notice = this.deps.transaction(() => {
       this.deps.repo.update({ ...current, state: 'available', received_bytes: current.size, error: null });
-      return this.deps.statuses.add(row.peer!, { attachment_id: row.attachment_id, status: 'received' });
+      return this.deps.statuses.add(defined(row.peer), { attachment_id: row.attachment_id, status: 'received' });
     });
     this.settled(current, [notice]);
   }
@@ -150,13 +151,13 @@ export class Downloads {
       this.deps.repo.update({ ...row, state: 'failed', received_bytes: 0, error });
       return error === 'withdrawn' || error === 'unavailable'
         ? null
-        : this.deps.statuses.add(row.peer!, { attachment_id: row.attachment_id, status: 'refused', reason: error });
+        : this.deps.statuses.add(defined(row.peer), { attachment_id: row.attachment_id, status: 'refused', reason: error });
     });
     this.settled(row, notice ? [notice] : []);
   }
 
   private settled(row: AttachmentRow, notices: OutboxItem[]): void {
-    this.deps.statuses.drain(row.peer!, notices);
+    this.deps.statuses.drain(defined(row.peer), notices);
     this.deps.changed(row, 'state');
   }
 }

@@ -3,6 +3,7 @@ import type { Limits } from '../../config/limits.js';
 import { ContentHasher } from '../../crypto/content-hash.js';
 import type { AttachmentRow } from '../../store/attachments-repo.js';
 import { DelayWindow } from './delay-window.js';
+import { defined } from '../../../../shared/defined.js';
 
 /** How a fetch ended; a complete one carries the BLAKE2b-256 of the whole file, to check against the offer. */
 export type FetchEnd = { outcome: 'complete'; hash: string } | { outcome: 'stopped' } | { outcome: 'failed'; error: NodeJS.ErrnoException };
@@ -65,7 +66,7 @@ export class FileFetch {
     },
   ) {
     this.id = row.attachment_id;
-    this.peer = row.peer!;
+    this.peer = defined(row.peer);
     this.size = row.size;
     this.startedAt = row.received_bytes;
     this.next = this.asked = this.written = this.synced = row.received_bytes;
@@ -109,7 +110,7 @@ export class FileFetch {
     if (!this.running || offset !== this.next || bytes.length === 0 || offset + bytes.length > this.asked) return;
     this.next += bytes.length;
     this.lastData = Date.now();
-    while (this.asks.length > 0 && this.asks[0]!.offset < this.next) this.window.sample(this.lastData - this.asks.shift()!.at);
+    while (this.asks.length > 0 && defined(this.asks[0]).offset < this.next) this.window.sample(this.lastData - defined(this.asks.shift()).at);
     this.hasher.update(bytes);
     this.pending.push(bytes);
     this.flush();
@@ -193,7 +194,7 @@ export class FileFetch {
     if (this.ending) return;
     this.ending = true;
     this.running = false;
-    let end: FetchEnd = outcome === 'failed' ? { outcome, error: error! } : { outcome: 'stopped' };
+    let end: FetchEnd = outcome === 'failed' ? { outcome, error: defined(error) } : { outcome: 'stopped' };
     try {
       await this.writing?.catch(() => undefined);
       await this.syncing?.catch(() => undefined);

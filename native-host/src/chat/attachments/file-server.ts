@@ -5,6 +5,7 @@ import type { BulkFrame } from '../../peer/bulk-lane.js';
 import type { AttachmentFiles } from '../../store/attachment-files.js';
 import type { AttachmentRow, AttachmentsRepo } from '../../store/attachments-repo.js';
 import type { PeerTransport } from '../transport.js';
+import { defined } from '../../../../shared/defined.js';
 
 /**
  * Reads go to the disk in blocks of this many chunks, and up to twice that
@@ -84,7 +85,7 @@ export class FileServer {
     if (!serving) return null;
     const all = [...serving.served.values()];
     for (let i = 0; i < all.length; i++) {
-      const served = all[(serving.turn + i) % all.length]!;
+      const served = defined(all[(serving.turn + i) % all.length]);
       const frame = served.ready.shift();
       if (!frame) continue;
       serving.turn = (serving.turn + i + 1) % Math.max(1, all.length);

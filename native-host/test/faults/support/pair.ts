@@ -4,12 +4,13 @@ import Database from 'better-sqlite3';
 import type { Message } from '../../../../shared/contract.js';
 import type { EventClient } from '../../support/event-client.js';
 import { eventually, type HostOptions, type Testnet, type TestHost } from '../../support/testnet.js';
+import { defined } from '../../../../shared/defined.js';
 
 /** Starts two hosts and makes them friends; resolves once their session is up. */
 export async function friends(net: Testnet, a: HostOptions, b: HostOptions): Promise<[TestHost, TestHost]> {
   const [x, y] = await Promise.all([net.start(a), net.start(b)]);
-  await x.api.addFriend(b.username!);
-  await y.api.addFriend(a.username!);
+  await x.api.addFriend(defined(b.username));
+  await y.api.addFriend(defined(a.username));
   await eventually(async () => (await x.api.status()).peer_count === 1 && (await y.api.status()).peer_count === 1, 20_000, 'session');
   return [x, y];
 }

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { generateIdentity, type IdentityKeys } from '../../../src/crypto/identity.js';
 import { encodeFrame, FrameDecoder } from '../../../src/peer/framing.js';
 import { createInitiator } from '../../../src/peer/peer-handshake.js';
+import { defined } from '../../../../shared/defined.js';
 
 export type StrangerKind = 'handshake' | 'garbage' | 'silent' | 'hangup';
 export type StrangerOutcome = 'closed-by-host' | 'held-open' | 'refused';
@@ -54,7 +55,7 @@ export function stranger(port: number, kind: StrangerKind, holdMs: number, as?: 
         staticKeys: { publicKey: me.publicKey, privateKey: me.privateKey },
         signingKeys: { publicKey: me.signingPublicKey, privateKey: me.signingPrivateKey },
       });
-      socket.write(encodeFrame(handshake.next(null).send!));
+      socket.write(encodeFrame(defined(handshake.next(null).send)));
       if (kind === 'silent') return;
       const decoder = new FrameDecoder();
       socket.on('data', (chunk: Buffer) => {

@@ -3,6 +3,7 @@ import type { EventClient } from '../../support/event-client.js';
 import type { NatLab } from './nat-lab.js';
 import type { NsHost } from './ns-host.js';
 import type { Scenario } from './scenarios.js';
+import { defined } from '../../../../shared/defined.js';
 
 export interface BurstResult {
   sent: number;
@@ -114,7 +115,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function percentile(values: number[], p: number): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return defined(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
 }
 
 async function pathOf(host: NsHost, friend: string): Promise<PeerPath | null> {
@@ -158,7 +159,7 @@ export async function measure(scenario: Scenario, lab: NatLab, alice: NsHost, bo
       const start = Date.now();
       const sent = await alice.api.send('bob', `sample ${i}`);
       if (sent.delivered) acks.push(Date.now() - start);
-      if (await arrivals.until(() => arrivals.at.has(sent.msg_id), 15_000)) latencies.push(arrivals.at.get(sent.msg_id)! - start);
+      if (await arrivals.until(() => arrivals.at.has(sent.msg_id), 15_000)) latencies.push(defined(arrivals.at.get(sent.msg_id)) - start);
       await sleep(50);
     }
 
@@ -181,7 +182,7 @@ export async function measure(scenario: Scenario, lab: NatLab, alice: NsHost, bo
       dht,
       arrival: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), count: latencies.length },
       ackRoundTripP50: percentile(acks, 50),
-      typingMs: typed ? arrivals.typingAt! - typingStart : null,
+      typingMs: typed ? defined(arrivals.typingAt) - typingStart : null,
       burst,
     };
   } finally {
@@ -221,8 +222,8 @@ async function runBurst(scenario: Scenario, lab: NatLab, alice: NsHost, bob: NsH
   const events = [
     ...(scenario.transportSwitch
       ? [
-          { at: SWITCH_AT_MS, run: () => scenario.transportSwitch!.begin(lab) },
-          { at: SWITCH_END_MS, run: () => scenario.transportSwitch!.end(lab) },
+          { at: SWITCH_AT_MS, run: () => defined(scenario.transportSwitch).begin(lab) },
+          { at: SWITCH_END_MS, run: () => defined(scenario.transportSwitch).end(lab) },
         ]
       : []),
     { at: RESTART_AT_MS, run: () => lab.restartRouter('a', RESTART_DOWN_MS) },
@@ -243,7 +244,7 @@ async function runBurst(scenario: Scenario, lab: NatLab, alice: NsHost, bob: NsH
   const lastSend = Date.now();
   await disruptions;
   const drained = await arrivals.until(() => ids.every((id) => arrivals.at.has(id)), 90_000);
-  const drainMs = drained ? Math.max(0, Math.max(...ids.map((id) => arrivals.at.get(id)!)) - lastSend) : null;
+  const drainMs = drained ? Math.max(0, Math.max(...ids.map((id) => defined(arrivals.at.get(id)))) - lastSend) : null;
   // Late duplicates would show up now.
   await sleep(2000);
   const waitFrom = Date.now();

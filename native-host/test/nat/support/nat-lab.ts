@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { defined } from '../../../../shared/defined.js';
 
 /** How a home router maps ports: keeping them (cone) or a new one per destination (symmetric). */
 export type NatKind = 'cone' | 'symmetric';
@@ -138,7 +139,7 @@ export class NatLab {
   down(): void {
     const ours = ip('netns', 'list')
       .split('\n')
-      .map((line) => line.split(' ')[0]!)
+      .map((line) => defined(line.split(' ')[0]))
       .filter((name) => name.startsWith(`${this.prefix}-`));
     for (const ns of ours) removeNamespace(ns);
   }

@@ -6,6 +6,7 @@ import { ApiClient } from '../../../../shared/api-client.js';
 import type { HostInfo } from '../../../../shared/contract.js';
 import { EventClient } from '../../support/event-client.js';
 import { HOST_ENTRY, waitForHostInfo } from '../../support/testnet.js';
+import { defined } from '../../../../shared/defined.js';
 
 /**
  * Forwards a Unix socket to a loopback TCP port inside a namespace: the
@@ -38,7 +39,7 @@ export class NsHost {
     readonly dataDir: string,
     readonly child: ChildProcess,
   ) {
-    child.stderr!.on('data', (chunk: Buffer) => {
+    defined(child.stderr).on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString();
       if (process.env.PARLEY_TEST_LOGS) process.stderr.write(chunk);
     });
@@ -56,7 +57,7 @@ export class NsHost {
   }
 
   get pid(): number {
-    return this.child.pid!;
+    return defined(this.child.pid);
   }
 
   /** Resident memory of the host process, in bytes. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ScenarioResult } from './measure.js';
+import { defined } from '../../../../shared/defined.js';
 
 export interface NatReport {
   generatedAt: string;
@@ -32,8 +33,8 @@ export function formatTable(report: NatReport): string {
     ms(r.burst.drainMs),
     r.burst.transportSwitch === null ? 'n/a' : ms(r.burst.backOnPathMs),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => defined(row[i]).length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(defined(widths[i]))).join(' | ')} |`;
   const out = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)];
   if (report.rss) {
     out.push('', `idle RSS: DHT off ${report.rss.dhtOffMB} MB, DHT on ${report.rss.dhtOnMB} MB, added ${report.rss.addedMB} MB`);
