@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { swapKeyRecord } from './support/swap-record.js';
-import { Testnet, type TestHost } from './support/testnet.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 
 /**
  * Marking a friend verified pins the keys behind the safety number the user
