@@ -5,7 +5,8 @@
 //     shebang of dist/native-host/src/main.js;
 //   - `npm start`: native-host/start.js;
 //   - the native-messaging launcher the browser runs: install-scripts/host-files.js;
-//   - the bench and the soak (bench/lib/hosts.js), so they measure what users run.
+//   - the hosts of the tests, the bench and the soak (testkit/test-host.ts), so
+//     they measure what users run.
 // They cannot be set from inside the process: V8 sizes its heap and glibc its
 // allocator before any JavaScript runs. The measurements behind each value
 // are in bench/README.md ("Memory over time").

@@ -5,9 +5,8 @@ import { checkSoak, SOAK_LIMITS, soakTable, summarizeHost } from './soak-summary
  * A run's readings every 10 s: 30 s idle, a 70 s warm-up stream, a pause
  * (readings at 100–120 s), `loadS` more of the stream, 60 s rest. `anon` and
  * `heap` give the post-GC figures at a time; raw RSS adds a sawtooth under load.
- * @param {{ loadS: number, anon: (t: number) => number, heap: (t: number) => number }} shape
  */
-function run(shape) {
+function run(shape: { loadS: number; anon: (t: number) => number; heap: (t: number) => number }) {
   const samples = [];
   for (let t = 0; t <= PAUSE_END + shape.loadS + 60; t += 10) {
     const phase = t < 30 ? 'idle' : t < 100 ? 'load' : t <= PAUSE_END ? 'pause' : t <= PAUSE_END + shape.loadS ? 'load' : 'rest';
@@ -30,21 +29,21 @@ const PAUSE_END = 120;
 const WARM = 125;
 
 /** Seconds of streaming up to `t`: 30–100 s, then after the pause. */
-function loadSecondsUntil(/** @type {number} */ t, /** @type {number} */ loadS) {
-  const clamp = (/** @type {number} */ x, /** @type {number} */ max) => Math.min(Math.max(x, 0), max);
+function loadSecondsUntil(t: number, loadS: number) {
+  const clamp = (x: number, max: number) => Math.min(Math.max(x, 0), max);
   return clamp(t - 30, 70) + clamp(t - PAUSE_END, loadS);
 }
 
-const flat = { loadS: 180, anon: (/** @type {number} */ t) => (t < 60 ? 15 + t / 10 : 21), heap: () => 9 };
+const flat = { loadS: 180, anon: (t: number) => (t < 60 ? 15 + t / 10 : 21), heap: () => 9 };
 // A map keeping every message: ~300 bytes x 100 msg/s = 1.7 MB/min of live
 // heap while the stream runs, kept afterwards.
-const leaked = (/** @type {number} */ t) => (1.7 * loadSecondsUntil(t, flat.loadS)) / 60;
-const leak = { ...flat, anon: (/** @type {number} */ t) => flat.anon(t) + leaked(t), heap: (/** @type {number} */ t) => 9 + leaked(t) };
+const leaked = (t: number) => (1.7 * loadSecondsUntil(t, flat.loadS)) / 60;
+const leak = { ...flat, anon: (t: number) => flat.anon(t) + leaked(t), heap: (t: number) => 9 + leaked(t) };
 // The 180 s it streamed between the last reading in the pause and the first at rest, 190 s apart.
 const LEAK_KEPT = (1.7 * 180) / 190;
 // Alice in a Node 24 CI run: the live heap stepped between 14.0 and 14.9 MB
 // under load, more often high late in the stream, and was 14.0 again at rest.
-const steps = { ...flat, heap: (/** @type {number} */ t) => ([140, 200, 230, 240, 270, 280, 290, 300].includes(t) ? 14.9 : 14.0) };
+const steps = { ...flat, heap: (t: number) => ([140, 200, 230, 240, 270, 280, 290, 300].includes(t) ? 14.9 : 14.0) };
 
 describe('soak summary', () => {
   it('reports the landmarks and growth against the idle figure', () => {
@@ -84,7 +83,7 @@ describe('soak summary', () => {
 
   it('fails a heap that grows in steps under load and keeps them', () => {
     // 0.5 MB every 40 s of streaming: 2.5 MB between the pause and the rest, 190 s apart.
-    const stairs = { ...flat, heap: (/** @type {number} */ t) => 9 + 0.5 * Math.floor(loadSecondsUntil(t, flat.loadS) / 40) };
+    const stairs = { ...flat, heap: (t: number) => 9 + 0.5 * Math.floor(loadSecondsUntil(t, flat.loadS) / 40) };
     const failures = checkSoak({ alice: summarizeHost(run(stairs), 'alice', WARM) }, SOAK_LIMITS, { forcedGc: true });
     expect(failures).toEqual([expect.stringMatching(/^alice: live V8 heap kept 0\.7895 MB\/min/)]);
   });
@@ -112,7 +111,7 @@ describe('soak summary', () => {
   it('prints one row per landmark, the slopes, and the post-GC figures when there are any', () => {
     const lines = soakTable({ alice: summarizeHost(run(flat), 'alice', WARM), bob: summarizeHost(run(leak), 'bob', WARM) });
     expect(lines[0]).toMatch(/alice RSS .* bob RSS/);
-    expect(lines.map((l) => l.split('  ')[0].trim())).toEqual([
+    expect(lines.map((l) => (l.split('  ')[0] ?? '').trim())).toEqual([
       '',
       'idle',
       'after warm-up',

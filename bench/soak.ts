@@ -1,4 +1,3 @@
-// @ts-check
 // The soak run (`npm run soak`): two real hosts that are friends, each with a
 // WebSocket client like an open side panel, a steady stream of messages from
 // alice to bob, then a quiet spell. Every few seconds both hosts are read:
@@ -18,26 +17,24 @@
 // --check [--max-anon MB/min] [--max-heap MB/min], --out FILE.
 import fs from 'node:fs';
 import path from 'node:path';
-import { HostNet, REPO_DIR, eventually, makeFriends } from './lib/hosts.js';
-import { MemoryProbe } from './lib/memory-probe.js';
-import { checkSoak, soakTable, summarizeHost, SOAK_LIMITS } from './lib/soak-summary.js';
+import type { MessagesResponse } from '../shared/contract.js';
+import { eventually } from '../testkit/eventually.js';
+import { REPO_DIR } from '../testkit/repo.js';
+import { Testnet } from '../testkit/testnet.js';
+import { MemoryProbe, type MemorySample } from './lib/memory-probe.js';
+import { checkSoak, soakTable, summarizeHost, SOAK_LIMITS, type SoakSample } from './lib/soak-summary.js';
 import { median, percentile, round, sleep } from './lib/stats.js';
 
 /** A message not shown on bob's side this long after its POST counts as failed. */
 const ARRIVAL_TIMEOUT_MS = 60_000;
 
-/**
- * @param {string} name
- * @param {number} fallback
- * @param {{ zero?: boolean }} [options]
- */
-function option(name, fallback, options = {}) {
+function option(name: string, fallback: number, options: { zero?: boolean } = {}) {
   const at = process.argv.indexOf(`--${name}`);
   const value = at === -1 ? fallback : Number(process.argv[at + 1]);
   if (!Number.isFinite(value) || value < 0 || (value === 0 && !options.zero)) throw new Error(`--${name} needs a positive number`);
   return value;
 }
-const flag = (/** @type {string} */ name) => process.argv.includes(`--${name}`);
+const flag = (name: string) => process.argv.includes(`--${name}`);
 
 const check = flag('check');
 const rate = option('rate', 100);
@@ -56,13 +53,10 @@ const outArg = process.argv[process.argv.indexOf('--out') + 1];
 const outFile = flag('out') && outArg ? path.resolve(outArg) : path.join(REPO_DIR, 'bench/results', check ? 'soak-check.json' : 'soak.json');
 if (warmupMinutes >= minutes) throw new Error('--warmup-minutes must be shorter than --minutes');
 
-const net = new HostNet({ bare });
-/** @type {MemoryProbe[]} */
-const probes = [];
-/** @type {Array<{ at_s: number, phase: string, sent: number, alice: import('./lib/memory-probe.js').MemorySample, bob: import('./lib/memory-probe.js').MemorySample }>} */
-const samples = [];
-/** @type {Array<{ at_s: number, sent: number, p50_ms: number, p99_ms: number }>} */
-const latencyWindows = [];
+const net = new Testnet({}, { purpose: 'bench', bare });
+const probes: MemoryProbe[] = [];
+const samples: SoakSample[] = [];
+const latencyWindows: Array<{ at_s: number; sent: number; p50_ms: number; p99_ms: number }> = [];
 
 try {
   const inspect = { nodeArgs: ['--inspect=127.0.0.1:0'] };
@@ -70,24 +64,24 @@ try {
     net.start({ username: 'soak-alice', ...inspect }),
     net.start({ username: 'soak-bob', ...inspect }),
   ]);
-  await makeFriends(alice, bob, 'soak-bob', 'soak-alice');
+  await net.befriend(alice, bob);
   // Both sides have a client, like an open side panel: bob's gets the
   // messages, alice's the delivery statuses.
-  const [aliceEvents, bobEvents] = await Promise.all([alice.events(), bob.events()]);
-  probes.push(await MemoryProbe.attach(alice), await MemoryProbe.attach(bob));
+  const [aliceEvents, bobEvents] = await Promise.all([alice.events({ keep: false }), bob.events({ keep: false })]);
+  const [aliceProbe, bobProbe] = [await MemoryProbe.attach(alice), await MemoryProbe.attach(bob)];
+  probes.push(aliceProbe, bobProbe);
   const started = performance.now();
   const elapsedS = () => (performance.now() - started) / 1000;
   let phase = 'idle';
   let sent = 0;
   let failed = 0;
-  /** @type {string[]} */
-  const failures = [];
+  const failures: string[] = [];
 
   const takeSample = async () => {
     const at = round(elapsedS(), 1);
-    const [a, b] = await Promise.all(probes.map((p) => p.sample({ gc: forceGc })));
+    const [a, b] = await Promise.all([aliceProbe.sample({ gc: forceGc }), bobProbe.sample({ gc: forceGc })]);
     samples.push({ at_s: at, phase, sent, alice: a, bob: b });
-    const line = (/** @type {import('./lib/memory-probe.js').MemorySample} */ s) =>
+    const line = (s: MemorySample) =>
       `rss ${s.rss_mb.toFixed(1)} (anon ${s.anon_mb.toFixed(1)}, file ${s.file_mb.toFixed(1)}) heap ${s.heap.used_mb.toFixed(1)}/${s.heap.committed_mb.toFixed(1)}` +
       (s.after_gc ? ` | gc: anon ${s.after_gc.anon_mb.toFixed(1)} heap ${s.after_gc.heap_used_mb.toFixed(1)}` : '');
     console.log(`${String(Math.round(at)).padStart(5)} s ${phase.padEnd(5)} ${String(sent).padStart(7)}  alice ${line(a)}  ·  bob ${line(b)}`);
@@ -110,21 +104,19 @@ try {
 
   // Idle figure: a started host with a session and a client, nothing sent yet.
   await sleep(3 * sampleSeconds * 1000);
-  /** @type {number[]} */
-  let latencies = [];
+  let latencies: number[] = [];
   const closeWindow = () => {
     latencyWindows.push({ at_s: round(elapsedS(), 0), sent, p50_ms: round(median(latencies), 2), p99_ms: round(percentile(latencies, 99), 2) });
     latencies = [];
   };
   let loadSeconds = 0;
   /** Sends `rate` messages a second for `streamMinutes`, then waits for the last of them. */
-  const stream = async (/** @type {number} */ streamMinutes) => {
+  const stream = async (streamMinutes: number) => {
     phase = 'load';
     const loadStart = performance.now();
     const end = loadStart + streamMinutes * 60_000;
     const interval = 1000 / rate;
-    /** @type {Set<Promise<unknown>>} */
-    const inflight = new Set();
+    const inflight: Set<Promise<unknown>> = new Set();
     let windowEnd = loadStart + 30_000;
     let paced = 0;
     while (performance.now() < end) {
@@ -134,9 +126,9 @@ try {
       // become an unhandled rejection while the POST is still out.
       const job = Promise.all([alice.http.ok('POST', '/messages', { to: 'soak-bob', text }), bobEvents.arrival(text, ARRIVAL_TIMEOUT_MS)])
         .then(([, at]) => latencies.push(at - t0))
-        .catch((/** @type {Error} */ err) => {
+        .catch((err: unknown) => {
           failed += 1;
-          if (failures.length < 5) failures.push(`${text}: ${err.message}`);
+          if (failures.length < 5) failures.push(`${text}: ${err instanceof Error ? err.message : String(err)}`);
         })
         .finally(() => inflight.delete(job));
       inflight.add(job);
@@ -166,9 +158,9 @@ try {
   await stream(minutes - warmupMinutes);
   // Every message must be in bob's history, including any that missed the arrival deadline.
   const stored = await eventually(async () => {
-    const page = await bob.http.ok('GET', '/messages?peer=soak-alice&limit=1');
+    const page = await bob.http.ok<MessagesResponse>('GET', '/messages?peer=soak-alice&limit=1');
     return page.total >= sent ? page.total : 0;
-  }, ARRIVAL_TIMEOUT_MS, `all ${sent} messages in bob's history`).catch(async () => (await bob.http.ok('GET', '/messages?peer=soak-alice&limit=1')).total);
+  }, ARRIVAL_TIMEOUT_MS, `all ${sent} messages in bob's history`).catch(async () => (await bob.http.ok<MessagesResponse>('GET', '/messages?peer=soak-alice&limit=1')).total);
   phase = 'rest';
   await sleep(idleSeconds * 1000);
   await sampler();

@@ -1,5 +1,5 @@
-// @ts-check
 import { round, slope } from './stats.js';
+import type { MemorySample } from './memory-probe.js';
 
 /**
  * What `npm run soak -- --check` allows a host to keep, in MB per minute of
@@ -27,21 +27,35 @@ const MIN_POINTS = 5;
 /** Readings in the pause after warm-up and at rest after the stream, each. */
 const MIN_QUIET_POINTS = 2;
 
-/**
- * @typedef {import('./memory-probe.js').MemorySample} MemorySample
- * @typedef {{ at_s: number, phase: string, sent: number, alice: MemorySample, bob: MemorySample }} SoakSample
- * @typedef {{ at_s: number, sent: number, rss_mb: number, anon_mb: number, file_mb: number, heap_used_mb: number, heap_committed_mb: number }} Point
- */
+/** One reading of both hosts. */
+export interface SoakSample {
+  at_s: number;
+  phase: string;
+  sent: number;
+  alice: MemorySample;
+  bob: MemorySample;
+}
+
+/** One host's memory at a landmark of the run. */
+export interface Point {
+  at_s: number;
+  sent: number;
+  rss_mb: number;
+  anon_mb: number;
+  file_mb: number;
+  heap_used_mb: number;
+  heap_committed_mb: number;
+}
+
+export type HostSummary = ReturnType<typeof summarizeHost>;
 
 /**
  * One host's figures from the soak's readings: memory at the landmarks of
  * the run and growth slopes over the readings after `warmupEndS`.
- * @param {SoakSample[]} samples
- * @param {'alice' | 'bob'} host
- * @param {number} warmupEndS seconds since the first reading's clock started
+ * @param warmupEndS seconds since the first reading's clock started
  */
-export function summarizeHost(samples, host, warmupEndS) {
-  const point = (/** @type {SoakSample | undefined} */ s) =>
+export function summarizeHost(samples: SoakSample[], host: 'alice' | 'bob', warmupEndS: number) {
+  const point = (s: SoakSample | undefined): Point | null =>
     s
       ? {
           at_s: s.at_s,
@@ -61,11 +75,11 @@ export function summarizeHost(samples, host, warmupEndS) {
   const endOfLoad = point(load.at(-1));
   const afterIdle = point(rest.at(-1));
   const busy = [...load, ...rest];
-  const peak = point(busy.reduce((max, s) => (max && max[host].rss_mb >= s[host].rss_mb ? max : s), /** @type {SoakSample | undefined} */ (undefined)));
-  const fit = (/** @type {(s: MemorySample) => number | undefined} */ pick) => {
+  const peak = point(busy.reduce((max, s) => (max && max[host].rss_mb >= s[host].rss_mb ? max : s), undefined as SoakSample | undefined));
+  const fit = (pick: (s: MemorySample) => number | undefined) => {
     const points = steady.flatMap((s) => {
       const y = pick(s[host]);
-      return y === undefined ? [] : [/** @type {[number, number]} */ ([s.at_s / 60, y])];
+      return y === undefined ? [] : [[s.at_s / 60, y] as [number, number]];
     });
     return points.length >= 2 ? round(slope(points), 4) : undefined;
   };
@@ -77,8 +91,8 @@ export function summarizeHost(samples, host, warmupEndS) {
    * between two levels under load (buffers in use, V8's page bookkeeping)
    * or holds the stream's in-flight work comes back down.
    */
-  const kept = (/** @type {(s: MemorySample) => number | undefined} */ pick) => {
-    const lowest = (/** @type {SoakSample[]} */ list) => Math.min(...list.map((s) => pick(s[host]) ?? Infinity));
+  const kept = (pick: (s: MemorySample) => number | undefined) => {
+    const lowest = (list: SoakSample[]) => Math.min(...list.map((s) => pick(s[host]) ?? Infinity));
     const pauseEnd = pause.at(-1);
     const restStart = rest[0];
     if (!pauseEnd || !restStart) return undefined;
@@ -86,7 +100,7 @@ export function summarizeHost(samples, host, warmupEndS) {
     const [before, after] = [lowest(pause), lowest(rest)];
     return minutes > 0 && Number.isFinite(before) && Number.isFinite(after) ? round((after - before) / minutes, 4) : undefined;
   };
-  const growth = (/** @type {Point | null} */ p) => (p && idle ? round(p.rss_mb - idle.rss_mb, 1) : undefined);
+  const growth = (p: Point | null) => (p && idle ? round(p.rss_mb - idle.rss_mb, 1) : undefined);
   return {
     idle,
     after_warmup: point(steady[0]),
@@ -122,14 +136,9 @@ export function summarizeHost(samples, host, warmupEndS) {
  * (a 0.9 MB step half-way through fits as 0.45 MB/min). Without forced GCs
  * it fits the raw readings, where V8's collection cycles add noise.
  * Returns what failed.
- * @param {Record<string, ReturnType<typeof summarizeHost>>} hosts
- * @param {{ anonMbPerMin: number, heapMbPerMin: number }} limits
- * @param {{ forcedGc: boolean }} options
- * @returns {string[]}
  */
-export function checkSoak(hosts, limits, options) {
-  /** @type {string[]} */
-  const failures = [];
+export function checkSoak(hosts: Record<string, HostSummary>, limits: { anonMbPerMin: number; heapMbPerMin: number }, options: { forcedGc: boolean }): string[] {
+  const failures: string[] = [];
   for (const [name, h] of Object.entries(hosts)) {
     if (h.readings_after_warmup < MIN_POINTS) {
       failures.push(`${name}: ${h.readings_after_warmup} readings after warm-up, at least ${MIN_POINTS} needed (run longer or sample more often)`);
@@ -157,14 +166,11 @@ export function checkSoak(hosts, limits, options) {
 
 /**
  * The summaries as a text table, one line per landmark, then the slopes.
- * @param {Record<string, ReturnType<typeof summarizeHost>>} hosts
- * @returns {string[]}
  */
-export function soakTable(hosts) {
+export function soakTable(hosts: Record<string, HostSummary>): string[] {
   const summaries = Object.values(hosts);
   const rows = [['', ...Object.keys(hosts).flatMap((name) => [`${name} RSS`, 'anon', 'file', 'heap used/committed'])]];
-  /** @type {Array<[string, (h: ReturnType<typeof summarizeHost>) => Point | null]>} */
-  const landmarks = [
+  const landmarks: Array<[string, (h: HostSummary) => Point | null]> = [
     ['idle', (h) => h.idle],
     ['after warm-up', (h) => h.after_warmup],
     ['peak (RSS)', (h) => h.peak],
@@ -187,11 +193,10 @@ export function soakTable(hosts) {
   if (summaries.some((h) => h.kept_mb_per_min.heap_used_after_gc !== undefined)) {
     rows.push(['kept at rest, MB/min', ...summaries.flatMap(({ kept_mb_per_min: k }) => ['', signed(k.anon_after_gc), '', signed(k.heap_used_after_gc)])]);
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  '));
 }
 
-/** @param {number | undefined} value */
-function signed(value) {
+function signed(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '–' : (value >= 0 ? '+' : '') + value.toFixed(3);
 }
