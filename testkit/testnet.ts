@@ -96,6 +96,14 @@ export class Testnet {
   /** Arguments for a host of this testnet; an option in `options.args` replaces its default. */
   hostArgs(options: HostOptions): string[] {
     const given = new Set((options.args ?? []).filter((a) => a.startsWith('--')));
+    const paced: Array<[string, string]> =
+      this.purpose === 'test'
+        ? [
+            ['--heartbeat-ms', '500'],
+            ['--presence-timeout-ms', '2000'],
+            ['--log-level', 'debug'],
+          ]
+        : [['--log-level', 'warn']];
     const defaults: Array<[string, string]> = [
       ['--api-port', '0'],
       ['--ws-port', '0'],
@@ -106,13 +114,7 @@ export class Testnet {
       ['--directory-path', this.directoryPath],
       // Never the public HyperDHT (a Supabase directory would turn it on): tests that want a DHT give their own.
       ['--dht', 'off'],
-      ...(this.purpose === 'test'
-        ? ([
-            ['--heartbeat-ms', '500'],
-            ['--presence-timeout-ms', '2000'],
-            ['--log-level', 'debug'],
-          ] as Array<[string, string]>)
-        : [['--log-level', 'warn'] as [string, string]]),
+      ...paced,
     ];
     const limits = this.purpose === 'test' ? ['retryMinMs=200', 'retryMaxMs=2000', 'mailboxPollMs=500'] : [];
     return [
