@@ -46,6 +46,7 @@ interface ScrollFigures {
   max: number;
   reached: number;
 }
+
 /** Rows that fill the side panel: the list is "rendered" when this many are in the DOM. */
 const ROWS_ON_SCREEN = 10;
 /** The scroll test: this many pixels per frame, for this many frames. */
@@ -58,14 +59,6 @@ const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run', `--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`,
 ];
-
-/** Frame intervals while scrolling a chat up, and how many messages it passed. */
-interface ScrollFigures {
-  p50: number;
-  p95: number;
-  max: number;
-  reached: number;
-}
 
 /**
  * Every file under `dir` with its size.
@@ -136,14 +129,6 @@ async function measureSize(net: Testnet, report: Report, options: { quick: boole
   });
   try {
     const runs = [];
-
-/** Frame intervals while scrolling a chat up, and how many messages it passed. */
-interface ScrollFigures {
-  p50: number;
-  p95: number;
-  max: number;
-  reached: number;
-}
     const reps = options.quick ? 1 : 5;
     for (let r = 0; r < reps + 1; r++) runs.push(await renderOnce(context, names, r === reps, () => waitQuiet(host)));
     // The first load also starts the background worker and the native host bridge.
@@ -258,14 +243,6 @@ async function scrollUp(page: Playwright.Page): Promise<ScrollFigures> {
       new Promise<ScrollFigures>((resolve) => {
         const el = document.querySelector('[data-testid="chat-messages"]') as PageElement;
         const gaps: number[] = [];
-
-/** Frame intervals while scrolling a chat up, and how many messages it passed. */
-interface ScrollFigures {
-  p50: number;
-  p95: number;
-  max: number;
-  reached: number;
-}
         let last = performance.now();
         let left = frames;
         const positions = () => [...document.querySelectorAll('[data-testid="chat-messages"] [aria-posinset]')].map((r) => Number(r.getAttribute('aria-posinset')));
@@ -278,14 +255,6 @@ interface ScrollFigures {
           if (--left > 0) return requestAnimationFrame(tick);
           gaps.sort((a, b) => a - b);
           const at = (p: number) => gaps[Math.min(gaps.length - 1, Math.floor((p / 100) * gaps.length))] ?? NaN;
-
-/** Frame intervals while scrolling a chat up, and how many messages it passed. */
-interface ScrollFigures {
-  p50: number;
-  p95: number;
-  max: number;
-  reached: number;
-}
           const reached = newest ? newest - Math.min(...positions()) : NaN;
           resolve({ p50: at(50), p95: at(95), max: at(100), reached });
         };
