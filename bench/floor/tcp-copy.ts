@@ -6,8 +6,8 @@
  * hashing). The receiving side prints its port, then one JSON line with the
  * bytes and seconds once the sender closed.
  *
- *   node tcp-copy.js receive <memory|disk> [out-file]
- *   node tcp-copy.js send <memory|disk> <port> <bytes|in-file>
+ *   node dist/bench/floor/tcp-copy.js receive <memory|disk> [out-file]
+ *   node dist/bench/floor/tcp-copy.js send <memory|disk> <port> <bytes|in-file>
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -19,7 +19,7 @@ if (role === 'receive') {
   const server = net.createServer((socket) => {
     const started = performance.now();
     let bytes = 0;
-    const sink = mode === 'disk' ? fs.createWriteStream((arg1 as string)) : null;
+    const sink = mode === 'disk' ? fs.createWriteStream(arg1 as string) : null;
     socket.on('data', (chunk) => {
       bytes += chunk.length;
       if (sink && !sink.write(chunk)) {
@@ -34,7 +34,7 @@ if (role === 'receive') {
       };
       if (!sink) return done();
       sink.end(() => {
-        const fd = fs.openSync((arg1 as string), 'r+');
+        const fd = fs.openSync(arg1 as string, 'r+');
         fs.fsyncSync(fd);
         fs.closeSync(fd);
         done();
@@ -45,7 +45,7 @@ if (role === 'receive') {
 } else {
   const socket = net.connect({ host: '127.0.0.1', port: Number(arg1) }, () => {
     if (mode === 'disk') {
-      fs.createReadStream((arg2 as string), { highWaterMark: CHUNK }).pipe(socket);
+      fs.createReadStream(arg2 as string, { highWaterMark: CHUNK }).pipe(socket);
       return;
     }
     const block = Buffer.alloc(CHUNK);
