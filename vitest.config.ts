@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['native-host/src/**/*.test.ts', 'shared/**/*.test.ts', 'install-scripts/**/*.test.ts', 'bench/**/*.test.js'],
+          include: ['native-host/src/**/*.test.ts', 'shared/**/*.test.ts', 'install-scripts/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -42,7 +42,7 @@ export default defineConfig({
     sourcesTemplate: '{{name}}-{{packageVersion}}-sources.zip',
     // The sources archive holds what builds the add-on, nothing of the host, tests or tooling.
     excludeSources: [
-      'native-host/**', 'install-scripts/**', 'e2e/**', 'bench/**', 'supabase/**', 'docs/**', 'scripts/**',
+      'native-host/**', 'install-scripts/**', 'e2e/**', 'bench/**', 'testkit/**', 'supabase/**', 'docs/**', 'scripts/**',
       'dist/**', 'test-output/**', 'extension/test-support/**', 'vitest.config.ts', 'extension/vitest.config.ts',
     ],
   },

@@ -3,9 +3,11 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PAGE_SIZE } from '../shared/contract.js';
-import type { EventClient } from '../native-host/test/support/event-client.js';
+import type { EventClient } from '../testkit/event-client.js';
 import { swapKeyRecord } from '../native-host/test/support/swap-record.js';
-import { eventually, Testnet, type TestHost } from '../native-host/test/support/testnet.js';
+import { eventually } from '../testkit/eventually.js';
+import { Testnet } from '../testkit/testnet.js';
+import type { TestHost } from '../testkit/test-host.js';
 import { BROWSER } from './support/browser-under-test.js';
 import type { UiPage } from './support/driver.js';
 import { ParleyBrowser } from './support/parley-browser.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Testnet } from '../native-host/test/support/testnet.js';
+import { Testnet } from '../testkit/testnet.js';
 import { BROWSER } from './support/browser-under-test.js';
 import { ParleyBrowser } from './support/parley-browser.js';
 import { shoot, textOf, tid, waitForPhase, waitVisible } from './support/ui.js';

@@ -5,7 +5,8 @@
 //     dist/native-host/node-flags.js, so tsc must run first);
 //   - `npm start`: native-host/start.ts;
 //   - the native-messaging launcher the browser runs: install-scripts/host-files.ts;
-//   - the bench and the soak (bench/), so they measure what users run.
+//   - the hosts of the tests, the bench and the soak (testkit/test-host.ts), so
+//     they measure what users run.
 // They cannot be set from inside the process: V8 sizes its heap and glibc its
 // allocator before any JavaScript runs. The measurements behind each value
 // are in bench/README.md ("Memory over time").

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { BrowserContext, CDPSession } from 'playwright-core';
-import { eventually } from '../../native-host/test/support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
 
 interface CdpReply {
   id: number;

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
-import { eventually } from '../../native-host/test/support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
 import { type BrowserDriver, callExpression, type ExtensionPageName, type PanelProbe, readBadgeInPage, type UiPage, type Viewport } from './driver.js';
 import { extensionPageUrl, FIREFOX_EXTENSION_DIR, FIREFOX_EXTENSION_UUID, FIREFOX_PATH } from './paths.js';
 import { GECKO_EXTENSION_ID } from '../../shared/extension-id.js';

@@ -7,7 +7,6 @@ import type { BrowserKind, ExtensionPageName } from './driver.js';
 export const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM_EXTENSION_DIR = path.join(REPO_DIR, '.output', 'chrome-mv3');
 export const FIREFOX_EXTENSION_DIR = path.join(REPO_DIR, '.output', 'firefox-mv2');
-export const HOST_ENTRY = path.join(REPO_DIR, 'dist', 'native-host', 'src', 'main.js');
 export const INSTALLER = path.join(REPO_DIR, 'dist', 'install-scripts', 'install.js');
 export const CHROMIUM_PATH = process.env.PARLEY_E2E_CHROMIUM ?? '/usr/bin/chromium';
 export const FIREFOX_PATH = process.env.PARLEY_E2E_FIREFOX ?? '/usr/bin/firefox-esr';

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import fs from 'node:fs';
 import path from 'node:path';
-import { eventually } from '../../native-host/test/support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
 import { type BrowserKind, callExpression, type PanelProbe, type UiPage } from './driver.js';
 import { screenshotDir } from './paths.js';
 

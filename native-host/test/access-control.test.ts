@@ -3,8 +3,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_EXTENSION_ORIGIN } from '../../shared/extension-id.js';
-import { EventClient } from './support/event-client.js';
-import { Testnet, type TestHost } from './support/testnet.js';
+import { EventClient } from '../../testkit/event-client.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 
 /** Raw request with full control over Host and Origin (fetch forbids setting Host). */
 function raw(port: number, headers: Record<string, string>, pathname = '/status'): Promise<{ status: number; body: string }> {

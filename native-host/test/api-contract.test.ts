@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Contact, Message, MessagesResponse, SendResult, StatusResponse } from '../../shared/contract.js';
 import { call } from './support/host-reads.js';
-import { Testnet, type TestHost } from './support/testnet.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 import { defined } from '../../shared/defined.js';
 
 /** Every route of the contract over real HTTP against real host processes. */

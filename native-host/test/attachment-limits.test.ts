@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api-client.js';
 import { attachmentOn, contentHash, fetchBytes, fileBytes, messageOn, storeFiles, tamperAttachment } from './support/attachments.js';
-import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 import { defined } from '../../shared/defined.js';
 
 async function refusal(promise: Promise<unknown>): Promise<{ status: number; code: string | undefined }> {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Testnet, type TestHost } from './support/testnet.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 import { defined } from '../../shared/defined.js';
 
 /** Hostile and broken requests: each a 4xx with {"error"}, and the host keeps serving. */

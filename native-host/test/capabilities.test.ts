@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 
 const contactOf = async (host: TestHost, username: string) => (await host.api.friends()).find((f) => f.username === username);
 const sentTo = async (host: TestHost, peer: string, msgId: string) =>

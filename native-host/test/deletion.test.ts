@@ -4,7 +4,9 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mailFor, replayMail } from './support/host-reads.js';
 import { PeerClient } from './support/peer-client.js';
-import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 import { defined } from '../../shared/defined.js';
 
 const history = async (host: TestHost, peer: string) => (await host.api.messages(peer, { limit: 500 })).messages;

@@ -3,7 +3,9 @@ import HyperDHT from 'hyperdht';
 import createTestnet from 'hyperdht/testnet.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedPresence } from '../src/directory/directory.js';
-import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 import { defined } from '../../shared/defined.js';
 
 /**

@@ -10,7 +10,9 @@ import { MANY_HOSTS_SETTINGS } from '../src/directory/settings.js';
 import { makeUser } from './directory/directory-fixtures.js';
 import { resetDirectory, startSqlDirectory, type SqlDirectoryFixture } from './directory/sql-directory-fixture.js';
 import { pgliteEngine } from './support/sql-engine.js';
-import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 
 /** A listener standing where an address points; counts who dials it. */
 async function trap(): Promise<{ port: number; count: () => number; close: () => Promise<void> }> {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eventually } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
 import { defined } from '../../shared/defined.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

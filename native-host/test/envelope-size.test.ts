@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mailFor } from './support/host-reads.js';
-import { Testnet } from './support/testnet.js';
+import { Testnet } from '../../testkit/testnet.js';
 
 /** Decoded sizes of the envelopes waiting for `recipient`, oldest first. */
 const mailboxSizes = (directoryPath: string, recipient: string) =>

@@ -6,7 +6,9 @@ import { LocalDirectory } from '../src/directory/local-directory.js';
 import type { PeerMessage } from '../src/peer/peer-protocol.js';
 import { queryDb } from './support/host-reads.js';
 import { PeerClient } from './support/peer-client.js';
-import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 import { defined } from '../../shared/defined.js';
 
 type Item = Extract<PeerMessage, { type: 'item' }>;

@@ -9,7 +9,10 @@ import type { HostInfo } from '../../shared/contract.js';
 import { CHROMIUM_EXTENSION_ORIGIN } from '../../shared/extension-id.js';
 import type { NativeMessage } from '../../shared/native-protocol.js';
 import { NativeClient } from './support/native-client.js';
-import { HOST_ENTRY, spawnHost, Testnet, waitForHostInfo } from './support/testnet.js';
+import { HOST_ENTRY } from '../../testkit/repo.js';
+import { spawnHost } from '../../testkit/test-host.js';
+import { Testnet } from '../../testkit/testnet.js';
+import { waitForHostInfo } from '../../testkit/host-ready.js';
 import { defined } from '../../shared/defined.js';
 
 type Hello = Extract<NativeMessage, { type: 'hello' }>;

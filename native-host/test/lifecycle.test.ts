@@ -3,7 +3,9 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MessagesResponse } from '../../shared/contract.js';
-import { HOST_ENTRY, spawnHost, Testnet } from './support/testnet.js';
+import { HOST_ENTRY } from '../../testkit/repo.js';
+import { spawnHost } from '../../testkit/test-host.js';
+import { Testnet } from '../../testkit/testnet.js';
 import { defined } from '../../shared/defined.js';
 
 describe('host lifecycle', () => {

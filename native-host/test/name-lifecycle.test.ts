@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ApiError } from '../../shared/api-client.js';
-import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 
 const contactOf = async (host: TestHost, username: string) => (await host.api.friends()).find((f) => f.username === username);
 const sessions = async (...hosts: TestHost[]) => (await Promise.all(hosts.map((h) => h.api.status()))).every((s) => s.peer_count === 1);

@@ -4,7 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fromBase64 } from '../src/crypto/identity.js';
 import { mailFor, replayMail } from './support/host-reads.js';
 import { rewriteUser, swapKeyRecord } from './support/swap-record.js';
-import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 import { defined } from '../../shared/defined.js';
 
 const texts = async (host: TestHost, peer: string) => (await host.api.messages(peer, { limit: 500 })).messages;

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configureLocalDirectory } from '../src/directory/local-settings.js';
 import { MANY_HOSTS_SETTINGS } from '../src/directory/settings.js';
-import { eventually, Testnet } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
+import { Testnet } from '../../testkit/testnet.js';
 
 /** Sessions are only for friends presenting exactly the pinned keys. */
 describe('peer authentication', () => {

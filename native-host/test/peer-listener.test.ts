@@ -1,6 +1,8 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnHost, Testnet, waitForHostInfo } from './support/testnet.js';
+import { spawnHost } from '../../testkit/test-host.js';
+import { Testnet } from '../../testkit/testnet.js';
+import { waitForHostInfo } from '../../testkit/host-ready.js';
 import { defined } from '../../shared/defined.js';
 
 /** Whether a TCP connection to host:port opens. */

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RELAY_ENTRY, startRelayProcess, type RelayProcess } from './support/relay-process.js';
-import { eventually, Testnet } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
+import { Testnet } from '../../testkit/testnet.js';
 
 /** The parley-relay bin as the contract describes it, and hosts using it. */
 describe('parley-relay', () => {

@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyOf as copy, mailFor, queryDb as query, replayMail } from './support/host-reads.js';
 import { TcpProxy } from './support/tcp-proxy.js';
-import { eventually, Testnet } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 
 /**
  * Edits, reactions and deletions that arrive more than once or out of

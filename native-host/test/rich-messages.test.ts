@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/contract.js';
-import type { EventClient } from './support/event-client.js';
+import type { EventClient } from '../../testkit/event-client.js';
 import { call, copyOf as copy, queryDb } from './support/host-reads.js';
-import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 
 /** What `host` still has to get confirmed by friends. */
 const outboxKinds = (host: TestHost) => queryDb<{ kind: string }>(host, `SELECT kind FROM outbox_items ORDER BY seq`).map((r) => r.kind);

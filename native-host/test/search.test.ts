@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchHit, SearchResponse } from '../../shared/contract.js';
-import { eventually, Testnet, type TestHost } from './support/testnet.js';
+import { eventually } from '../../testkit/eventually.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 import { defined } from '../../shared/defined.js';
 
 /** GET /search and the keyset history pages over real HTTP, on real hosts with a live session. */

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { swapKeyRecord } from './support/swap-record.js';
-import { Testnet, type TestHost } from './support/testnet.js';
+import { Testnet } from '../../testkit/testnet.js';
+import type { TestHost } from '../../testkit/test-host.js';
 import { defined } from '../../shared/defined.js';
 
 /**

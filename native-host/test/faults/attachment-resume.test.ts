@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Attachment } from '../../../shared/contract.js';
-import type { EventClient } from '../support/event-client.js';
+import type { EventClient } from '../../../testkit/event-client.js';
 import { contentHash, fileBytes, storeFiles } from '../support/attachments.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { eventually, Testnet, type TestHost } from '../support/testnet.js';
+import { eventually } from '../../../testkit/eventually.js';
+import { Testnet } from '../../../testkit/testnet.js';
+import type { TestHost } from '../../../testkit/test-host.js';
 import { defined } from '../../../shared/defined.js';
 
 const SIZE = 50 * 1024 * 1024;

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EventClient } from '../support/event-client.js';
-import { eventually, Testnet, type TestHost } from '../support/testnet.js';
+import type { EventClient } from '../../../testkit/event-client.js';
+import { eventually } from '../../../testkit/eventually.js';
+import { Testnet } from '../../../testkit/testnet.js';
+import type { TestHost } from '../../../testkit/test-host.js';
 import { burst, type Accepted } from './support/burst.js';
 import { allDelivered, announced, committedMessages, friends } from './support/pair.js';
 import { fullHistory, report, tally } from './support/tally.js';

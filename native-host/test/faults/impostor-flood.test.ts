@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateIdentity } from '../../src/crypto/identity.js';
-import { Testnet } from '../support/testnet.js';
+import { Testnet } from '../../../testkit/testnet.js';
 import { friends } from './support/pair.js';
 import { stranger } from './support/stranger.js';
 import { report, tally } from './support/tally.js';

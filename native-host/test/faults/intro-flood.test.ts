@@ -6,7 +6,8 @@ import { newCapability } from '../../src/directory/capability.js';
 import { LocalDirectory } from '../../src/directory/local-directory.js';
 import { introSubject, solveWork } from '../../src/directory/proof-of-work.js';
 import type { Accepted } from './support/burst.js';
-import { eventually, Testnet } from '../support/testnet.js';
+import { eventually } from '../../../testkit/eventually.js';
+import { Testnet } from '../../../testkit/testnet.js';
 import { fullHistory, report, tally } from './support/tally.js';
 import { defined } from '../../../shared/defined.js';
 

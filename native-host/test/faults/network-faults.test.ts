@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventClient } from '../support/event-client.js';
+import type { EventClient } from '../../../testkit/event-client.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { eventually, Testnet, type TestHost } from '../support/testnet.js';
+import { eventually } from '../../../testkit/eventually.js';
+import { Testnet } from '../../../testkit/testnet.js';
+import type { TestHost } from '../../../testkit/test-host.js';
 import { burst, type Accepted, type BurstOptions } from './support/burst.js';
 import { deliveredAtSender } from './support/pair.js';
 import { fullHistory, report, tally } from './support/tally.js';

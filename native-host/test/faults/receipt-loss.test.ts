@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { eventually, Testnet } from '../support/testnet.js';
+import { eventually } from '../../../testkit/eventually.js';
+import { Testnet } from '../../../testkit/testnet.js';
 import { fullHistory } from './support/tally.js';
 
 // Bytes bob sends up a session he dials before his first transport frame:

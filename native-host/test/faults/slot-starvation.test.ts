@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, Testnet } from '../support/testnet.js';
+import { eventually } from '../../../testkit/eventually.js';
+import { Testnet } from '../../../testkit/testnet.js';
 import { SlotHog } from './support/slot-hog.js';
 import { report, tally } from './support/tally.js';
 

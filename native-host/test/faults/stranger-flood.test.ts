@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, Testnet } from '../support/testnet.js';
+import { eventually } from '../../../testkit/eventually.js';
+import { Testnet } from '../../../testkit/testnet.js';
 import { friends } from './support/pair.js';
 import { stranger, type StrangerKind, type StrangerOutcome } from './support/stranger.js';
 import { fullHistory, report, tally } from './support/tally.js';

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EventClient } from '../support/event-client.js';
-import { eventually, Testnet } from '../support/testnet.js';
+import type { EventClient } from '../../../testkit/event-client.js';
+import { eventually } from '../../../testkit/eventually.js';
+import { Testnet } from '../../../testkit/testnet.js';
 import { burst } from './support/burst.js';
 import { friends } from './support/pair.js';
 import { StalledWsClient } from './support/raw-ws.js';

@@ -3,7 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Attachment, Message } from '../../../shared/contract.js';
 import { contentHash } from '../../src/crypto/content-hash.js';
-import { eventually, type TestHost } from './testnet.js';
+import { eventually } from '../../../testkit/eventually.js';
+import type { TestHost } from '../../../testkit/test-host.js';
 
 /** Bytes that differ for every seed and size, quickly, without holding a PRNG state. */
 export function fileBytes(size: number, seed = 1): Uint8Array {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Message } from '../../../shared/contract.js';
-import type { TestHost } from './testnet.js';
+import type { TestHost } from '../../../testkit/test-host.js';
 import { defined } from '../../../shared/defined.js';
 
 /** A raw call to a host's REST API with its token: the status, the parsed body and the headers. */

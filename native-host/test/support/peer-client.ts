@@ -5,7 +5,7 @@ import { createInitiator } from '../../src/peer/peer-handshake.js';
 import type { PeerMessage } from '../../src/peer/peer-protocol.js';
 import type { TransportCipher } from '../../src/peer/transport-cipher.js';
 import { IdentityFile } from '../../src/store/identity-file.js';
-import { eventually } from './testnet.js';
+import { eventually } from '../../../testkit/eventually.js';
 import { defined } from '../../../shared/defined.js';
 
 /**

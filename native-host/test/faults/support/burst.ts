@@ -1,5 +1,5 @@
 import type { SendResult } from '../../../../shared/contract.js';
-import type { TestHost } from '../../support/testnet.js';
+import type { TestHost } from '../../../../testkit/test-host.js';
 
 /** A message the sender answered 201 for. */
 export interface Accepted {

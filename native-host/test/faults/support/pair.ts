@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Message } from '../../../../shared/contract.js';
-import type { EventClient } from '../../support/event-client.js';
-import { eventually, type HostOptions, type Testnet, type TestHost } from '../../support/testnet.js';
+import type { EventClient } from '../../../../testkit/event-client.js';
+import { eventually } from '../../../../testkit/eventually.js';
+import type { HostOptions, Testnet } from '../../../../testkit/testnet.js';
+import type { TestHost } from '../../../../testkit/test-host.js';
 import { defined } from '../../../../shared/defined.js';
 
 /** Starts two hosts and makes them friends; resolves once their session is up. */

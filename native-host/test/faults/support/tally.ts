@@ -1,5 +1,5 @@
 import type { Message } from '../../../../shared/contract.js';
-import type { TestHost } from '../../support/testnet.js';
+import type { TestHost } from '../../../../testkit/test-host.js';
 import type { Accepted } from './burst.js';
 
 /** The whole conversation with `peer`, oldest first, read page by page. */

@@ -1,5 +1,5 @@
 import type { Contact, HostEvent, PeerPath } from '../../../../shared/contract.js';
-import type { EventClient } from '../../support/event-client.js';
+import type { EventClient } from '../../../../testkit/event-client.js';
 import type { NatLab } from './nat-lab.js';
 import type { NsHost } from './ns-host.js';
 import type { Scenario } from './scenarios.js';

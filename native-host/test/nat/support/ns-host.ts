@@ -4,8 +4,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { ApiClient } from '../../../../shared/api-client.js';
 import type { HostInfo } from '../../../../shared/contract.js';
-import { EventClient } from '../../support/event-client.js';
-import { HOST_ENTRY, waitForHostInfo } from '../../support/testnet.js';
+import { EventClient } from '../../../../testkit/event-client.js';
+import { HOST_ENTRY } from '../../../../testkit/repo.js';
+import { waitForHostInfo } from '../../../../testkit/host-ready.js';
 import { defined } from '../../../../shared/defined.js';
 
 /**
