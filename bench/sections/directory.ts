@@ -110,7 +110,7 @@ async function rpcLatency(base: string, report: Report, cfg: { calls: number }) 
       const p = signPrekey('bob', { id: prekeyId++, publicKey: toBase64(generateIdentity().publicKey), createdAt: new Date().toISOString() }, bob.keys.signingPrivateKey);
       return sql.timed('parley_publish_prekey', ['bob', bob.secret, p.id, p.publicKey, p.createdAt, p.signature]);
     });
-    let granted: string[] = [];
+    const granted: string[] = [];
     await measure('parley_grant (2)', () => {
       const pair = [newCapability(), newCapability()].map(capabilityHash);
       granted.push(...pair);

@@ -3,7 +3,6 @@ import { copyOf as copy, mailFor, queryDb as query, replayMail } from './support
 import { TcpProxy } from './support/tcp-proxy.js';
 import { eventually } from '../../testkit/eventually.js';
 import { Testnet } from '../../testkit/testnet.js';
-import type { TestHost } from '../../testkit/test-host.js';
 
 /**
  * Edits, reactions and deletions that arrive more than once or out of
