@@ -1,6 +1,6 @@
 /**
- * Full-text search over a large history: building the index for a database
- * that predates it (the migration an upgrading user runs once), and
+ * Full-text search over a large history: building the index for a history
+ * that predates it (what an upgrading user's host runs once), and
  * GET /search latency for queries of every kind of selectivity.
  */
 import path from 'node:path';
@@ -8,6 +8,8 @@ import Database from 'better-sqlite3';
 import { chatText, VOCABULARY } from '../lib/chat-text.js';
 import { generateChats, generateFriends } from '../lib/generate.js';
 import { median, percentile } from '../lib/stats.js';
+import { INDEX_EVERY_MESSAGE } from '../../native-host/src/store/migrations.js';
+import { registerSearchFunctions } from '../../native-host/src/store/search-text.js';
 import type { SearchResponse } from '../../shared/contract.js';
 import type { Testnet } from '../../testkit/testnet.js';
 import type { Report } from '../lib/report.js';
@@ -15,8 +17,6 @@ import type { Report } from '../lib/report.js';
 const OWNER = 'search-owner';
 const CHATS = 20;
 const LIMIT = 30;
-/** Building the index of a million messages takes a while: the host's start waits for it. */
-const MIGRATION_TIMEOUT_MS = 600_000;
 
 export async function runSearch(net: Testnet, report: Report, options: { quick: boolean }) {
   const cfg = options.quick ? { messages: 200_000, rounds: 3, perRound: 40 } : { messages: 1_000_000, rounds: 5, perRound: 100 };
@@ -25,22 +25,27 @@ export async function runSearch(net: Testnet, report: Report, options: { quick: 
   const dbFile = path.join(owner.dataDir, 'parley.db');
   const peers = generateFriends(dbFile, 'chat', CHATS);
 
-  // Back to the schema before the index (version 1), so the history is
-  // written fast and the next start builds the index as an upgrade would.
+  // The history is written without the index's triggers (fast), then the
+  // index is built over it by the statement the migrations run for a
+  // history that predates it, timed alone; the triggers come back with it.
   const db = new Database(dbFile);
-  const triggers = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'message_search%'`).all() as Array<{ name: string }>;
+  const triggers = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'message_search%'`).all() as Array<{ name: string; sql: string }>;
   for (const { name } of triggers) db.exec(`DROP TRIGGER ${name}`);
-  db.exec('DROP TABLE message_search');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  db.pragma('user_version = 1');
   db.close();
   const t0 = performance.now();
   generateChats(dbFile, peers, cfg.messages, { textOf: chatText });
   const generateS = (performance.now() - t0) / 1000;
 
+  const indexDb = new Database(dbFile);
+  registerSearchFunctions(indexDb);
   const t1 = performance.now();
-  const host = await net.start({ username: OWNER, dataDir: owner.dataDir, readyTimeoutMs: MIGRATION_TIMEOUT_MS });
-  const migrateS = (performance.now() - t1) / 1000;
+  indexDb.transaction(() => {
+    indexDb.exec(INDEX_EVERY_MESSAGE);
+    for (const { sql } of triggers) indexDb.exec(sql);
+  })();
+  const indexS = (performance.now() - t1) / 1000;
+  indexDb.close();
+  const host = await net.start({ username: OWNER, dataDir: owner.dataDir });
   try {
     const rare = VOCABULARY[3000] ?? '';
     const queries: Record<string, [string, string]> = {
@@ -90,7 +95,7 @@ export async function runSearch(net: Testnet, report: Report, options: { quick: 
       }
     }
     const note = `${cfg.messages.toLocaleString('en')} messages in ${CHATS} chats, Zipf word frequencies; limit ${LIMIT}; median of ${cfg.rounds} rounds × ${cfg.perRound} requests`;
-    report.add('search', 'index_build_s', `index built on upgrade (start with ${cfg.messages.toLocaleString('en')} messages)`, migrateS, 's', undefined, 'spawn → ready, including the migration; once per profile');
+    report.add('search', 'index_build_s', `index built over ${cfg.messages.toLocaleString('en')} messages`, indexS, 's', undefined, 'the migrations\' statement for a history that predates the index; once per profile');
     report.add('search', 'all_p50', 'GET /search p50, all queries', percentile(all, 50), 'ms', undefined, note);
     report.add('search', 'all_p99', 'GET /search p99, all queries', percentile(all, 99), 'ms', undefined, note);
     for (const name of Object.keys(paths)) {
@@ -98,7 +103,7 @@ export async function runSearch(net: Testnet, report: Report, options: { quick: 
       report.add('search', `${name}_p50`, `${label} p50`, median(rounds.get(name)?.p50 ?? []), 'ms', undefined, `${hits[name]} results`);
       report.add('search', `${name}_p99`, `${label} p99`, median(rounds.get(name)?.p99 ?? []), 'ms');
     }
-    report.detail('search', { config: cfg, generate_s: generateS, migrate_s: migrateS, schema_version: version, paths, hits, rounds: Object.fromEntries(rounds) });
+    report.detail('search', { config: cfg, generate_s: generateS, index_s: indexS, paths, hits, rounds: Object.fromEntries(rounds) });
   } finally {
     await host.stop();
   }
