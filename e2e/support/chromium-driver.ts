@@ -67,6 +67,7 @@ export class ChromiumDriver implements BrowserDriver {
         await target.screenshot(file);
         return true;
       },
+      evaluateSource: (expression) => target.evaluate(expression),
       close: () => target.detach(),
     };
   }

@@ -49,6 +49,8 @@ export interface PanelProbe {
   query<T, A>(fn: (doc: Document, arg: A) => T, arg: A): Promise<T | null>;
   /** Saves a picture of the panel; false when this browser offers no way to take one. */
   screenshot(file: string): Promise<boolean>;
+  /** Evaluates JavaScript source text in the panel itself (where `screenshot` works; axe runs there). */
+  evaluateSource<T>(expression: string): Promise<T>;
   close(): Promise<void>;
 }
 

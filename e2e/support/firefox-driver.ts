@@ -78,6 +78,8 @@ export class FirefoxDriver implements BrowserDriver {
       query: (fn, arg) => opener.evaluateSource(callExpression(fn, sidebarDoc, arg)),
       // The sidebar lives in the browser's own window, which BiDi does not capture.
       screenshot: async () => false,
+      // Never reached: shots of the panel stop where `screenshot` gives false.
+      evaluateSource: () => Promise.reject(new Error('BiDi cannot evaluate in the Firefox sidebar')),
       close: async () => {},
     };
   }
