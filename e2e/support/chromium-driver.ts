@@ -127,6 +127,11 @@ class ChromiumPage implements UiPage {
     return this.page.setViewportSize(viewport);
   }
 
+  async emulateReducedMotion(reduce: boolean) {
+    await this.page.emulateMedia({ reducedMotion: reduce ? 'reduce' : 'no-preference' });
+    return true;
+  }
+
   viewport(): Viewport {
     return this.page.viewportSize() ?? { width: 0, height: 0 };
   }

@@ -32,6 +32,8 @@ export interface UiPage {
   /** Evaluates JavaScript source text (an expression) in the page. */
   evaluateSource<T>(expression: string): Promise<T>;
   setViewport(viewport: Viewport): Promise<void>;
+  /** Emulates `prefers-reduced-motion: reduce` (or lifts it); false where the driver cannot. */
+  emulateReducedMotion(reduce: boolean): Promise<boolean>;
   viewport(): Viewport;
   /** Reloads and waits until the new document has loaded. */
   reload(): Promise<void>;

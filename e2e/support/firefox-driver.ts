@@ -160,6 +160,11 @@ class FirefoxPage implements UiPage {
     return this.page.setViewport(viewport);
   }
 
+  async emulateReducedMotion() {
+    // Puppeteer emulates media features through CDP only, which Firefox does not speak.
+    return false;
+  }
+
   viewport(): Viewport {
     return this.page.viewport() ?? { width: 0, height: 0 };
   }
