@@ -103,6 +103,10 @@ class ChromiumPage implements UiPage {
     else await this.page.keyboard.press(key);
   }
 
+  keys(text: string) {
+    return this.page.keyboard.type(text);
+  }
+
   hover(selector: string) {
     return this.page.locator(selector).hover();
   }

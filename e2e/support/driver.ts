@@ -23,6 +23,8 @@ export interface UiPage {
   type(selector: string, text: string, delayMs?: number): Promise<void>;
   /** Focuses the element (or keeps the focus, when null) and presses one key, e.g. 'Enter'. */
   press(selector: string | null, key: string): Promise<void>;
+  /** Types `text` as keystrokes into whatever has the focus. */
+  keys(text: string): Promise<void>;
   /** Gives a file input these files (paths on disk), as picking them in the browser's dialog does. */
   setFiles(selector: string, files: string[]): Promise<void>;
   hover(selector: string): Promise<void>;
