@@ -67,6 +67,7 @@ export class ChromiumDriver implements BrowserDriver {
         await target.screenshot(file);
         return true;
       },
+      evaluateSource: (expression) => target.evaluate(expression),
       close: () => target.detach(),
     };
   }
@@ -102,6 +103,10 @@ class ChromiumPage implements UiPage {
     else await this.page.keyboard.press(key);
   }
 
+  keys(text: string) {
+    return this.page.keyboard.type(text);
+  }
+
   hover(selector: string) {
     return this.page.locator(selector).hover();
   }
@@ -124,6 +129,11 @@ class ChromiumPage implements UiPage {
 
   setViewport(viewport: Viewport) {
     return this.page.setViewportSize(viewport);
+  }
+
+  async emulateReducedMotion(reduce: boolean) {
+    await this.page.emulateMedia({ reducedMotion: reduce ? 'reduce' : 'no-preference' });
+    return true;
   }
 
   viewport(): Viewport {

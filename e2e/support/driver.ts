@@ -23,6 +23,8 @@ export interface UiPage {
   type(selector: string, text: string, delayMs?: number): Promise<void>;
   /** Focuses the element (or keeps the focus, when null) and presses one key, e.g. 'Enter'. */
   press(selector: string | null, key: string): Promise<void>;
+  /** Types `text` as keystrokes into whatever has the focus. */
+  keys(text: string): Promise<void>;
   /** Gives a file input these files (paths on disk), as picking them in the browser's dialog does. */
   setFiles(selector: string, files: string[]): Promise<void>;
   hover(selector: string): Promise<void>;
@@ -32,6 +34,8 @@ export interface UiPage {
   /** Evaluates JavaScript source text (an expression) in the page. */
   evaluateSource<T>(expression: string): Promise<T>;
   setViewport(viewport: Viewport): Promise<void>;
+  /** Emulates `prefers-reduced-motion: reduce` (or lifts it); false where the driver cannot. */
+  emulateReducedMotion(reduce: boolean): Promise<boolean>;
   viewport(): Viewport;
   /** Reloads and waits until the new document has loaded. */
   reload(): Promise<void>;
@@ -49,6 +53,8 @@ export interface PanelProbe {
   query<T, A>(fn: (doc: Document, arg: A) => T, arg: A): Promise<T | null>;
   /** Saves a picture of the panel; false when this browser offers no way to take one. */
   screenshot(file: string): Promise<boolean>;
+  /** Evaluates JavaScript source text in the panel itself (where `screenshot` works; axe runs there). */
+  evaluateSource<T>(expression: string): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -78,6 +78,8 @@ export class FirefoxDriver implements BrowserDriver {
       query: (fn, arg) => opener.evaluateSource(callExpression(fn, sidebarDoc, arg)),
       // The sidebar lives in the browser's own window, which BiDi does not capture.
       screenshot: async () => false,
+      // Never reached: shots of the panel stop where `screenshot` gives false.
+      evaluateSource: () => Promise.reject(new Error('BiDi cannot evaluate in the Firefox sidebar')),
       close: async () => {},
     };
   }
@@ -129,7 +131,17 @@ class FirefoxPage implements UiPage {
 
   async press(selector: string | null, key: string) {
     if (selector) await this.page.focus(selector);
-    await this.page.keyboard.press(key as Parameters<Page['keyboard']['press']>[0]);
+    // Playwright's names, as the scenarios write them: 'Shift+Tab' holds the modifiers; BiDi knows Space as ' '.
+    const parts = key.split('+').map((k) => (k === 'Space' ? ' ' : k) as Parameters<Page['keyboard']['press']>[0]);
+    const main = parts.pop();
+    if (!main) throw new Error(`no key in "${key}"`);
+    for (const modifier of parts) await this.page.keyboard.down(modifier);
+    await this.page.keyboard.press(main);
+    for (const modifier of parts.reverse()) await this.page.keyboard.up(modifier);
+  }
+
+  keys(text: string) {
+    return this.page.keyboard.type(text);
   }
 
   hover(selector: string) {
@@ -156,6 +168,11 @@ class FirefoxPage implements UiPage {
 
   setViewport(viewport: Viewport) {
     return this.page.setViewport(viewport);
+  }
+
+  async emulateReducedMotion() {
+    // Puppeteer emulates media features through CDP only, which Firefox does not speak.
+    return false;
   }
 
   viewport(): Viewport {

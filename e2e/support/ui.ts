@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eventually } from '../../testkit/eventually.js';
 import { type BrowserKind, callExpression, type PanelProbe, type UiPage } from './driver.js';
+import { type AxeResult, assertNoViolations, type EvaluateSource, recordAxe, runAxe } from './axe.js';
 import { screenshotDir } from './paths.js';
 
 /** Default bound for a UI condition; host round trips on loopback take milliseconds. */
@@ -112,16 +113,17 @@ const THEMES = ['light', 'dark'] as const;
 /**
  * Every screenshot step: `<name>-light.png` and `<name>-dark.png` under
  * test-output/e2e/<browser>/, using the app's own theme switch (the
- * data-theme attribute), which works the same in both browsers.
+ * data-theme attribute), which works the same in both browsers. In each
+ * theme axe checks the page for WCAG 2.1 A/AA violations; any fails the step.
  */
 export async function shoot(kind: BrowserKind, page: UiPage, name: string): Promise<string[]> {
   const apply = (theme: string | null) => page.evaluateSource(callExpression(applyTheme, 'document', theme));
-  return shootThemes(kind, name, apply, (file) => page.screenshot(file));
+  return shootThemes(kind, name, apply, (file) => page.screenshot(file), (expr) => page.evaluateSource(expr));
 }
 
-/** The same for the real side panel, where the browser can capture it. */
+/** The same for the real side panel, where the browser can capture it (and so check it). */
 export async function shootPanel(kind: BrowserKind, panel: PanelProbe, name: string): Promise<string[]> {
-  return shootThemes(kind, name, (theme) => panel.query(applyTheme, theme), (file) => panel.screenshot(file));
+  return shootThemes(kind, name, (theme) => panel.query(applyTheme, theme), (file) => panel.screenshot(file), panel.evaluateSource);
 }
 
 async function shootThemes(
@@ -129,17 +131,28 @@ async function shootThemes(
   name: string,
   apply: (theme: string | null) => Promise<unknown>,
   capture: (file: string) => Promise<unknown>,
+  evaluate: EvaluateSource,
 ): Promise<string[]> {
   const dir = screenshotDir(kind);
   fs.mkdirSync(dir, { recursive: true });
   const files: string[] = [];
+  const themes: string[] = [];
   for (const theme of THEMES) {
     await apply(theme);
     const file = path.join(dir, `${name}-${theme}.png`);
     if ((await capture(file)) === false) break;
     files.push(file);
+    themes.push(theme);
+  }
+  // Checked after every picture is taken, so the pictures show the moment the step chose.
+  const results: AxeResult[] = [];
+  for (const theme of themes.reverse()) {
+    await apply(theme);
+    results.push({ browser: kind, screen: name, theme, violations: await runAxe(evaluate) });
   }
   await apply(null);
+  recordAxe(results);
+  assertNoViolations(results);
   return files;
 }
 
