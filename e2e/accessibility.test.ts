@@ -1,13 +1,12 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../testkit/eventually.js';
-import { Testnet } from '../testkit/testnet.js';
 import type { TestHost } from '../testkit/test-host.js';
 import { BROWSER } from './support/browser-under-test.js';
 import type { UiPage } from './support/driver.js';
-import { ParleyBrowser } from './support/parley-browser.js';
+import type { ParleyBrowser } from './support/parley-browser.js';
+import { chatSetting } from './support/chat-setting.js';
 import { attrOf, claimName, ROWS, shoot, tid, waitVisible } from './support/ui.js';
 import { clippedText, setTabZoom } from './support/zoom.js';
 
@@ -27,23 +26,15 @@ const POPUP_AT_200 = { width: 720, height: 600 };
  * neither run off the side nor be cut.
  */
 describe(`reduced motion and 200 % zoom (${BROWSER})`, () => {
-  let net: Testnet;
   let friend: TestHost;
   let browser: ParleyBrowser;
   let panel: UiPage;
   let questionId = '';
   let replyId = '';
 
-  beforeAll(async () => {
-    net = new Testnet();
-    friend = await net.start({ username: FRIEND });
-    browser = await ParleyBrowser.launch({ browser: BROWSER, root: path.join(net.root, 'browser'), directoryPath: net.directoryPath });
-    panel = await browser.driver.open('sidepanel', PANEL);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await net?.close();
+  const setting = chatSetting(FRIEND, PANEL);
+  beforeAll(() => {
+    ({ friend, browser, panel } = setting);
   });
 
   it('sets up a chat with a quoted reply in it', async () => {

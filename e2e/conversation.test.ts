@@ -1,16 +1,16 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PAGE_SIZE } from '../shared/contract.js';
 import type { EventClient } from '../testkit/event-client.js';
 import { swapKeyRecord } from '../native-host/test/support/swap-record.js';
 import { eventually } from '../testkit/eventually.js';
-import { Testnet } from '../testkit/testnet.js';
+import type { Testnet } from '../testkit/testnet.js';
 import type { TestHost } from '../testkit/test-host.js';
 import { BROWSER } from './support/browser-under-test.js';
 import type { UiPage } from './support/driver.js';
-import { ParleyBrowser } from './support/parley-browser.js';
+import type { ParleyBrowser } from './support/parley-browser.js';
+import { chatSetting } from './support/chat-setting.js';
 import {
   attrOf, BUBBLES, countOf, isVisible, panelRead, ROWS, shoot, shootPanel, textOf, tid, waitForAttr, waitForPhase,
   waitForText, waitGone, waitVisible,
@@ -52,18 +52,12 @@ describe(`a full conversation in the side panel (${BROWSER})`, () => {
   let replyId = '';
   const snap = (page: UiPage, name: string) => shoot(BROWSER, page, name);
 
-  beforeAll(async () => {
-    net = new Testnet();
-    friend = await net.start({ username: FRIEND });
-    browser = await ParleyBrowser.launch({ browser: BROWSER, root: path.join(net.root, 'browser'), directoryPath: net.directoryPath });
-    panel = await browser.driver.open('sidepanel', PANEL);
+  const setting = chatSetting(FRIEND, PANEL);
+  beforeAll(() => {
+    ({ net, friend, browser, panel } = setting);
   });
 
-  afterAll(async () => {
-    friendEvents?.close();
-    await browser?.close();
-    await net?.close();
-  });
+  afterAll(() => friendEvents?.close());
 
   async function openChat(): Promise<void> {
     await panel.click(tid(`contact-${FRIEND}`));

@@ -1,13 +1,12 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../testkit/eventually.js';
-import { Testnet } from '../testkit/testnet.js';
 import type { TestHost } from '../testkit/test-host.js';
 import { BROWSER } from './support/browser-under-test.js';
 import type { UiPage } from './support/driver.js';
-import { ParleyBrowser } from './support/parley-browser.js';
+import type { ParleyBrowser } from './support/parley-browser.js';
+import { chatSetting } from './support/chat-setting.js';
 import { shoot, textOf, tid, waitForAttr, waitForPhase, waitForText, waitGone, waitVisible } from './support/ui.js';
 
 const ME = 'alice';
@@ -42,7 +41,6 @@ function focusNow(): Focus {
  * each step the focus is where a keyboard user expects it, and visible.
  */
 describe(`keyboard only (${BROWSER})`, () => {
-  let net: Testnet;
   let friend: TestHost;
   let browser: ParleyBrowser;
   let panel: UiPage;
@@ -71,16 +69,9 @@ describe(`keyboard only (${BROWSER})`, () => {
     await expectFocus(action);
   }
 
-  beforeAll(async () => {
-    net = new Testnet();
-    friend = await net.start({ username: FRIEND });
-    browser = await ParleyBrowser.launch({ browser: BROWSER, root: path.join(net.root, 'browser'), directoryPath: net.directoryPath });
-    panel = await browser.driver.open('sidepanel', PANEL);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await net?.close();
+  const setting = chatSetting(FRIEND, PANEL);
+  beforeAll(() => {
+    ({ friend, browser, panel } = setting);
   });
 
   it('claims a name: the field has the focus, the recovery step is reached by Tab and Space', async () => {
